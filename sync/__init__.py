@@ -1,0 +1,1 @@
+"""Sync with the municipal system: protocol, client and a reference hub."""

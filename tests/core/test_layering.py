@@ -1,0 +1,37 @@
+"""The core (desktop/, sync/, reports/) must never import Qt or the ui package."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = ("PySide6", "ui", "shiboken6")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_core_packages_do_not_import_qt_or_ui() -> None:
+    offenders = []
+    checked = 0
+    for pkg in ("desktop", "sync", "reports"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            checked += 1
+            for name in _imports(path):
+                if name.split(".")[0] in FORBIDDEN:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert checked > 5
+    assert offenders == []
+
+
+def test_layering_check_catches_a_qt_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from PySide6.QtWidgets import QWidget\nimport ui.main_window\n")
+    assert [n.split(".")[0] for n in _imports(bad)] == ["PySide6", "ui"]

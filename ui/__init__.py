@@ -1,0 +1,1 @@
+"""Qt user interface: windows, dialogs, models and background work."""
