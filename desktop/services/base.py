@@ -1,0 +1,285 @@
+"""Service plumbing: actors and roles, the role-checking decorator, and the unit of work that
+writes a change, its audit event and its outbox entry in one transaction."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.errors import NotFound, PermissionDenied, ValidationError
+from desktop.store.models import (
+    Application,
+    AuditEvent,
+    Household,
+    Office,
+    OutboxEntry,
+    Synced,
+)
+from desktop.store.store import Store
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    SURVEYOR = "surveyor"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "窗口受理员",
+    Role.SURVEYOR: "入户调查员",
+    Role.SUPERVISOR: "审核负责人",
+    Role.ADMIN: "系统管理员",
+    Role.COORDINATOR: "社区救助协理员",
+}
+
+ALL_ROLES = frozenset(Role)
+# Roles that may see ID numbers and phone numbers in full; community coordinators, who only
+# visit and report, see them masked.
+FULL_PERSONAL_DATA_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.SURVEYOR})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: the logged-in user, their role and their office."""
+
+    user_id: str
+    username: str
+    display_name: str
+    role: Role
+    office_id: str
+    office_code: str
+    office_name: str
+
+    def sees_full_personal_data(self) -> bool:
+        return self.role in FULL_PERSONAL_DATA_ROLES
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def service(
+    *, roles: Iterable[Role], changes: Iterable[str] = ()
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare who may call a service and which kinds of data it changes (``fn.changes``).
+
+    The decorated function's first two parameters are ``store`` and ``actor``.
+    """
+    allowed = frozenset(roles)
+
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            actor = args[1] if len(args) > 1 else kwargs.get("actor")
+            if not isinstance(actor, Actor):
+                raise PermissionDenied("未登录，不能执行此操作")
+            if actor.role not in allowed:
+                names = "、".join(ROLE_LABELS[r] for r in Role if r in allowed)
+                raise PermissionDenied(f"{actor.role.label}无权执行此操作（仅限：{names}）")
+            return fn(*args, **kwargs)
+
+        inner.changes = frozenset(changes)  # type: ignore[attr-defined]
+        inner.roles = allowed  # type: ignore[attr-defined]
+        return inner
+
+    return wrap
+
+
+def json_safe(value: Any) -> Any:
+    """Convert Decimal, date and datetime to strings for JSON payloads."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+_LOCAL_COLUMNS = {"rev", "dirty", "created_at", "updated_at"}
+
+
+def payload_of(obj: Synced) -> dict[str, Any]:
+    """The synced fields of a row as a JSON-safe dict."""
+    table = obj.__table__  # type: ignore[attr-defined]
+    return {
+        c.key: json_safe(getattr(obj, c.key)) for c in table.columns if c.key not in _LOCAL_COLUMNS
+    }
+
+
+ENTITY_NAMES = {
+    "offices": "office",
+    "households": "household",
+    "persons": "person",
+    "income_items": "income_item",
+    "assets": "asset",
+    "applications": "application",
+    "documents": "document",
+}
+
+
+class UnitOfWork:
+    """One transaction of one actor: changed rows get an outbox entry and an audit event."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self.now = datetime.now().replace(microsecond=0)
+        self._office_codes: dict[str, str] = {}
+
+    def office_code(self, office_id: str) -> str:
+        if office_id not in self._office_codes:
+            office = self.session.get(Office, office_id)
+            if office is None:
+                raise NotFound(f"街道不存在：{office_id}")
+            self._office_codes[office_id] = office.code
+        return self._office_codes[office_id]
+
+    def scope_of(self, obj: Synced) -> list[str]:
+        """Office codes a record belongs to (the hub sends it only to those offices)."""
+        if isinstance(obj, Office):
+            return [obj.code]
+        if isinstance(obj, Household | Application):
+            ids = [obj.residence_office_id, obj.hukou_office_id]
+        else:
+            household = self.session.get(Household, obj.household_id)  # type: ignore[attr-defined]
+            if household is None:
+                raise NotFound("家庭不存在")
+            ids = [household.residence_office_id, household.hukou_office_id]
+        return sorted({self.office_code(i) for i in ids})
+
+    def record(
+        self,
+        obj: Synced,
+        *,
+        action: str,
+        summary: str,
+        op: str = "upsert",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Mark ``obj`` changed: flush it, queue it for sync and audit it, all in this transaction."""
+        obj.dirty = True
+        if op == "delete":
+            obj.deleted = True
+        self.session.add(obj)
+        self.session.flush()
+        entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
+        self._queue(entity, obj.id, op, payload_of(obj), self.scope_of(obj), obj.rev or None)
+        self.audit(action, entity, obj.id, summary, data)
+
+    def _queue(
+        self,
+        entity: str,
+        entity_id: str,
+        op: str,
+        payload: dict,
+        offices: list[str],
+        base_rev: int | None,
+    ) -> None:
+        pending = self.session.scalars(
+            select(OutboxEntry).where(
+                OutboxEntry.entity_id == entity_id, OutboxEntry.state == "pending"
+            )
+        ).first()
+        if pending is not None and entity != "audit_event":
+            # Not sent yet: fold this edit into the waiting entry (same idempotency key).
+            pending.payload = payload
+            pending.op = op
+            pending.offices = offices
+            return
+        self.session.add(
+            OutboxEntry(
+                entity=entity,
+                entity_id=entity_id,
+                op=op,
+                base_rev=base_rev,
+                payload=payload,
+                offices=offices,
+            )
+        )
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str,
+        summary: str,
+        data: dict[str, Any] | None = None,
+        *,
+        offices: list[str] | None = None,
+    ) -> AuditEvent:
+        """Append an audit event (also queued for sync as an append-only record)."""
+        event = AuditEvent(
+            at=self.now,
+            user_id=self.actor.user_id,
+            actor_name=self.actor.display_name,
+            role=self.actor.role.value,
+            office_id=self.actor.office_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            summary=summary[:300],
+            data=json_safe(data or {}),
+        )
+        self.session.add(event)
+        self.session.flush()
+        payload = {
+            "id": event.id,
+            "at": event.at.isoformat(),
+            "actor_name": event.actor_name,
+            "role": event.role,
+            "office_code": self.actor.office_code,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "summary": event.summary,
+            "data": event.data,
+        }
+        self._queue(
+            "audit_event", event.id, "upsert", payload, offices or [self.actor.office_code], None
+        )
+        return event
+
+
+@contextmanager
+def unit_of_work(store: Store, actor: Actor) -> Iterator[UnitOfWork]:
+    """Open the one write transaction of a service call."""
+    with store.sessions.write() as session:
+        yield UnitOfWork(session, actor)
+
+
+def require_text(value: str | None, field: str, *, max_len: int, required: bool = True) -> str:
+    """Trim a text field; check it is present and not over-long."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(field, "不能为空", code="required")
+    if len(text) > max_len:
+        raise ValidationError(field, f"不能超过{max_len}个字（当前{len(text)}个）", code="too_long")
+    return text
+
+
+def choice(value: str, field: str, options: dict[str, str]) -> str:
+    """Check a code is one of ``options`` (code → Chinese label)."""
+    if value not in options:
+        allowed = "、".join(options.values())
+        raise ValidationError(field, f"取值无效（可选：{allowed}）", code="choice")
+    return value

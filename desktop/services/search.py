@@ -1,0 +1,231 @@
+"""Search as you type (name, pinyin initials, full pinyin, ID or phone digits) and the case list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from desktop.domain.ids import mask_id
+from desktop.services.applications import ASSISTANCE_TYPES
+from desktop.services.base import Actor
+from desktop.store.models import Application, Household, Person
+from desktop.store.store import Store
+
+_DIGITS = re.compile(r"^[0-9]{3,17}[0-9Xx]?$")
+_LETTERS = re.compile(r"^[a-zA-Z]+$")
+_OPEN_STATES_EXCLUDED = ("archived", "refused", "withdrawn", "closed", "stopped")
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    person_id: str
+    household_id: str
+    name: str
+    id_number: str  # masked unless the actor may see it whole
+    relation: str
+    address: str
+
+
+def _prefix_range(column, prefix: str):  # type: ignore[no-untyped-def]
+    """``column`` starts with ``prefix`` as an index range (LIKE would not use the index)."""
+    return and_(column >= prefix, column < prefix + "\U0010ffff")
+
+
+def _person_ids(session: Session, query: str, limit: int) -> list[str]:
+    q = query.strip()
+    if not q:
+        return []
+    if _DIGITS.match(q):
+        rows = session.execute(
+            text(
+                "SELECT p.id FROM person_digits d JOIN persons p ON p.rowid = d.rowid "
+                "WHERE person_digits MATCH :m AND p.deleted = 0 LIMIT :n"
+            ),
+            {"m": '"' + q.upper() + '"', "n": limit},
+        )
+        return [r[0] for r in rows]
+    if _LETTERS.match(q):
+        low = q.lower()
+        stmt = (
+            select(Person.id)
+            .where(
+                or_(
+                    _prefix_range(Person.name_initials, low), _prefix_range(Person.name_pinyin, low)
+                )
+            )
+            .where(Person.deleted.is_(False))
+            .limit(limit)
+        )
+        return list(session.scalars(stmt))
+    ids = list(
+        session.scalars(
+            select(Person.id)
+            .where(_prefix_range(Person.name, q), Person.deleted.is_(False))
+            .limit(limit)
+        )
+    )
+    if len(ids) < limit and len(q) >= 2:
+        more = session.scalars(
+            select(Person.id)
+            .where(
+                Person.name.contains(q, autoescape=True),
+                Person.deleted.is_(False),
+                Person.id.notin_(ids),
+            )
+            .limit(limit - len(ids))
+        )
+        ids.extend(more)
+    return ids
+
+
+def search_persons(store: Store, actor: Actor, query: str, limit: int = 50) -> list[PersonHit]:
+    """People matching what the clerk typed; ID numbers masked for roles that need not see them."""
+    with store.sessions.read() as s:
+        ids = _person_ids(s, query, limit)
+        if not ids:
+            return []
+        rows = s.execute(
+            select(Person, Household.address)
+            .join(Household, Household.id == Person.household_id)
+            .where(Person.id.in_(ids))
+        ).all()
+        full = actor.sees_full_personal_data()
+        hits = [
+            PersonHit(
+                p.id,
+                p.household_id,
+                p.name,
+                p.id_number if full else mask_id(p.id_number),
+                p.relation,
+                addr,
+            )
+            for p, addr in rows
+        ]
+        hits.sort(key=lambda h: (h.name, h.person_id))
+        return hits
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list shows: free text plus type, state, overdue, community filters."""
+
+    text: str = ""
+    assistance_type: str = ""
+    state: str = ""
+    community: str = ""
+    overdue_on: date | None = None  # when set: only cases whose deadline is before this day
+    open_only: bool = False
+    office_id: str = ""  # when set: cases where this office is residence or registration office
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: str
+    number: str
+    applicant_name: str
+    id_number: str
+    assistance_type: str
+    type_label: str
+    state: str
+    community: str
+    applied_on: date
+    next_deadline: date | None
+    deadline_step: str
+    benefit_amount: Decimal | None
+
+
+def _case_query(session: Session, f: CaseFilter, columns: tuple) -> Select:  # type: ignore[type-arg]
+    stmt = (
+        select(*columns)
+        .select_from(Application)
+        .join(Person, Person.id == Application.applicant_id)
+        .join(Household, Household.id == Application.household_id)
+        .where(Application.deleted.is_(False))
+    )
+    if f.text.strip():
+        person_ids = _person_ids(session, f.text, 500)
+        households = select(Person.household_id).where(Person.id.in_(person_ids))
+        stmt = stmt.where(
+            or_(Application.household_id.in_(households), Application.number == f.text.strip())
+        )
+    if f.assistance_type:
+        stmt = stmt.where(Application.assistance_type == f.assistance_type)
+    if f.state:
+        stmt = stmt.where(Application.state == f.state)
+    if f.community:
+        stmt = stmt.where(Household.community == f.community)
+    if f.overdue_on is not None:
+        stmt = stmt.where(Application.next_deadline < f.overdue_on)
+    if f.open_only:
+        stmt = stmt.where(Application.state.notin_(_OPEN_STATES_EXCLUDED))
+    if f.office_id:
+        stmt = stmt.where(
+            or_(
+                Application.residence_office_id == f.office_id,
+                Application.hukou_office_id == f.office_id,
+            )
+        )
+    return stmt
+
+
+def count_cases(store: Store, f: CaseFilter) -> int:
+    with store.sessions.read() as s:
+        return s.scalar(_case_query(s, f, (func.count(Application.id),))) or 0
+
+
+def fetch_cases(
+    store: Store, actor: Actor, f: CaseFilter, offset: int, limit: int
+) -> list[CaseRow]:
+    """One page of the case list, newest application first."""
+    cols = (
+        Application.id,
+        Application.number,
+        Person.name,
+        Person.id_number,
+        Application.assistance_type,
+        Application.state,
+        Household.community,
+        Application.applied_on,
+        Application.next_deadline,
+        Application.deadline_step,
+        Application.benefit_amount,
+    )
+    full = actor.sees_full_personal_data()
+    with store.sessions.read() as s:
+        stmt = (
+            _case_query(s, f, cols)
+            .order_by(Application.applied_on.desc(), Application.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [
+            CaseRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3] if full else mask_id(r[3]),
+                r[4],
+                ASSISTANCE_TYPES.get(r[4], r[4]),
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+            )
+            for r in s.execute(stmt)
+        ]
+
+
+def communities(store: Store) -> list[str]:
+    with store.sessions.read() as s:
+        return [
+            c
+            for c in s.scalars(select(Household.community).distinct().order_by(Household.community))
+            if c
+        ]

@@ -1,0 +1,1 @@
+"""The encrypted local store: models, engine, key wrapping, migrations and attachments."""

@@ -1,0 +1,258 @@
+"""SQLAlchemy 2 models of the local store; every synced row has a UUID, rev, dirty and a tombstone."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Fixed2(TypeDecorator[Decimal]):
+    """A 2-place Decimal stored as an integer count of hundredths (fen), so SQL sums are exact."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> int | None:
+        if value is None:
+            return None
+        return int((Decimal(value) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+    def process_result_value(self, value: int | None, dialect: object) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+
+
+Money = Fixed2
+
+
+def new_id() -> str:
+    """A new global UUID as text."""
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Synced:
+    """Columns every synced row carries: global id, server rev, local dirty flag, tombstone."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    rev: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class Office(Synced, Base):
+    """A street/township office (街道/乡镇)."""
+
+    __tablename__ = "offices"
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    district: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(String(6))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+
+
+class User(Base):
+    """A local user; the password never lives here (it wraps the database key, see keys.py)."""
+
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class Household(Synced, Base):
+    """A family (家庭); lives at the residence office, registered at the hukou office."""
+
+    __tablename__ = "households"
+    residence_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
+    hukou_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
+    community: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(200))
+    hukou_address: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    address_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Person(Synced, Base):
+    """A person; ``is_member`` says whether they count in the household (domain.md §4)."""
+
+    __tablename__ = "persons"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    name_pinyin: Mapped[str] = mapped_column(String(120), index=True)
+    name_initials: Mapped[str] = mapped_column(String(20), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    relation: Mapped[str] = mapped_column(String(20))
+    is_member: Mapped[bool] = mapped_column(Boolean, default=True)
+    non_member_reason: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    disability_type: Mapped[str] = mapped_column(String(20), default="")
+    disability_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    illness_class: Mapped[str] = mapped_column(String(30), default="")
+    work_capacity: Mapped[str] = mapped_column(String(10), default="full")
+    student_level: Mapped[str] = mapped_column(String(20), default="")
+    employment: Mapped[str] = mapped_column(String(20), default="")
+    lives_with_family: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (Index("ix_persons_id_number_live", "id_number", "deleted"),)
+
+
+class IncomeItem(Synced, Base):
+    """A monthly income entry of one member (收入)."""
+
+    __tablename__ = "income_items"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    month: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Asset(Synced, Base):
+    """A household asset: money, a vehicle or a dwelling (财产)."""
+
+    __tablename__ = "assets"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    vehicle_purpose: Mapped[str] = mapped_column(String(20), default="")
+    floor_area: Mapped[Decimal | None] = mapped_column(Fixed2, nullable=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Application(Synced, Base):
+    """One application of one household for one assistance type (救助申请 / 案件)."""
+
+    __tablename__ = "applications"
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    applicant_id: Mapped[str] = mapped_column(ForeignKey("persons.id"))
+    assistance_type: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="window")
+    filed_at_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"))
+    residence_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
+    hukou_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
+    applied_on: Mapped[date] = mapped_column(Date, index=True)
+    proxy_name: Mapped[str] = mapped_column(String(40), default="")
+    proxy_authorised: Mapped[bool] = mapped_column(Boolean, default=False)
+    staff_relative: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    benefit_amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    next_deadline: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    deadline_step: Mapped[str] = mapped_column(String(40), default="")
+    workflow: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Document(Synced, Base):
+    """A required or received document of an application, optionally with an attachment file."""
+
+    __tablename__ = "documents"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    application_id: Mapped[str | None] = mapped_column(
+        ForeignKey("applications.id"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), default="received")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    mime: Mapped[str] = mapped_column(String(60), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only audit trail: every change and every read of a full file (操作日志)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    summary: Mapped[str] = mapped_column(String(300))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OutboxEntry(Base):
+    """A change waiting to go to the municipal hub, written with the change itself."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    op: Mapped[str] = mapped_column(String(10))
+    base_rev: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    offices: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class Setting(Base):
+    """Key/value settings and sync state kept inside the encrypted store."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+SYNCED_ENTITIES: dict[str, type[Synced]] = {
+    "office": Office,
+    "household": Household,
+    "person": Person,
+    "income_item": IncomeItem,
+    "asset": Asset,
+    "application": Application,
+    "document": Document,
+}
