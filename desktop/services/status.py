@@ -1,0 +1,36 @@
+"""What the status bar shows: unsynced changes, last sync, calendar coverage."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from desktop.store.models import OutboxEntry, Setting
+from desktop.store.store import Store
+
+
+def unsynced_count(store: Store) -> int:
+    """Changes written locally and not yet accepted by the municipal hub."""
+    with store.sessions.read() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(OutboxEntry)
+                .where(OutboxEntry.state.in_(("pending", "sent")))
+            )
+            or 0
+        )
+
+
+def get_setting(store: Store, key: str, default: str = "") -> str:
+    with store.sessions.read() as s:
+        row = s.get(Setting, key)
+        return row.value if row else default
+
+
+def put_setting(store: Store, key: str, value: str) -> None:
+    with store.sessions.write() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value

@@ -1,0 +1,1 @@
+"""Case screens: the list with search and filters, and the case page."""

@@ -1,0 +1,170 @@
+"""The case list: search as you type (name, pinyin initials, ID digits), filters, lazy paging."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, replace
+from datetime import date
+
+from desktop.domain.workflow import STATE_LABELS
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.money import fmt_yuan
+from desktop.services.applications import ASSISTANCE_TYPES
+from desktop.services.base import Actor
+from desktop.services.search import CaseFilter, communities, count_cases, fetch_cases
+from desktop.store.store import Store
+from ui import theme
+from ui.lazy_model import Column, LazyTableModel
+
+SEARCH_DELAY_MS = 150
+
+COLUMNS = [
+    Column("申请编号", 1),
+    Column("申请人", 2),
+    Column("身份证号", 3),
+    Column("救助类别", 5),
+    Column("办理状态", 6, lambda s: STATE_LABELS.get(s, s)),
+    Column("社区", 7),
+    Column("申请日期", 8, lambda d: d.isoformat()),
+    Column("下一时限", 9, lambda d: d.isoformat()),
+    Column("待办环节", 10),
+    Column("救助金（元/月）", 11, fmt_yuan, align_right=True),
+]
+
+
+def _row_status(today: date):  # type: ignore[no-untyped-def]
+    def status(row: tuple) -> str | None:  # type: ignore[type-arg]
+        deadline = row[9]
+        if deadline is None:
+            return None
+        if deadline < today:
+            return theme.STATUS_OVERDUE
+        if (deadline - today).days <= 2:
+            return theme.STATUS_DUE_SOON
+        return None
+
+    return status
+
+
+class CaseListPanel(QWidget):
+    """Search box + filters above a lazily paged table of cases."""
+
+    case_activated = Signal(str)  # application id
+
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.filter = CaseFilter()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "搜索：姓名、拼音首字母（如 zsf）、全拼、身份证号或电话中任意4位以上数字、申请编号"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.type_box = QComboBox()
+        self.type_box.addItem("全部类别", "")
+        for code, label in ASSISTANCE_TYPES.items():
+            self.type_box.addItem(label, code)
+        self.state_box = QComboBox()
+        self.state_box.addItem("全部状态", "")
+        for code, label in STATE_LABELS.items():
+            self.state_box.addItem(label, code)
+        self.community_box = QComboBox()
+        self.community_box.addItem("全部社区", "")
+        for name in communities(store):
+            self.community_box.addItem(name, name)
+        self.overdue = QCheckBox("仅看逾期")
+        self.open_only = QCheckBox("仅看办理中")
+        self.count_label = QLabel()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        for box in (self.type_box, self.state_box, self.community_box):
+            box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        for check in (self.overdue, self.open_only):
+            check.toggled.connect(lambda _c: self.apply_filter())
+
+        self.model = LazyTableModel(
+            COLUMNS,
+            self._fetch,
+            self._count,
+            key_index=0,
+            row_status=_row_status(date.today()),
+            parent=self,
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((190, 80, 170, 150, 110, 110, 100, 100, 130, 120)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._activated)
+        self.table.activated.connect(self._activated)
+
+        filters = QHBoxLayout()
+        for w in (self.type_box, self.state_box, self.community_box, self.overdue, self.open_only):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        self._update_count()
+
+    def _fetch(self, offset: int, limit: int) -> list[tuple]:  # type: ignore[type-arg]
+        return [astuple(r) for r in fetch_cases(self.store, self.actor, self.filter, offset, limit)]
+
+    def _count(self) -> int:
+        return count_cases(self.store, self.filter)
+
+    def apply_filter(self) -> None:
+        """Rebuild the filter from the widgets and reload the first page."""
+        self._timer.stop()
+        self.filter = replace(
+            self.filter,
+            text=self.search.text().strip(),
+            assistance_type=self.type_box.currentData() or "",
+            state=self.state_box.currentData() or "",
+            community=self.community_box.currentData() or "",
+            overdue_on=date.today() if self.overdue.isChecked() else None,
+            open_only=self.open_only.isChecked(),
+        )
+        self.model.reset()
+        self._update_count()
+
+    def refresh(self) -> None:
+        self.model.refresh()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"共 {self.model.rowCount():,} 件")
+
+    def _activated(self, index: QModelIndex) -> None:
+        key = self.model.row_key(index.row())
+        if key:
+            self.case_activated.emit(str(key))
+
+    def current_case_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return str(self.model.row_key(index.row())) if index.isValid() else None
