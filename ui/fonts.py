@@ -39,7 +39,8 @@ def _family_from_file(path: Path) -> str | None:
     families = QFontDatabase.applicationFontFamilies(font_id)
     # A .ttc holds several faces ("WenQuanYi Micro Hei" and its Mono): take the proportional one.
     proportional = [f for f in families if "mono" not in f.lower()]
-    return (proportional or families or [None])[0]
+    chosen = proportional or families
+    return chosen[0] if chosen else None
 
 
 def _system_family() -> str | None:

@@ -76,7 +76,9 @@ class LazyTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = _INVALID) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].header
@@ -159,5 +161,7 @@ class LazyTableModel(QAbstractTableModel):
 
     @staticmethod
     def _alignment(column: Column) -> int:
-        horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
+        horizontal = (
+            Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
+        )
         return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

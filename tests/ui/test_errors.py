@@ -44,7 +44,9 @@ def test_unknown_error_is_internal_and_logged_with_traceback(caplog) -> None:
         report = describe_error(caught)
     assert report.internal
     assert report.message.startswith("程序内部错误：'missing'")
-    assert any(rec.exc_info and "KeyError" in rec.exc_text for rec in caplog.records if rec.exc_text)
+    assert any(
+        rec.exc_info and "KeyError" in rec.exc_text for rec in caplog.records if rec.exc_text
+    )
 
 
 def test_file_errors_say_which_file() -> None:

@@ -92,7 +92,11 @@ def test_keyboard_entry_with_enter_fills_the_whole_form_and_submits(qtbot) -> No
     assert submitted == []
     qtbot.keyClick(applied.date_edit, Qt.Key.Key_Return)
     assert submitted == [True]
-    assert (name.text(), income.value(), applied.value()) == ("张红梅", Decimal("1045.50"), dt.date(2026, 3, 2))
+    assert (name.text(), income.value(), applied.value()) == (
+        "张红梅",
+        Decimal("1045.50"),
+        dt.date(2026, 3, 2),
+    )
 
 
 def test_tab_order_follows_the_visual_order(qtbot) -> None:

@@ -25,7 +25,12 @@ class FakeCases:
 
     def row(self, i: int) -> tuple:
         status = "overdue" if i % 10 == 0 else "normal"
-        return (f"case-{i:06d}", f"{SURNAMES[i % 8]}某{i}", Decimal(i % 1000) + Decimal("0.50"), status)
+        return (
+            f"case-{i:06d}",
+            f"{SURNAMES[i % 8]}某{i}",
+            Decimal(i % 1000) + Decimal("0.50"),
+            status,
+        )
 
     def fetch(self, offset: int, limit: int) -> list[tuple]:
         self.calls.append((offset, limit))
@@ -75,7 +80,9 @@ def test_headers_formatters_alignment_and_status_tint(table) -> None:
     assert model.data(idx, Qt.ItemDataRole.UserRole) == Decimal("10.50")
     assert model.data(idx, Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
     assert model.data(model.index(10, 3)) == "逾期"
-    assert model.data(model.index(10, 0), Qt.ItemDataRole.BackgroundRole) == theme.status_tint("overdue")
+    assert model.data(model.index(10, 0), Qt.ItemDataRole.BackgroundRole) == theme.status_tint(
+        "overdue"
+    )
     assert model.data(model.index(11, 3)) == "正常"
     assert model.data(model.index(11, 1), KEY_ROLE) == "case-000011"
 

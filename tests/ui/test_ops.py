@@ -22,7 +22,14 @@ def test_result_comes_back_on_the_main_thread(qtbot) -> None:
         worker_threads.append(threading.current_thread())
         return (a + b) * scale
 
-    ops.run_op(widget, job, 2, 3, scale=10, on_done=lambda r, e: outcome.append((r, e, threading.current_thread())))
+    ops.run_op(
+        widget,
+        job,
+        2,
+        3,
+        scale=10,
+        on_done=lambda r, e: outcome.append((r, e, threading.current_thread())),
+    )
     qtbot.waitUntil(lambda: bool(outcome))
     result, error, thread = outcome[0]
     assert (result, error) == (50, None)
@@ -34,7 +41,11 @@ def test_every_job_runs_on_the_same_single_writer_thread_in_order(qtbot) -> None
     seen: list[tuple[int, int]] = []
     done: list[int] = []
     for i in range(6):
-        ops.run_op(None, lambda i=i: seen.append((i, threading.get_ident())), on_done=lambda r, e, i=i: done.append(i))
+        ops.run_op(
+            None,
+            lambda i=i: seen.append((i, threading.get_ident())),
+            on_done=lambda r, e, i=i: done.append(i),
+        )
     qtbot.waitUntil(lambda: len(done) == 6)
     assert [i for i, _t in seen] == list(range(6))
     assert len({t for _i, t in seen}) == 1
@@ -75,7 +86,9 @@ def test_callback_is_dropped_when_the_window_was_closed(qtbot) -> None:
 
 def test_synchronous_mode_calls_back_before_returning(sync_ops) -> None:
     outcome: list[tuple[object, object]] = []
-    handle = ops.run_op(None, lambda: threading.current_thread(), on_done=lambda r, e: outcome.append((r, e)))
+    handle = ops.run_op(
+        None, lambda: threading.current_thread(), on_done=lambda r, e: outcome.append((r, e))
+    )
     assert outcome == [(threading.main_thread(), None)]
     assert handle.done
 
@@ -97,7 +110,13 @@ def test_long_job_gets_progress_and_cancel_and_shows_a_dialog_only_when_slow(qtb
             may_finish.wait(5)
         return done
 
-    handle = ops.run_long_op(parent, archive, [1, 2, 3], on_done=lambda r, e: outcome.append((r, e)), progress_text="正在归档…")
+    handle = ops.run_long_op(
+        parent,
+        archive,
+        [1, 2, 3],
+        on_done=lambda r, e: outcome.append((r, e)),
+        progress_text="正在归档…",
+    )
     qtbot.waitUntil(lambda: handle.dialog is not None and handle.dialog.isVisible(), timeout=5000)
     dialog = handle.dialog
     assert dialog.windowTitle() == "请稍候"
@@ -115,7 +134,11 @@ def test_long_job_gets_progress_and_cancel_and_shows_a_dialog_only_when_slow(qtb
 
 def test_a_fast_job_never_shows_a_dialog(qtbot) -> None:
     outcome: list[object] = []
-    handle = ops.run_long_op(None, lambda *, progress, cancelled: progress(1, 1, "好了") or "ok", on_done=lambda r, e: outcome.append(r))
+    handle = ops.run_long_op(
+        None,
+        lambda *, progress, cancelled: progress(1, 1, "好了") or "ok",
+        on_done=lambda r, e: outcome.append(r),
+    )
     qtbot.waitUntil(lambda: bool(outcome))
     assert outcome == ["ok"]
     assert handle.dialog is None

@@ -144,7 +144,11 @@ def test_batch_print_prints_all_documents_in_one_job(qtbot, make_pdf, tmp_path) 
 
         return build
 
-    jobs = [("张红梅档案", make_pdf(2)), ("李建国档案", lazily("李建国档案", 1)), ("王芳档案", make_pdf(3))]
+    jobs = [
+        ("张红梅档案", make_pdf(2)),
+        ("李建国档案", lazily("李建国档案", 1)),
+        ("王芳档案", make_pdf(3)),
+    ]
     outcome: list[tuple[object, object]] = []
     handle = print_batch(None, jobs, printer, on_done=lambda r, e: outcome.append((r, e)))
     qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
@@ -157,7 +161,9 @@ def test_batch_print_prints_all_documents_in_one_job(qtbot, make_pdf, tmp_path) 
     assert len(_printed(out).pages) == 6
 
 
-def test_cancel_button_stops_the_batch_after_the_current_document(qtbot, make_pdf, tmp_path, monkeypatch) -> None:
+def test_cancel_button_stops_the_batch_after_the_current_document(
+    qtbot, make_pdf, tmp_path, monkeypatch
+) -> None:
     monkeypatch.setattr(ops, "PROGRESS_DELAY_MS", 0)
     out = tmp_path / "cancelled.pdf"
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -172,7 +178,9 @@ def test_cancel_button_stops_the_batch_after_the_current_document(qtbot, make_pd
     outcome: list[tuple[object, object]] = []
     jobs = [("一", make_pdf(1)), ("二", second), ("三", make_pdf(1))]
     handle = print_batch(None, jobs, printer, on_done=lambda r, e: outcome.append((r, e)))
-    qtbot.waitUntil(lambda: started.is_set() and handle.dialog is not None and handle.dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: started.is_set() and handle.dialog is not None and handle.dialog.isVisible()
+    )
     qtbot.waitUntil(lambda: handle.dialog.labelText() == "正在打印：二（2/3）")
     cancel = handle.dialog.findChild(QPushButton)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)

@@ -36,7 +36,10 @@ def test_add_from_dialog_shows_thumbnails_and_returns_paths_with_hashes(qtbot, t
     qtbot.addWidget(picker)
     qtbot.mouseClick(picker.add_button, Qt.MouseButton.LeftButton)
     assert asked == [picker]
-    assert picker.paths_and_hashes() == [(str(kitchen), _sha(kitchen)), (str(bedroom), _sha(bedroom))]
+    assert picker.paths_and_hashes() == [
+        (str(kitchen), _sha(kitchen)),
+        (str(bedroom), _sha(bedroom)),
+    ]
     assert picker.list.count() == 2
     assert picker.list.item(0).text() == "厨房.jpg"
     icon_size = picker.list.item(1).icon().availableSizes()[0]
@@ -77,7 +80,9 @@ def test_camera_folder_import_takes_only_new_images_oldest_first(qtbot, tmp_path
 
 
 def test_remove_selected_by_button_and_delete_key(qtbot, tmp_path) -> None:
-    paths = [_photo(tmp_path / f"p{i}.png", colour) for i, colour in enumerate(["#f00", "#0f0", "#00f"])]
+    paths = [
+        _photo(tmp_path / f"p{i}.png", colour) for i, colour in enumerate(["#f00", "#0f0", "#00f"])
+    ]
     picker = PhotoPicker()
     qtbot.addWidget(picker)
     picker.add_files(paths)

@@ -23,7 +23,9 @@ print("alive", label.text())
 
 def test_thirty_thousand_qt_calls_do_not_abort_the_program() -> None:
     code = MANY_CALLS.format(prelude="import ui")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "alive 29999"
 

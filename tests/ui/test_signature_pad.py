@@ -14,12 +14,42 @@ from ui.widgets.signature_pad import SignaturePad
 def _drag(canvas, points: list[tuple[int, int]]) -> None:
     """Press at the first point, move through the rest with the button held, release."""
     first = QPoint(*points[0])
-    QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseButtonPress, QPointF(first), QPointF(canvas.mapToGlobal(first)), Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        canvas,
+        QMouseEvent(
+            QMouseEvent.Type.MouseButtonPress,
+            QPointF(first),
+            QPointF(canvas.mapToGlobal(first)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     for x, y in points[1:]:
         point = QPointF(x, y)
-        QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseMove, point, QPointF(canvas.mapToGlobal(point)), Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        QApplication.sendEvent(
+            canvas,
+            QMouseEvent(
+                QMouseEvent.Type.MouseMove,
+                point,
+                QPointF(canvas.mapToGlobal(point)),
+                Qt.MouseButton.NoButton,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
     last = QPointF(*points[-1])
-    QApplication.sendEvent(canvas, QMouseEvent(QMouseEvent.Type.MouseButtonRelease, last, QPointF(canvas.mapToGlobal(last)), Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        canvas,
+        QMouseEvent(
+            QMouseEvent.Type.MouseButtonRelease,
+            last,
+            QPointF(canvas.mapToGlobal(last)),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
 
 
 def _dark_pixels(image: QImage) -> int:
@@ -90,7 +120,17 @@ def test_clear_button_erases_the_signature(qtbot, pad) -> None:
 
 def test_right_button_does_not_draw(pad) -> None:
     point = QPointF(40, 40)
-    QApplication.sendEvent(pad.canvas, QMouseEvent(QMouseEvent.Type.MouseButtonPress, point, point, Qt.MouseButton.RightButton, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        pad.canvas,
+        QMouseEvent(
+            QMouseEvent.Type.MouseButtonPress,
+            point,
+            point,
+            Qt.MouseButton.RightButton,
+            Qt.MouseButton.RightButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
     assert pad.is_empty()
 
 

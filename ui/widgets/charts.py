@@ -119,7 +119,9 @@ class BarChart(_Chart):
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, self.formatter(value))
             name_rect = QRectF(plot.left() + slot * i, plot.bottom() + 4, slot, line + 4)
             elided = metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(slot) - 2)
-            painter.drawText(name_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided)
+            painter.drawText(
+                name_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided
+            )
 
 
 class _PartsChart(_Chart):
@@ -171,7 +173,9 @@ class StackedBarChart(_PartsChart):
             self._empty(painter, rect)
             return
         metrics = QFontMetrics(painter.font())
-        bar = QRectF(rect.left() + 12, rect.top() + 8, rect.width() - 24, max(28.0, metrics.height() + 12))
+        bar = QRectF(
+            rect.left() + 12, rect.top() + 8, rect.width() - 24, max(28.0, metrics.height() + 12)
+        )
         x = bar.left()
         for _label, value, color in self.segments:
             width = bar.width() * max(float(value), 0.0) / total
@@ -188,7 +192,9 @@ class StackedBarChart(_PartsChart):
 class DonutChart(_PartsChart):
     """A ring of parts with the total in the middle."""
 
-    def __init__(self, parent: QWidget | None = None, title: str = "", center_label: str = "合计") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, title: str = "", center_label: str = "合计"
+    ) -> None:
         super().__init__(parent, title)
         self.center_label = center_label
 
@@ -209,9 +215,13 @@ class DonutChart(_PartsChart):
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(pen)
             inset = thickness / 2
-            painter.drawArc(ring.adjusted(inset, inset, -inset, -inset), math.floor(start), math.floor(span))
+            painter.drawArc(
+                ring.adjusted(inset, inset, -inset, -inset), math.floor(start), math.floor(span)
+            )
             start += span
         painter.setPen(QColor(theme.TEXT))
         centre = f"{self.center_label}\n{self.formatter(total)}"
         painter.drawText(ring, Qt.AlignmentFlag.AlignCenter, centre)
-        self._draw_legend(painter, QRectF(rect.left() + 12, ring.bottom() + 10, rect.width() - 24, legend_height))
+        self._draw_legend(
+            painter, QRectF(rect.left() + 12, ring.bottom() + 10, rect.width() - 24, legend_height)
+        )

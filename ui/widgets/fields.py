@@ -25,7 +25,9 @@ Validator = Callable[[str], str | None]
 DateValidator = Callable[[dt.date], str | None]
 
 ERROR_COLOR = "#b3261e"
-_INVALID_STYLE = f"QLineEdit {{ border: 2px solid {ERROR_COLOR}; border-radius: 4px; padding: 3px; }}"
+_INVALID_STYLE = (
+    f"QLineEdit {{ border: 2px solid {ERROR_COLOR}; border-radius: 4px; padding: 3px; }}"
+)
 CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
@@ -42,9 +44,7 @@ def max_length(field: str, limit: int) -> Validator:
 def matches(field: str, pattern: str, message: str) -> Validator:
     """Reject non-empty text that does not fully match ``pattern``; message names the field."""
     compiled = re.compile(pattern)
-    return lambda text: (
-        None if not text or compiled.fullmatch(text) else f"{field}{message}"
-    )
+    return lambda text: None if not text or compiled.fullmatch(text) else f"{field}{message}"
 
 
 def chain(*validators: Validator) -> Validator:
@@ -249,7 +249,8 @@ class DateField(FieldBox):
 
     def value(self) -> dt.date:
         """The chosen date."""
-        return self.date_edit.date().toPython()  # type: ignore[no-any-return]
+        value: dt.date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        return value
 
     def set_value(self, value: dt.date) -> None:
         """Select ``value``."""

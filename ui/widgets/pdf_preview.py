@@ -50,7 +50,9 @@ def _paint_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, pa
     area = printer.pageLayout().paintRectPixels(printer.resolution())
     points = document.pagePointSize(page)
     dpi = min(printer.resolution(), PRINT_DPI)
-    image = document.render(page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
+    image = document.render(
+        page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+    )
     scale = min(area.width() / image.width(), area.height() / image.height())
     width, height = image.width() * scale, image.height() * scale
     target = QRectF((area.width() - width) / 2, (area.height() - height) / 2, width, height)
@@ -75,7 +77,9 @@ def print_document(
     return count
 
 
-def ask_printer(parent: QWidget | None, print_dialog: PrintDialogFn | None = None, pages: int = 0) -> QPrinter | None:
+def ask_printer(
+    parent: QWidget | None, print_dialog: PrintDialogFn | None = None, pages: int = 0
+) -> QPrinter | None:
     """Let the person choose a printer; None when they cancel."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     if print_dialog is not None:
@@ -149,7 +153,12 @@ class PdfPreviewDialog(QDialog):
         for widget in (self.prev_button, self.page_spin, self.page_label, self.next_button):
             bar.addWidget(widget)
         bar.addSpacing(16)
-        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_width_button, self.fit_page_button):
+        for widget in (
+            self.zoom_out_button,
+            self.zoom_in_button,
+            self.fit_width_button,
+            self.fit_page_button,
+        ):
             bar.addWidget(widget)
         bar.addStretch(1)
         for widget in (self.print_button, self.save_button, self.close_button):
@@ -166,7 +175,7 @@ class PdfPreviewDialog(QDialog):
             (QKeySequence(Qt.Key.Key_PageUp), self.previous_page),
         )
         for key, slot in shortcuts:
-            QShortcut(QKeySequence(key), self, activated=slot)
+            QShortcut(QKeySequence(key), self, slot)
 
     def page_count(self) -> int:
         """Number of pages in the document."""
@@ -296,7 +305,9 @@ def _print_all(
             progress(index, len(jobs), f"正在打印：{name}（{index + 1}/{len(jobs)}）")
             data = source() if callable(source) else source
             document, _buffer = load_pdf(data)
-            result.pages += print_document(document, printer, painter, new_page_first=bool(result.pages))
+            result.pages += print_document(
+                document, printer, painter, new_page_first=bool(result.pages)
+            )
             result.printed.append(name)
         progress(len(result.printed), len(jobs), "打印完成")
     finally:

@@ -166,9 +166,7 @@ class PhotoPicker(QWidget):
         folder = self.camera_folder
         if folder is None or not folder.is_dir():
             return AddResult()
-        images = [
-            p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-        ]
+        images = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
         images.sort(key=lambda p: (p.stat().st_mtime, p.name))
         result = self.add_files(images)
         # Already-stored or already-picked pictures are the normal case here, not a problem.
@@ -188,10 +186,10 @@ class PhotoPicker(QWidget):
         return removed
 
     def eventFilter(self, obj: object, event: object) -> bool:
-        if obj is self.list and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.remove_selected()
-                return True
+        is_key = isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress
+        if obj is self.list and is_key and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):  # type: ignore[attr-defined]
+            self.remove_selected()
+            return True
         return False
 
     def _add_item(self, photo: Photo, pixmap: QPixmap) -> None:
@@ -211,7 +209,9 @@ class PhotoPicker(QWidget):
         if result.unreadable:
             names = "、".join(p.name for p in result.unreadable[:5])
             more = f" 等{len(result.unreadable)}个文件" if len(result.unreadable) > 5 else ""
-            box = QMessageBox(QMessageBox.Icon.Warning, "无法添加", f"不是可识别的图片：{names}{more}")
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "无法添加", f"不是可识别的图片：{names}{more}"
+            )
             box.setParent(self, box.windowFlags())
             box.open()
 
