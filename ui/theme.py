@@ -45,12 +45,12 @@ SERIES: tuple[str, ...] = ("#1a5fb4", "#e66100", "#26a269", "#9141ac", "#c01c28"
 STYLESHEET = f"""
 QWidget {{ color: {TEXT}; }}
 QMainWindow, QDialog {{ background: {WINDOW}; }}
-QLineEdit, QDateEdit, QComboBox, QSpinBox, QPlainTextEdit, QTextEdit {{
+QLineEdit, QDateEdit, QComboBox, QPlainTextEdit, QTextEdit {{
     background: {BASE}; border: 1px solid {BORDER}; border-radius: 4px;
     padding: 4px 6px; min-height: 22px;
     selection-background-color: {ACCENT}; selection-color: #ffffff;
 }}
-QLineEdit:focus, QDateEdit:focus, QComboBox:focus, QSpinBox:focus,
+QLineEdit:focus, QDateEdit:focus, QComboBox:focus,
 QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; }}
 QLabel#fieldError {{ color: {ERROR}; }}

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QVBoxLayout, QWidget
 
 from ui.widgets.fields import (
     DateField,
@@ -156,3 +156,21 @@ def test_a_submit_button_can_drive_the_form(qtbot) -> None:
     form.fields()[3].setText("0")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert submitted == [True]
+
+
+def test_tab_order_holds_when_the_form_is_built_before_its_window(qtbot) -> None:
+    form = FormLayout()
+    first = form.add_field("姓名", ValidatedLineEdit("姓名"))
+    second = form.add_field("住址", ValidatedLineEdit("住址"))
+    other = QPushButton("其他")
+    window = QWidget()
+    qtbot.addWidget(window)
+    outer = QVBoxLayout(window)
+    outer.addWidget(other)
+    outer.addLayout(form)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    first.setFocus()
+    qtbot.keyClick(first.line_edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is second.line_edit

@@ -285,11 +285,17 @@ class FormLayout(QFormLayout):
         caption = QLabel(text)
         caption.setBuddy(_focus_target(field))
         self.addRow(caption, field)
-        if self._fields:
-            QWidget.setTabOrder(_focus_target(self._fields[-1][1]), _focus_target(field))
         self._fields.append((label, field))
         _focus_target(field).installEventFilter(self)
+        self.apply_tab_order()
         return field
+
+    def apply_tab_order(self) -> None:
+        """Chain the fields' tab order; redone when the form is first shown in its window."""
+        targets = [_focus_target(field) for field in self.fields()]
+        for first, second in zip(targets, targets[1:], strict=False):
+            if first.window() is second.window():
+                QWidget.setTabOrder(first, second)
 
     def fields(self) -> list[QWidget]:
         """The fields in visual order."""
@@ -327,6 +333,12 @@ class FormLayout(QFormLayout):
             self.submit()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and self._fields
+            and obj is _focus_target(self._fields[0][1])
+        ):
+            self.apply_tab_order()
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             if enter and isinstance(obj, QWidget) and _moves_on_enter(obj):

@@ -131,6 +131,7 @@ class PdfPreviewDialog(QDialog):
         self.page_spin = QSpinBox()
         self.page_spin.setRange(1, self.page_count())
         self.page_spin.setAccessibleName("页码")
+        self.page_spin.setMinimumWidth(64)
         self.page_label = QLabel(f"/ 共 {self.page_count()} 页")
         self.zoom_out_button = QPushButton("缩小")
         self.zoom_in_button = QPushButton("放大")
