@@ -1,0 +1,382 @@
+"""Background work for the UI: one writer thread runs every core call, results return on the main thread.
+
+Usage (Anki's CollectionOp / Picard's run_task in one helper)::
+
+    run_op(self, services.save_household, actor, data, on_done=self._saved)
+    run_long_op(self, services.archive_batch, ids, on_done=self._archived,
+                progress_text="正在归档…")   # fn gets progress= and cancelled= keywords
+
+``on_done(result, error)`` is always called on the main thread with exactly one of the two set
+(``error`` is None on success). Without ``on_done`` an error is shown with ``ui.errors``.
+A result carrying a ``changed`` set of kind names is published on the shared ``ChangeBus``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 600
+DoneCallback = Callable[[Any, BaseException | None], None]
+ProgressCallback = Callable[[int, int, str], None]
+
+_synchronous = False
+
+
+class OpHandle:
+    """One submitted job: its cancel flag, latest progress, progress dialog and outcome."""
+
+    def __init__(self, label: str | None, cancellable: bool) -> None:
+        self.label = label
+        self.cancellable = cancellable
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.dialog: QProgressDialog | None = None
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._progress: tuple[int, int, str] = (0, 0, label or "")
+        self._progress_posted = False
+        self._timer: QTimer | None = None
+
+    def cancel(self) -> None:
+        """Ask the job to stop; the job sees it through ``cancelled()`` and ends cooperatively."""
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        """True once the person (or code) asked the job to stop."""
+        return self._cancel.is_set()
+
+    @property
+    def progress(self) -> tuple[int, int, str]:
+        """The latest ``(done, total, text)`` the job reported."""
+        with self._lock:
+            return self._progress
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        """Record progress from the worker; at most one update is queued to the main thread."""
+        with self._lock:
+            self._progress = (done, total, text or self.label or "")
+            if self._progress_posted or _synchronous:
+                return
+            self._progress_posted = True
+        _relay().progressed.emit(self)
+
+
+class _Task:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        on_done: DoneCallback | None,
+        handle: OpHandle,
+    ) -> None:
+        self.parent = parent
+        self.fn = fn
+        self.args = args
+        self.kwargs = kwargs
+        self.on_done = on_done
+        self.handle = handle
+
+    def execute(self) -> None:
+        try:
+            self.handle.result = self.fn(*self.args, **self.kwargs)
+        except Exception as exc:  # every failure goes back to the caller as ``error``
+            self.handle.error = exc
+
+
+class _Relay(QObject):
+    """Lives on the main thread; signals emitted by the worker are queued to it."""
+
+    finished = Signal(object)
+    progressed = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished.connect(_deliver, Qt.ConnectionType.QueuedConnection)
+        self.progressed.connect(_show_progress, Qt.ConnectionType.QueuedConnection)
+
+
+class _Worker:
+    """The single writer thread: takes tasks from a queue and runs them one after another."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[_Task | None] = queue.Queue()
+        self.pending = 0
+        self.thread = threading.Thread(target=self._loop, name="ui-ops-writer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            task = self.queue.get()
+            if task is None:
+                return
+            task.execute()
+            _relay().finished.emit(task)
+
+
+_relay_obj: _Relay | None = None
+_worker_obj: _Worker | None = None
+_bus_obj: ChangeBus | None = None
+
+
+def _relay() -> _Relay:
+    global _relay_obj
+    if _relay_obj is None:
+        _relay_obj = _Relay()
+    return _relay_obj
+
+
+def _worker() -> _Worker:
+    global _worker_obj
+    _relay()  # created on the calling (main) thread before the worker can emit
+    if _worker_obj is None:
+        _worker_obj = _Worker()
+    return _worker_obj
+
+
+def set_synchronous(enabled: bool) -> None:
+    """Run every job inline in the calling thread (deterministic GUI tests); no dialogs appear."""
+    global _synchronous
+    _synchronous = enabled
+
+
+def is_synchronous() -> bool:
+    """True when jobs run inline (see ``set_synchronous``)."""
+    return _synchronous
+
+
+def pending_jobs() -> int:
+    """Jobs submitted whose ``on_done`` has not run yet."""
+    return _worker_obj.pending if _worker_obj is not None else 0
+
+
+def run_op(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: DoneCallback | None = None,
+    progress_text: str | None = None,
+    cancellable: bool = False,
+    **kwargs: Any,
+) -> OpHandle:
+    """Run ``fn(*args, **kwargs)`` on the writer thread; call ``on_done(result, error)`` after.
+
+    With ``progress_text`` a busy dialog shows that text if the job takes longer than 600 ms.
+    ``on_done`` is skipped when ``parent`` was deleted meanwhile.
+    """
+    handle = OpHandle(progress_text, cancellable)
+    task = _Task(parent, fn, args, kwargs, on_done, handle)
+    _submit(task, show_dialog=progress_text is not None)
+    return handle
+
+
+def run_long_op(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: DoneCallback | None = None,
+    progress_text: str = "正在处理…",
+    cancellable: bool = True,
+    **kwargs: Any,
+) -> OpHandle:
+    """Like ``run_op`` for long jobs: ``fn`` also receives ``progress=`` and ``cancelled=``.
+
+    ``progress(done, total, text)`` updates the dialog (shown only after 600 ms);
+    ``cancelled()`` turns True when the person presses 取消; ``fn`` should then stop and return.
+    """
+    handle = OpHandle(progress_text, cancellable)
+    kwargs = {**kwargs, "progress": handle.report, "cancelled": handle.cancelled}
+    task = _Task(parent, fn, args, kwargs, on_done, handle)
+    _submit(task, show_dialog=True)
+    return handle
+
+
+def _submit(task: _Task, show_dialog: bool) -> None:
+    if _synchronous:
+        task.execute()
+        _deliver(task)
+        return
+    worker = _worker()
+    worker.pending += 1
+    if show_dialog:
+        timer = QTimer(_relay())
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: _open_dialog(task))
+        timer.start(PROGRESS_DELAY_MS)
+        task.handle._timer = timer
+    worker.queue.put(task)
+
+
+def _deliver(task: _Task) -> None:
+    handle = task.handle
+    handle.done = True
+    if not _synchronous and _worker_obj is not None:
+        _worker_obj.pending -= 1
+    if handle._timer is not None:
+        handle._timer.stop()
+        handle._timer.deleteLater()
+        handle._timer = None
+    if handle.dialog is not None:
+        handle.dialog.hide()
+        handle.dialog.deleteLater()
+        handle.dialog = None
+    if task.parent is not None and not shiboken6.isValid(task.parent):
+        log.info("op finished after its window closed; result dropped")
+        return
+    if task.on_done is not None:
+        task.on_done(handle.result, handle.error)
+    elif handle.error is not None:
+        from ui.errors import show_error
+
+        show_error(task.parent, handle.error)
+    if handle.error is None:
+        kinds = getattr(handle.result, "changed", None)
+        if isinstance(kinds, set | frozenset) and kinds:
+            change_bus().publish(kinds)
+
+
+class _ProgressDialog(QProgressDialog):
+    """A progress dialog that cannot be closed by Esc or the title bar unless it is cancellable."""
+
+    def __init__(self, handle: OpHandle, parent: QWidget | None) -> None:
+        done, total, text = handle.progress
+        super().__init__(text, "取消", 0, max(total, 0), parent)
+        self._handle = handle
+        self.setWindowTitle("请稍候")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumDuration(0)
+        self.setMinimumWidth(360)
+        if handle.cancellable:
+            self.canceled.connect(self._on_cancel)
+        else:
+            self.setCancelButton(None)  # type: ignore[arg-type]
+        self.setValue(min(done, total) if total > 0 else 0)
+
+    def _on_cancel(self) -> None:
+        self._handle.cancel()
+        self.setLabelText("正在取消，请稍候…")
+        self.show()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self._handle.cancellable:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        if self._handle.cancellable:
+            self._on_cancel()
+        event.ignore()
+
+
+def _open_dialog(task: _Task) -> None:
+    handle = task.handle
+    if handle.done or handle.dialog is not None:
+        return
+    parent = task.parent if task.parent is not None and shiboken6.isValid(task.parent) else None
+    handle.dialog = _ProgressDialog(handle, parent)
+    handle.dialog.show()
+
+
+def _show_progress(handle: OpHandle) -> None:
+    with handle._lock:
+        handle._progress_posted = False
+        done, total, text = handle._progress
+    dialog = handle.dialog
+    if dialog is None or handle.done:
+        return
+    if dialog.maximum() != max(total, 0):
+        dialog.setMaximum(max(total, 0))
+    if total > 0:
+        dialog.setValue(min(done, total))
+    if not handle.cancelled():
+        dialog.setLabelText(text)
+
+
+def wait_idle(timeout_ms: int = 10_000) -> bool:
+    """Process events until every submitted job has delivered its result (tests, shutdown)."""
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while pending_jobs() > 0:
+        if deadline.hasExpired():
+            return False
+        QCoreApplication.processEvents()
+        threading.Event().wait(0.005)
+    return True
+
+
+class ChangeBus(QObject):
+    """Fans out the "changed" sets of services; screens listen and refresh when shown.
+
+    ``changed`` carries a ``set[str]`` of kind names such as {"household", "application"}.
+    """
+
+    changed = Signal(object)
+
+    def publish(self, kinds: Iterable[str]) -> None:
+        """Emit ``changed`` with the given kinds (nothing when empty)."""
+        kinds_set = set(kinds)
+        if kinds_set:
+            self.changed.emit(kinds_set)
+
+    def watch(
+        self, widget: QWidget, kinds: Iterable[str], refresh: Callable[[set[str]], None]
+    ) -> None:
+        """Call ``refresh(kinds)`` when a watched kind changes: now if visible, else when shown."""
+        _Watcher(self, widget, set(kinds), refresh)
+
+
+class _Watcher(QObject):
+    def __init__(
+        self,
+        bus: ChangeBus,
+        widget: QWidget,
+        kinds: set[str],
+        refresh: Callable[[set[str]], None],
+    ) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._kinds = kinds
+        self._refresh = refresh
+        self._dirty: set[str] = set()
+        bus.changed.connect(self._on_changed)
+        widget.installEventFilter(self)
+
+    def _on_changed(self, kinds: set[str]) -> None:
+        hit = kinds & self._kinds
+        if not hit:
+            return
+        if self._widget.isVisible():
+            self._refresh(hit)
+        else:
+            self._dirty |= hit
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self._widget and event.type() == QEvent.Type.Show and self._dirty:
+            dirty, self._dirty = self._dirty, set()
+            self._refresh(dirty)
+        return False
+
+
+def change_bus() -> ChangeBus:
+    """The application's one ChangeBus (created on first use, on the main thread)."""
+    global _bus_obj
+    if _bus_obj is None:
+        _bus_obj = ChangeBus()
+    return _bus_obj
