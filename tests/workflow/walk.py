@@ -67,7 +67,9 @@ GOOD: dict[str, Callable[[CaseSnapshot, date], dict[str, Any]]] = {
     "confirm": lambda c, w: {"amount": "1045.00", "family_stability": "variable"},
     "refuse": lambda c, w: {"reasons": ["家庭人均收入高于低保标准"]},
     "send_refusal_letter": lambda c, w: {"delivery": "当面送达"},
-    "start_payment": lambda c, w: {"pay_from": "decision_date"},
+    "start_payment": lambda c, w: {
+        "pay_from": "next_month" if c.assistance_type == "tekun" else "decision_date"
+    },
     "archive": lambda c, w: {},
     "record_review": lambda c, w: {"outcome": "unchanged"},
     "start_gradual_exit": lambda c, w: {"months": 6, "reason": "家庭成员就业"},

@@ -37,7 +37,7 @@ def from_states(definition: WorkflowDefinition, spec: ActionSpec) -> frozenset[S
 
 
 def _sides_text(sides: Iterable[Side]) -> str:
-    return "或".join(SIDE_LABELS[s] for s in sorted(sides))
+    return "或".join(SIDE_LABELS[s] for s in Side if s in sides)
 
 
 def _permitted_side(
@@ -52,7 +52,7 @@ def _permitted_side(
     if not usable:
         return None, f"此步骤由{_sides_text(allowed)}办理，本单位是该案件的{_sides_text(mine)}"
     if actor.role not in spec.roles:
-        roles = "或".join(ROLE_LABELS[r] for r in sorted(spec.roles))
+        roles = "或".join(ROLE_LABELS[r] for r in Role if r in spec.roles)
         return None, f"此步骤须由{roles}办理，当前角色为{ROLE_LABELS[actor.role]}"
     preferred = holder(case) & usable
     return sorted(preferred or usable)[0], None
