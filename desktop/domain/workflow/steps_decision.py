@@ -1,0 +1,91 @@
+"""Confirmation or refusal, the refusal letter, payment start and archiving."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from desktop.domain.calendar import add_months, days_in_month, first_of_next_month
+from desktop.domain.workflow.context import StepContext
+from desktop.domain.workflow.model import CaseSnapshot, Payment, State
+from desktop.errors import WorkflowError
+from desktop.money import round_money
+
+FAMILY_STABILITY = {
+    "stable": "稳定家庭（老年、重度残疾、无劳动能力）",
+    "variable": "收入不稳定或有劳动能力成员的家庭",
+}
+PAY_FROM = {"decision_date": "自审核确认决定之日起", "next_month": "自决定次月起"}
+
+
+def confirm(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """审核确认同意: the amount (computed by the benefit rules) and the review cycle."""
+    amount = ctx.p.money("amount", "救助金额", positive=ctx.definition.cash_required)
+    cycle: int | None = None
+    if ctx.definition.ongoing:
+        stability = ctx.p.choice("family_stability", "家庭类型", FAMILY_STABILITY)
+        default = (
+            ctx.rules.review_months_stable
+            if stability == "stable"
+            else ctx.rules.review_months_variable
+        )
+        cycle = ctx.p.integer("review_cycle_months", "核查周期（月）", default=default)
+        if cycle < 1:
+            raise WorkflowError("核查周期（月）：应至少1个月")
+    return replace(
+        case,
+        state=State.CONFIRMED,
+        decision_on=ctx.when,
+        approved_amount=amount,
+        review_cycle_months=cycle,
+    )
+
+
+def refuse(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """不予救助: written reasons are required; the letter is due within 3 working days."""
+    reasons = ctx.p.texts("reasons", "不予救助理由", minimum=1)
+    return replace(case, state=State.REFUSED, decision_on=ctx.when, refusal_reasons=reasons)
+
+
+def send_refusal_letter(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """送达不予救助决定书（书面说明理由）."""
+    ctx.p.text("delivery", "送达方式", required=False)
+    return replace(case, refusal_letter_on=ctx.when)
+
+
+def _pay_from(case: CaseSnapshot, ctx: StepContext) -> str:
+    fixed = ctx.definition.fixed_pay_from
+    if fixed is None:
+        return ctx.p.choice("pay_from", "发放起始规则", PAY_FROM)
+    asked = ctx.p.peek("pay_from")
+    if asked is not None and asked != fixed:
+        raise WorkflowError(f"发放起始规则：{ctx.definition.label_cn}应{PAY_FROM[fixed]}发放")
+    ctx.p.record("pay_from", fixed)
+    return fixed
+
+
+def start_payment(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """开始发放: from the decision date (first month prorated by days) or the next month."""
+    assert case.decision_on is not None and case.approved_amount is not None
+    amount = case.approved_amount
+    if not ctx.definition.ongoing:
+        payment = Payment(ctx.when, amount, amount, "one_off", one_off=True)
+        return replace(case, state=State.PAYING, payment=payment)
+    pay_from = _pay_from(case, ctx)
+    if pay_from == "next_month":
+        payment = Payment(first_of_next_month(case.decision_on), amount, amount, pay_from)
+    else:
+        dim = days_in_month(case.decision_on)
+        paid_days = dim - case.decision_on.day + 1
+        first = round_money(amount * Decimal(paid_days) / Decimal(dim))
+        payment = Payment(case.decision_on, amount, first, pay_from)
+    return replace(case, state=State.PAYING, payment=payment)
+
+
+def archive(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """归档: ongoing cases stay under periodic review; the others are closed."""
+    if case.state is State.PAYING and ctx.definition.ongoing:
+        assert case.decision_on is not None and case.review_cycle_months is not None
+        due = add_months(case.decision_on, case.review_cycle_months)
+        return replace(case, state=State.ARCHIVED, archived_on=ctx.when, next_review_due=due)
+    return replace(case, state=State.CLOSED, archived_on=ctx.when)
