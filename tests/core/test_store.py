@@ -14,8 +14,7 @@ from desktop.errors import DamagedStoreError, PermissionDenied, ValidationError,
 from desktop.services.auth import change_password, create_user, login, set_user_active
 from desktop.store.db import DB_NAME
 from desktop.store.models import Person
-
-from .conftest import TEST_KDF, Desk
+from tests.support import TEST_KDF, Desk
 
 
 def _digest(path: Path) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import astuple, replace
 from datetime import date
 
-from desktop.domain.workflow import STATE_LABELS
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.workflow import STATE_LABELS
 from desktop.money import fmt_yuan
 from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.base import Actor
