@@ -36,7 +36,12 @@ def income_reasons(h: Household, inc: IncomeBreakdown) -> tuple[Reason, ...]:
     ]
     for mi in inc.members:
         if mi.excluded:
-            out.append(Reason("income.excluded", f"成员 {mi.member_id}：不计入收入的款项 {yuan(mi.excluded)} 元/月"))
+            out.append(
+                Reason(
+                    "income.excluded",
+                    f"成员 {mi.member_id}：不计入收入的款项 {yuan(mi.excluded)} 元/月",
+                )
+            )
         if mi.employment_deduction:
             out.append(
                 Reason(
@@ -47,11 +52,17 @@ def income_reasons(h: Household, inc: IncomeBreakdown) -> tuple[Reason, ...]:
             )
         if mi.imputed is not None:
             out.append(
-                Reason("income.imputed", f"成员 {mi.member_id}：{mi.imputed_rule}，计 {yuan(mi.imputed)} 元/月")
+                Reason(
+                    "income.imputed",
+                    f"成员 {mi.member_id}：{mi.imputed_rule}，计 {yuan(mi.imputed)} 元/月",
+                )
             )
         if mi.deduction:
             out.append(
-                Reason("income.deduction", f"成员 {mi.member_id}：重残重病扣减 {yuan(mi.deduction)} 元/月")
+                Reason(
+                    "income.deduction",
+                    f"成员 {mi.member_id}：重残重病扣减 {yuan(mi.deduction)} 元/月",
+                )
             )
     out.append(
         Reason(

@@ -69,7 +69,11 @@ def property_check(h: Household, mp: MonthPolicy) -> tuple[bool, list[Reason]]:
         elif v.purpose == "treatment" and has_patient:
             reasons.append(Reason("asset.vehicle", "治疗康复必需车辆，按豁免政策不计入", True))
         else:
-            why = "登记为治疗康复用车但家中无患病或残疾成员" if v.purpose == "treatment" else "拥有机动车辆"
+            why = (
+                "登记为治疗康复用车但家中无患病或残疾成员"
+                if v.purpose == "treatment"
+                else "拥有机动车辆"
+            )
             reasons.append(Reason("asset.vehicle", f"{why}，不符合财产条件", False))
             ok = False
     if any(not d.residential for d in h.dwellings):
@@ -98,3 +102,34 @@ def check_assets(h: Household, mp: MonthPolicy, months: Decimal, label: str) -> 
     liquid_ok, reasons, total, limit = liquid_check(h, mp, months, label)
     prop_ok, more = property_check(h, mp)
     return AssetCheck(liquid_ok and prop_ok, tuple(reasons + more), total, limit)
+
+
+def liquid_within(h: Household, mp: MonthPolicy, months: Decimal) -> bool:
+    """The decision of ``liquid_check`` without building reasons."""
+    n = len(h.members)
+    total = ZERO
+    for _, amount in h.liquid_assets:
+        total += amount
+    limit = mp.standard * months * n
+    if total > limit and exemption_applies(h):
+        limit += mp.standard * mp.num("asset.exemption_extra_months") * n
+    return total <= limit
+
+
+def assets_within(h: Household, mp: MonthPolicy, months: Decimal) -> bool:
+    """The decision of ``check_assets`` without building reasons (monthly run fast path)."""
+    if not liquid_within(h, mp, months):
+        return False
+    if h.vehicles:
+        has_patient = any(m.illness or m.disability_type for m in h.members)
+        for v in h.vehicles:
+            if v.purpose == "other" or (v.purpose == "treatment" and not has_patient):
+                return False
+    if h.dwellings:
+        if any(not d.residential for d in h.dwellings):
+            return False
+        homes = [d for d in h.dwellings if d.residential]
+        if len(homes) >= 2:
+            area = sum((d.floor_area for d in homes), ZERO) / len(h.members)
+            return area < mp.num("asset.city_avg_floor_area")
+    return True

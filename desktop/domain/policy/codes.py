@@ -46,7 +46,11 @@ RELATIONS: dict[str, str] = {
     "other": "其他共同生活成员",
 }
 SEXES: dict[str, str] = {"male": "男", "female": "女"}
-WORK_CAPACITY: dict[str, str] = {"full": "有劳动能力", "partial": "部分丧失劳动能力", "none": "无劳动能力"}
+WORK_CAPACITY: dict[str, str] = {
+    "full": "有劳动能力",
+    "partial": "部分丧失劳动能力",
+    "none": "无劳动能力",
+}
 STUDENT: dict[str, str] = {
     "none": "非在校生",
     "school": "中小学在校生",
@@ -100,5 +104,9 @@ VEHICLE_PURPOSES: dict[str, str] = {
     "treatment": "治疗康复必需车辆",
     "other": "机动车辆",
 }
-RIGID_KINDS: dict[str, str] = {"medical": "医疗支出", "education": "教育支出", "other": "其他刚性支出"}
+RIGID_KINDS: dict[str, str] = {
+    "medical": "医疗支出",
+    "education": "教育支出",
+    "other": "其他刚性支出",
+}
 HARDSHIP_KINDS: dict[str, str] = {"emergency": "急难型", "expenditure": "支出型"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desktop.domain.policy.assets import check_assets
+from desktop.domain.policy.assets import assets_within, check_assets
 from desktop.domain.policy.household import Household
-from desktop.domain.policy.income import IncomeBreakdown
+from desktop.domain.policy.income import IncomeBreakdown, family_income_total
 from desktop.domain.policy.payment import round_benefit
 from desktop.domain.policy.result import PersonResult, ProgrammeResult, Reason, yuan
 from desktop.domain.policy.tables import MonthPolicy
@@ -157,9 +157,22 @@ def assess_single(
     ]
     reasons = [band_reason, *assets.reasons]
     if not persons:
-        reasons.append(Reason("dibao_single.who", "家中没有符合单独纳入条件的重残、重病成员", False))
+        reasons.append(
+            Reason("dibao_single.who", "家中没有符合单独纳入条件的重残、重病成员", False)
+        )
     eligible_persons = [p for p in persons if p.eligible] if assets.ok else []
     amount = sum((p.amount for p in eligible_persons), ZERO)
     return ProgrammeResult(
         "dibao_single", bool(eligible_persons), amount, tuple(reasons), (), tuple(persons)
     )
+
+
+def bianyuan_grant_fast(h: Household, mp: MonthPolicy) -> Decimal:
+    """The 边缘 grant without reasons (monthly run fast path); zero when not eligible."""
+    total = family_income_total(h, mp)
+    n = len(h.members)
+    if total < mp.standard * n and assets_within(h, mp, mp.num("dibao.asset_months")):
+        return ZERO
+    if total > mp.bianyuan_upper * n or not assets_within(h, mp, mp.num("bianyuan.asset_months")):
+        return ZERO
+    return mp.bianyuan_grant if grant_conditions(h, mp) else ZERO

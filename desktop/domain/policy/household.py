@@ -33,9 +33,8 @@ class Member:
         """Age in full years on the first day of ``month`` (a given ``age`` is taken as is)."""
         if self.birth_date is None:
             return self.age if self.age is not None else 0
-        day = month.replace(day=1)
         b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return month.year - b.year - ((month.month, 1) < (b.month, b.day))
 
     @property
     def severely_disabled(self) -> bool:
@@ -53,10 +52,11 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class IncomeItem:
-    """Income of one member in one calendar month (``month`` is its first day)."""
+    """Income of one member in one calendar month (``month`` is its first day), or a monthly
+    average that applies to every look-back month when ``month`` is None."""
 
     member_id: str
-    month: date
+    month: date | None
     kind: str
     amount: Decimal
 
@@ -106,11 +106,46 @@ class Household:
 
 def _code(value: str | None, table: dict[str, str], field: str) -> None:
     if value is not None and value not in table:
-        raise ValidationError(field, f"未知的代码“{value}”，可选：{'、'.join(table)}", "unknown_code")
+        raise ValidationError(
+            field, f"未知的代码“{value}”，可选：{'、'.join(table)}", "unknown_code"
+        )
+
+
+def _codes_known(m: Member) -> bool:
+    return (
+        m.relation in codes.RELATIONS
+        and m.sex in codes.SEXES
+        and m.work_capacity in codes.WORK_CAPACITY
+        and m.student in codes.STUDENT
+        and m.employment in codes.EMPLOYMENT
+        and m.supporter in codes.SUPPORTER
+        and (m.illness is None or m.illness in codes.ILLNESS_CLASSES)
+        and (m.disability_type is None or m.disability_type in codes.DISABILITY_TYPES)
+        and m.self_care_failed <= _ACTIVITIES
+    )
+
+
+_ACTIVITIES = frozenset(codes.SELF_CARE_ACTIVITIES)
+_EARLIEST = date(1880, 1, 1)
 
 
 def validate_member(m: Member, month: date) -> None:
     """Raise ValidationError naming the field for missing, unknown or contradictory data."""
+    if not _codes_known(m):
+        _explain_codes(m)
+    simple = (
+        m.birth_date is not None
+        and m.age is None
+        and _EARLIEST <= m.birth_date < month
+        and m.disability_type is None
+        and m.disability_level is None
+        and (m.work_capacity != "none" or m.employment not in ("employed", "self_employed"))
+    )
+    if not simple:
+        _check_member_facts(m, month)
+
+
+def _explain_codes(m: Member) -> None:
     who = f"家庭成员 {m.id}"
     _code(m.relation, codes.RELATIONS, f"{who} 的与申请人关系")
     _code(m.sex, codes.SEXES, f"{who} 的性别")
@@ -122,14 +157,22 @@ def validate_member(m: Member, month: date) -> None:
     _code(m.disability_type, codes.DISABILITY_TYPES, f"{who} 的残疾类别")
     for act in m.self_care_failed:
         _code(act, codes.SELF_CARE_ACTIVITIES, f"{who} 的生活自理评估")
+
+
+def _check_member_facts(m: Member, month: date) -> None:
+    who = f"家庭成员 {m.id}"
     if m.birth_date is None and m.age is None:
         raise ValidationError(f"{who} 的出生日期", "出生日期和年龄至少填写一项", "required")
     if m.birth_date is not None:
-        if m.birth_date > month.replace(day=28) or m.birth_date.year < 1880:
-            raise ValidationError(f"{who} 的出生日期", "出生日期晚于救助月份或不合理", "contradictory")
+        if m.birth_date >= _next_month(month) or m.birth_date.year < 1880:
+            raise ValidationError(
+                f"{who} 的出生日期", "出生日期晚于救助月份或不合理", "contradictory"
+            )
         if m.age is not None and abs(m.age_in(month) - m.age) > 1:
             raise ValidationError(
-                f"{who} 的年龄", f"填写的年龄 {m.age} 与出生日期推算的 {m.age_in(month)} 不符", "contradictory"
+                f"{who} 的年龄",
+                f"填写的年龄 {m.age} 与出生日期推算的 {m.age_in(month)} 不符",
+                "contradictory",
             )
     if m.age is not None and not 0 <= m.age <= 130:
         raise ValidationError(f"{who} 的年龄", "年龄应在 0 到 130 之间", "out_of_range")
@@ -138,7 +181,9 @@ def validate_member(m: Member, month: date) -> None:
     if m.disability_level is not None and m.disability_level not in codes.DISABILITY_LEVELS:
         raise ValidationError(f"{who} 的残疾等级", "残疾等级应为 1 至 4 级", "out_of_range")
     if m.employment in ("employed", "self_employed") and m.work_capacity == "none":
-        raise ValidationError(f"{who} 的就业状况", "登记为无劳动能力却有就业，信息矛盾", "contradictory")
+        raise ValidationError(
+            f"{who} 的就业状况", "登记为无劳动能力却有就业，信息矛盾", "contradictory"
+        )
 
 
 def validate_household(h: Household, month: date) -> None:
@@ -156,12 +201,17 @@ def validate_household(h: Household, month: date) -> None:
     known = set(ids)
     for item in h.incomes:
         if item.member_id not in known:
-            raise ValidationError("收入明细的成员", f"收入对应的成员 {item.member_id} 不在家庭中", "unknown_member")
-        _code(item.kind, codes.INCOME_KINDS, "收入类别")
-        _non_negative(item.amount, "收入金额")
+            raise ValidationError(
+                "收入明细的成员", f"收入对应的成员 {item.member_id} 不在家庭中", "unknown_member"
+            )
+        if item.kind not in codes.INCOME_KINDS:
+            _code(item.kind, codes.INCOME_KINDS, "收入类别")
+        if not item.amount >= 0:
+            _non_negative(item.amount, "收入金额")
     for kind, amount in h.liquid_assets:
-        _code(kind, codes.LIQUID_KINDS, "货币财产类别")
-        _non_negative(amount, "货币财产金额")
+        if kind not in codes.LIQUID_KINDS or not amount >= 0:
+            _code(kind, codes.LIQUID_KINDS, "货币财产类别")
+            _non_negative(amount, "货币财产金额")
     for v in h.vehicles:
         _code(v.purpose, codes.VEHICLE_PURPOSES, "车辆用途")
     for d in h.dwellings:
@@ -174,6 +224,10 @@ def validate_household(h: Household, month: date) -> None:
         _non_negative(h.hardship.requested, "临时救助申请金额")
     if h.single_parent and sum(m.relation == "spouse" for m in h.members):
         raise ValidationError("单亲家庭", "登记为单亲家庭但家中有配偶，信息矛盾", "contradictory")
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _non_negative(amount: Decimal, field: str) -> None:

@@ -63,39 +63,57 @@ def sum_incomes(h: Household, month: date, lookback: int) -> tuple[dict[str, lis
     first = ref - lookback
     sums: dict[str, list[Decimal]] = {m.id: [ZERO, ZERO, ZERO] for m in h.members}
     for item in h.incomes:
+        if item.month is None:
+            # A monthly figure (self-assessment): the same amount in every look-back month.
+            sums[item.member_id][_slot(item.kind)] += item.amount * lookback
+            continue
         idx = item.month.year * 12 + item.month.month - 1
         if first <= idx < ref:
-            slot = 0 if item.kind in EARNED_KINDS else 2 if item.kind in INCOME_EXCLUDED else 1
-            sums[item.member_id][slot] += item.amount
+            sums[item.member_id][_slot(item.kind)] += item.amount
     return sums, first
 
 
+def _slot(kind: str) -> int:
+    return 0 if kind in EARNED_KINDS else 2 if kind in INCOME_EXCLUDED else 1
+
+
 def imputed_income(m: Member, mp: MonthPolicy, earned: Decimal) -> tuple[Decimal | None, str]:
-    """Imputed monthly income for a capable worker reporting less than the minimum wage."""
+    """Imputed monthly income for a capable worker reporting less than the minimum wage.
+
+    Returns the amount and a rule code: ``partial`` (60% of the standard), ``older``
+    (men ≥50 / women ≥40: the standard) or ``capable`` (90% of the minimum wage).
+    """
     if m.work_capacity == "none" or m.student != "none" or m.employment == "retired":
         return None, ""
-    if m.disability_level is not None and m.severely_disabled:
+    if m.severely_disabled:
         return None, ""
+    v = mp.values
     age = m.age_in(mp.month)
-    retire = mp.int_("imputed.retire_age_male" if m.sex == "male" else "imputed.retire_age_female")
-    if not mp.int_("imputed.working_age_min") <= age < retire:
+    retire = v["imputed.retire_age_male" if m.sex == "male" else "imputed.retire_age_female"]
+    if not v["imputed.working_age_min"] <= age < retire:  # type: ignore[operator]
         return None, ""
     if m.work_capacity == "partial":
-        amount = mp.standard * mp.num("imputed.partial_share_standard")
-        rule = "部分丧失劳动能力，按低保标准的 {:.0%} 推定".format(mp.num("imputed.partial_share_standard"))
-        return (amount.quantize(FEN), rule) if earned < amount else (None, "")
+        amount = (mp.standard * mp.num("imputed.partial_share_standard")).quantize(FEN)
+        return (amount, "partial") if earned < amount else (None, "")
     min_wage = mp.num("imputed.min_wage")
     if earned >= min_wage:
         return None, ""
-    older = mp.int_("imputed.older_age_male" if m.sex == "male" else "imputed.older_age_female")
-    if age >= older:
-        amount = mp.standard * mp.num("imputed.older_share_standard")
-        rule = f"有劳动能力、{'男' if m.sex == 'male' else '女'}满 {older} 岁，收入低于最低工资，按低保标准推定"
-    else:
-        share = mp.num("imputed.capable_share_min_wage")
-        amount = min_wage * share
-        rule = f"有劳动能力，收入低于最低工资 {min_wage} 元，按其 {share:.0%} 推定"
-    return amount.quantize(FEN), rule
+    older = v["imputed.older_age_male" if m.sex == "male" else "imputed.older_age_female"]
+    if age >= older:  # type: ignore[operator]
+        return (mp.standard * mp.num("imputed.older_share_standard")).quantize(FEN), "older"
+    return (min_wage * mp.num("imputed.capable_share_min_wage")).quantize(FEN), "capable"
+
+
+def imputed_text(rule: str, m: Member, mp: MonthPolicy) -> str:
+    """Chinese explanation of an imputed-income rule code."""
+    if rule == "partial":
+        return f"部分丧失劳动能力，按低保标准的 {mp.num('imputed.partial_share_standard'):.0%} 推定"
+    if rule == "older":
+        key = "imputed.older_age_male" if m.sex == "male" else "imputed.older_age_female"
+        sex = "男" if m.sex == "male" else "女"
+        return f"有劳动能力、{sex}满 {mp.int_(key)} 岁，收入低于最低工资，按低保标准推定"
+    share = mp.num("imputed.capable_share_min_wage")
+    return f"有劳动能力，收入低于最低工资 {mp.num('imputed.min_wage')} 元，按其 {share:.0%} 推定"
 
 
 def person_deduction(m: Member, mp: MonthPolicy) -> tuple[Decimal, str]:
@@ -112,29 +130,49 @@ def person_deduction(m: Member, mp: MonthPolicy) -> tuple[Decimal, str]:
     return best, rule
 
 
+def _member_numbers(
+    m: Member, sums: list[Decimal], mp: MonthPolicy, lookback: int
+) -> tuple[Decimal, Decimal, Decimal | None, str, Decimal]:
+    """(employment deduction, counted income, imputed amount, imputed rule, earned average)."""
+    earned = sums[0] / lookback
+    emp = ZERO
+    if earned > 0 and m.employment in _WORKING:
+        emp = (earned * mp.employment_share).quantize(FEN)
+        if emp > mp.employment_cap:
+            emp = mp.employment_cap
+    net_earned = earned - emp
+    imputed: Decimal | None = None
+    rule = ""
+    if m.work_capacity != "none":
+        imputed, rule = imputed_income(m, mp, earned)
+        if imputed is not None and imputed > net_earned:
+            net_earned = imputed
+        else:
+            imputed, rule = None, ""
+    return emp, net_earned + sums[1] / lookback, imputed, rule, earned
+
+
+_WORKING = frozenset({"employed", "self_employed"})
+
+
+def member_counted(m: Member, sums: list[Decimal], mp: MonthPolicy, lookback: int) -> Decimal:
+    """A member's counted monthly income (before the disability/illness deduction)."""
+    return _member_numbers(m, sums, mp, lookback)[1]
+
+
 def member_income(m: Member, sums: list[Decimal], mp: MonthPolicy, lookback: int) -> MemberIncome:
     """Counted income of one member: average, minus employment cost, floored by imputed income."""
-    earned = sums[0] / lookback
-    other = sums[1] / lookback
-    emp = ZERO
-    if earned > 0 and m.employment in ("employed", "self_employed"):
-        emp = min((earned * mp.employment_share).quantize(FEN), mp.employment_cap)
-    imputed, imputed_rule = imputed_income(m, mp, earned)
-    net_earned = earned - emp
-    if imputed is not None and imputed > net_earned:
-        net_earned = imputed
-    else:
-        imputed, imputed_rule = None, ""
+    emp, counted, imputed, rule, earned = _member_numbers(m, sums, mp, lookback)
     deduction, deduction_rule = person_deduction(m, mp)
     return MemberIncome(
         member_id=m.id,
         earned=earned,
-        other=other,
+        other=sums[1] / lookback,
         excluded=sums[2] / lookback,
         employment_deduction=emp,
         imputed=imputed,
-        imputed_rule=imputed_rule,
-        counted=net_earned + other,
+        imputed_rule=imputed_text(rule, m, mp) if rule else "",
+        counted=counted,
         deduction=deduction,
         deduction_rule=deduction_rule,
     )
@@ -156,3 +194,15 @@ def compute_income(h: Household, mp: MonthPolicy) -> IncomeBreakdown:
         total=total if total > 0 else ZERO,
         size=len(h.members),
     )
+
+
+def family_income_total(h: Household, mp: MonthPolicy) -> Decimal:
+    """The same ``total`` as ``compute_income`` without the breakdown (monthly run fast path)."""
+    lookback = mp.lookback_months
+    sums, _ = sum_incomes(h, mp.month, lookback)
+    total = ZERO
+    for m in h.members:
+        total += _member_numbers(m, sums[m.id], mp, lookback)[1]
+        if m.disability_type is not None or m.illness is not None:
+            total -= person_deduction(m, mp)[0]
+    return total if total > 0 else ZERO

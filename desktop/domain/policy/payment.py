@@ -41,27 +41,36 @@ def first_month_payment(
     (decision day included); with ``next_month`` nothing is paid for the decision month.
     """
     month = mp.month
-    if mp.payment_start == "next_month":
-        start = next_month(decision_date)
-    else:
-        start = decision_date
+    start = next_month(decision_date) if mp.payment_start == "next_month" else decision_date
     if (start.year, start.month) > (month.year, month.month):
-        return start, ZERO, Reason(
-            "payment.start", f"救助金自 {start.isoformat()} 起发放，本月不发放", None
+        return (
+            start,
+            ZERO,
+            Reason("payment.start", f"救助金自 {start.isoformat()} 起发放，本月不发放", None),
         )
     if (start.year, start.month) < (month.year, month.month) or start.day == 1:
-        return start, monthly, Reason("payment.start", f"救助金自 {start.isoformat()} 起发放，本月全额", None)
+        return (
+            start,
+            monthly,
+            Reason("payment.start", f"救助金自 {start.isoformat()} 起发放，本月全额", None),
+        )
     days = calendar.monthrange(month.year, month.month)[1]
     paid_days = days - start.day + 1
     amount = round_benefit(monthly * paid_days / days, mp)
-    return start, amount, Reason(
-        "payment.proration",
-        f"首月按天折算：{yuan(monthly)} 元 × {paid_days}/{days} 天 = {yuan(amount)} 元",
-        None,
+    return (
+        start,
+        amount,
+        Reason(
+            "payment.proration",
+            f"首月按天折算：{yuan(monthly)} 元 × {paid_days}/{days} 天 = {yuan(amount)} 元",
+            None,
+        ),
     )
 
 
-def gradual_exit_schedule(amount: Decimal, first_month: date, months: int) -> list[tuple[date, Decimal]]:
+def gradual_exit_schedule(
+    amount: Decimal, first_month: date, months: int
+) -> list[tuple[date, Decimal]]:
     """渐退: the current benefit continues unchanged for ``months`` months, then stops."""
     if amount < 0:
         raise ValidationError("渐退期救助金", "不能为负数", "negative")

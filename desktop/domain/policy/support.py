@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desktop.domain.policy.assets import liquid_check
+from desktop.domain.policy.assets import liquid_check, liquid_within
 from desktop.domain.policy.codes import SETTINGS, SUPPORTER
 from desktop.domain.policy.household import Household, Member
-from desktop.domain.policy.income import IncomeBreakdown, MemberIncome
+from desktop.domain.policy.income import IncomeBreakdown, MemberIncome, member_counted, sum_incomes
 from desktop.domain.policy.result import PersonResult, ProgrammeResult, Reason, yuan
 from desktop.domain.policy.tables import MonthPolicy
 
@@ -23,16 +23,48 @@ def self_care_level(failed: int, mp: MonthPolicy) -> tuple[str, Decimal]:
     return "部分丧失生活自理能力", mp.care_partial
 
 
-def _tekun_person(m: Member, mi: MemberIncome, h: Household, mp: MonthPolicy, assets_ok: bool) -> PersonResult:
+def tekun_conditions(
+    m: Member, own_income: Decimal, mp: MonthPolicy, assets_ok: bool
+) -> tuple[bool, bool, bool]:
+    """The three 特困 conditions: no work capacity, no means of living, no able supporter."""
+    age = m.age_in(mp.month)
+    values = mp.values
+    c1 = (
+        age >= values["tekun.elderly_age"]  # type: ignore[operator]
+        or age < values["tekun.minor_age"]  # type: ignore[operator]
+        or m.work_capacity == "none"
+    )
+    return c1, own_income < mp.standard and assets_ok, m.supporter != "able"
+
+
+def tekun_person_amount(m: Member, h: Household, mp: MonthPolicy) -> Decimal:
+    """The setting's 特困 standard plus the care allowance of the person's self-care level."""
+    return mp.tekun_standard[h.setting] + self_care_level(len(m.self_care_failed), mp)[1]
+
+
+def tekun_total_fast(h: Household, mp: MonthPolicy) -> Decimal:
+    """Total 特困 support of the household without reasons (monthly run fast path)."""
+    lookback = mp.lookback_months
+    sums, _ = sum_incomes(h, mp.month, lookback)
+    assets_ok = liquid_within(h, mp, mp.num("dibao.asset_months"))
+    total = ZERO
+    for m in h.members:
+        counted = member_counted(m, sums[m.id], mp, lookback)
+        if all(tekun_conditions(m, counted, mp, assets_ok)):
+            total += tekun_person_amount(m, h, mp)
+    return total
+
+
+def _tekun_person(
+    m: Member, mi: MemberIncome, h: Household, mp: MonthPolicy, assets_ok: bool
+) -> PersonResult:
     age = m.age_in(mp.month)
     old, minor = mp.int_("tekun.elderly_age"), mp.int_("tekun.minor_age")
-    c1 = age >= old or age < minor or m.work_capacity == "none"
     c1_text = (
         f"年满 {old} 岁" if age >= old else f"未满 {minor} 岁" if age < minor else "无劳动能力"
     )
     own = mi.counted
-    c2 = own < mp.standard and assets_ok
-    c3 = m.supporter != "able"
+    c1, c2, c3 = tekun_conditions(m, own, mp, assets_ok)
     reasons = [
         Reason("tekun.no_work_capacity", f"成员 {m.id}：{c1_text if c1 else '有劳动能力'}", c1),
         Reason(
@@ -48,7 +80,7 @@ def _tekun_person(m: Member, mi: MemberIncome, h: Household, mp: MonthPolicy, as
     if eligible:
         level, care = self_care_level(len(m.self_care_failed), mp)
         base = mp.tekun_standard[h.setting]
-        amount = base + care
+        amount = tekun_person_amount(m, h, mp)
         reasons.append(
             Reason(
                 "tekun.amount",
@@ -92,7 +124,9 @@ def assess_gangxing(
     share = mp.num("gangxing.threshold_share")
     threshold = inc.total * share
     c_spend = spending > threshold
-    assets_ok, asset_reasons, _, _ = liquid_check(h, mp, mp.num("gangxing.asset_months"), "刚性支出")
+    assets_ok, asset_reasons, _, _ = liquid_check(
+        h, mp, mp.num("gangxing.asset_months"), "刚性支出"
+    )
     reasons = [
         Reason(
             "gangxing.income",
@@ -110,7 +144,9 @@ def assess_gangxing(
     ]
     eligible = c_income and c_spend and assets_ok
     if eligible:
-        reasons.append(Reason("gangxing.referral", "认定为刚性支出困难家庭，转介医疗、教育等专项救助", True))
+        reasons.append(
+            Reason("gangxing.referral", "认定为刚性支出困难家庭，转介医疗、教育等专项救助", True)
+        )
     return ProgrammeResult("gangxing", eligible, ZERO, tuple(reasons))
 
 
@@ -118,11 +154,15 @@ def assess_linshi(h: Household, mp: MonthPolicy, inc: IncomeBreakdown) -> Progra
     """临时救助: the amount asked, capped at the district's months of the standard."""
     hs = h.hardship
     if hs is None:
-        return ProgrammeResult("linshi", False, ZERO, (Reason("linshi.none", "未申报急难或支出型困难", False),))
+        return ProgrammeResult(
+            "linshi", False, ZERO, (Reason("linshi.none", "未申报急难或支出型困难", False),)
+        )
     reasons = []
     ok = True
     if hs.kind == "emergency":
-        reasons.append(Reason("linshi.emergency", "急难型：先行救助，核对、评议和公示事后补办", True))
+        reasons.append(
+            Reason("linshi.emergency", "急难型：先行救助，核对、评议和公示事后补办", True)
+        )
     else:
         ok = inc.total <= mp.bianyuan_upper * inc.size
         reasons.append(

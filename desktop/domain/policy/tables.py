@@ -29,7 +29,9 @@ class PolicyRow:
 
     def covers(self, day: date) -> bool:
         """Whether the row is in force on ``day``."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 def parse_value(key: str, text: str) -> PolicyValue:
@@ -40,7 +42,9 @@ def parse_value(key: str, text: str) -> PolicyValue:
     raw = str(text).strip()
     if spec.kind == "choice":
         if raw not in spec.choices:
-            raise PolicyError(f"政策参数 {key_label(key)} 的值“{raw}”无效，应为 {'/'.join(spec.choices)}")
+            raise PolicyError(
+                f"政策参数 {key_label(key)} 的值“{raw}”无效，应为 {'/'.join(spec.choices)}"
+            )
         return raw
     try:
         number = Decimal(raw)
@@ -105,7 +109,7 @@ class PolicySet:
     def value(self, key: str, month: date, district: str | None = None) -> PolicyValue:
         """The value of ``key`` on the first day of ``month``; a district row beats a city row."""
         day = month.replace(day=1)
-        for dist in ((district, None) if district else (None,)):
+        for dist in (district, None) if district else (None,):
             for row, value in self._rows.get((key, dist), ()):
                 if row.covers(day):
                     return value
@@ -171,7 +175,9 @@ class MonthPolicy:
             dibao_asset_limit_pp=std * _dec(v["dibao.asset_months"]),
             bianyuan_upper=std * _dec(v["bianyuan.income_multiplier"]),
             bianyuan_asset_limit_pp=std * _dec(v["bianyuan.asset_months"]),
-            bianyuan_grant=round_money(std * _dec(v["bianyuan.grant_share"]), "half_up", grant_unit),
+            bianyuan_grant=round_money(
+                std * _dec(v["bianyuan.grant_share"]), "half_up", grant_unit
+            ),
             tekun_standard={
                 s: _dec(v[f"tekun.standard.{s}"])
                 for s in ("urban", "rural_centralised", "rural_dispersed")
