@@ -61,7 +61,7 @@ def income_reasons(h: Household, inc: IncomeBreakdown) -> tuple[Reason, ...]:
             out.append(
                 Reason(
                     "income.deduction",
-                    f"成员 {mi.member_id}：重残重病扣减 {yuan(mi.deduction)} 元/月",
+                    f"成员 {mi.member_id}：残疾、疾病扣减 {yuan(mi.deduction)} 元/月",
                 )
             )
     out.append(
