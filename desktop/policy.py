@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop.domain.policy.assess import assess
-from desktop.domain.policy.jsonio import assessment_to_dict, household_from_dict, loads, validate_doc
+from desktop.domain.policy.jsonio import (
+    assessment_to_dict,
+    household_from_dict,
+    loads,
+    validate_doc,
+)
 from desktop.domain.policy.selfcheck import self_assess_doc
 from desktop.errors import PolicyError, ValidationError
 
@@ -43,9 +48,14 @@ def run_assess(doc: Any) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m desktop.policy", description="救助政策批量评估")
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop.policy", description="救助政策批量评估"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("assess", "评估家庭的救助资格与金额"), ("self-assess", "自助评估（含材料清单）")):
+    for name, text in (
+        ("assess", "评估家庭的救助资格与金额"),
+        ("self-assess", "自助评估（含材料清单）"),
+    ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("file", help="输入 JSON 文件，- 表示标准输入")
     args = parser.parse_args(argv)

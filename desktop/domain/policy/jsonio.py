@@ -79,6 +79,9 @@ def field_path_cn(path: list[Any]) -> str:
     return out or "输入"
 
 
+_MONEY_FIELDS = ("amount", "requested", "floor_area")
+
+
 def _message_cn(err: SchemaError) -> tuple[str, str]:
     path = list(err.absolute_path)
     field = field_path_cn(path)
@@ -92,11 +95,17 @@ def _message_cn(err: SchemaError) -> tuple[str, str]:
         return field, f"含有无法识别的字段“{'、'.join(map(str, extra))}”"
     if err.validator == "enum":
         return field, f"未知的代码“{inst}”，可选：{'、'.join(map(str, err.validator_value))}"
-    if err.validator == "oneOf" and path and path[-1] in ("amount", "requested", "floor_area"):
+    if (
+        path
+        and path[-1] in _MONEY_FIELDS
+        and err.validator in ("oneOf", "pattern", "minimum", "type")
+    ):
         if isinstance(inst, (int, Decimal)) or (
             isinstance(inst, str) and inst.strip().startswith("-")
         ):
-            return field, f"不能为负数（{inst}）"
+            negative = isinstance(inst, str) or inst < 0
+            if negative:
+                return field, f"不能为负数（{inst}）"
         return field, f"“{inst}”不是有效的金额（应为非负数，最多两位小数）"
     if err.validator == "pattern":
         return field, f"“{inst}”格式不正确"

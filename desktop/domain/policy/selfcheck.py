@@ -75,7 +75,9 @@ def situation_documents(h: Household) -> tuple[str, ...]:
     return tuple(docs)
 
 
-def self_assess(household: Household, month: date, policy: PolicySet | None = None) -> SelfCheckResult:
+def self_assess(
+    household: Household, month: date, policy: PolicySet | None = None
+) -> SelfCheckResult:
     """Which programmes the family may qualify for in ``month`` and what to bring."""
     a = assess(household, month, policy)
     extra = situation_documents(household)
