@@ -29,7 +29,7 @@ def income_vs_standard(inc: IncomeBreakdown, mp: MonthPolicy) -> tuple[int, Reas
 def assess_dibao(h: Household, mp: MonthPolicy, inc: IncomeBreakdown) -> ProgrammeResult:
     """低保: income per person below the standard and assets within the limits."""
     cmp, income_reason = income_vs_standard(inc, mp)
-    assets = check_assets(h, mp, mp.num("dibao.asset_months"), "低保")
+    assets = check_assets(h, mp, mp.dibao_asset_months, "低保")
     reasons = [income_reason, *assets.reasons]
     eligible = cmp < 0 and assets.ok
     amount = ZERO
@@ -171,7 +171,7 @@ def bianyuan_grant_fast(h: Household, mp: MonthPolicy) -> Decimal:
     """The 边缘 grant without reasons (monthly run fast path); zero when not eligible."""
     total = family_income_total(h, mp)
     n = len(h.members)
-    if total < mp.standard * n and assets_within(h, mp, mp.num("dibao.asset_months")):
+    if total < mp.standard * n and assets_within(h, mp, mp.dibao_asset_months):
         return ZERO
     if total > mp.bianyuan_upper * n or not assets_within(h, mp, mp.num("bianyuan.asset_months")):
         return ZERO

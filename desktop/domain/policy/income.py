@@ -87,21 +87,18 @@ def imputed_income(m: Member, mp: MonthPolicy, earned: Decimal) -> tuple[Decimal
         return None, ""
     if m.severely_disabled:
         return None, ""
-    v = mp.values
+    min_wage, capable, older_amt, partial, work_min, ret_m, ret_f, old_m, old_f = mp.imputation
+    male = m.sex == "male"
     age = m.age_in(mp.month)
-    retire = v["imputed.retire_age_male" if m.sex == "male" else "imputed.retire_age_female"]
-    if not v["imputed.working_age_min"] <= age < retire:  # type: ignore[operator]
+    if not work_min <= age < (ret_m if male else ret_f):
         return None, ""
     if m.work_capacity == "partial":
-        amount = (mp.standard * mp.num("imputed.partial_share_standard")).quantize(FEN)
-        return (amount, "partial") if earned < amount else (None, "")
-    min_wage = mp.num("imputed.min_wage")
+        return (partial, "partial") if earned < partial else (None, "")
     if earned >= min_wage:
         return None, ""
-    older = v["imputed.older_age_male" if m.sex == "male" else "imputed.older_age_female"]
-    if age >= older:  # type: ignore[operator]
-        return (mp.standard * mp.num("imputed.older_share_standard")).quantize(FEN), "older"
-    return (min_wage * mp.num("imputed.capable_share_min_wage")).quantize(FEN), "capable"
+    if age >= (old_m if male else old_f):
+        return older_amt, "older"
+    return capable, "capable"
 
 
 def imputed_text(rule: str, m: Member, mp: MonthPolicy) -> str:

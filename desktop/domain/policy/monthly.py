@@ -68,7 +68,7 @@ def _check_case(case: ActiveCase, month: date) -> None:
 
 def _dibao_amount(h: Household, mp: MonthPolicy) -> tuple[Decimal, bool]:
     """New 低保 amount and whether the household still passes the asset test."""
-    if not assets_within(h, mp, mp.num("dibao.asset_months")):
+    if not assets_within(h, mp, mp.dibao_asset_months):
         return ZERO, False
     gap = mp.standard * len(h.members) - family_income_total(h, mp)
     return (round_benefit(gap, mp) if gap > 0 else ZERO), True

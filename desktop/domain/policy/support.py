@@ -46,7 +46,7 @@ def tekun_total_fast(h: Household, mp: MonthPolicy) -> Decimal:
     """Total 特困 support of the household without reasons (monthly run fast path)."""
     lookback = mp.lookback_months
     sums, _ = sum_incomes(h, mp.month, lookback)
-    assets_ok = liquid_within(h, mp, mp.num("dibao.asset_months"))
+    assets_ok = liquid_within(h, mp, mp.dibao_asset_months)
     total = ZERO
     for m in h.members:
         counted = member_counted(m, sums[m.id], mp, lookback)
@@ -94,7 +94,7 @@ def _tekun_person(
 
 def assess_tekun(h: Household, mp: MonthPolicy, inc: IncomeBreakdown) -> ProgrammeResult:
     """特困: each member meeting the three conditions gets the setting's standard + care."""
-    assets_ok, asset_reasons, _, _ = liquid_check(h, mp, mp.num("dibao.asset_months"), "特困")
+    assets_ok, asset_reasons, _, _ = liquid_check(h, mp, mp.dibao_asset_months, "特困")
     persons = tuple(
         _tekun_person(m, mi, h, mp, assets_ok) for m, mi in zip(h.members, inc.members, strict=True)
     )

@@ -161,6 +161,8 @@ class MonthPolicy:
     jiantui_months: int
     lookback_months: int
     linshi_cap: Decimal
+    dibao_asset_months: Decimal
+    imputation: tuple[Decimal, Decimal, Decimal, Decimal, int, int, int, int, int]
 
     @classmethod
     def build(cls, month: date, district: str | None, v: Mapping[str, PolicyValue]) -> MonthPolicy:
@@ -199,6 +201,20 @@ class MonthPolicy:
             jiantui_months=int(v["jiantui.months"]),
             lookback_months=int(v["income.lookback_months"]),
             linshi_cap=(std * _dec(v["linshi.cap_months"])).quantize(FEN),
+            dibao_asset_months=_dec(v["dibao.asset_months"]),
+            imputation=(
+                _dec(v["imputed.min_wage"]),
+                (_dec(v["imputed.min_wage"]) * _dec(v["imputed.capable_share_min_wage"])).quantize(
+                    FEN
+                ),
+                (std * _dec(v["imputed.older_share_standard"])).quantize(FEN),
+                (std * _dec(v["imputed.partial_share_standard"])).quantize(FEN),
+                int(v["imputed.working_age_min"]),
+                int(v["imputed.retire_age_male"]),
+                int(v["imputed.retire_age_female"]),
+                int(v["imputed.older_age_male"]),
+                int(v["imputed.older_age_female"]),
+            ),
         )
 
     def num(self, key: str) -> Decimal:
