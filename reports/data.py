@@ -374,4 +374,5 @@ class PaymentRoster:
     rows: tuple[RosterRow, ...]
     prepared_by: str = ""
     checked_by: str = ""
+    prepared_on: date | None = None
     extra_notes: tuple[str, ...] = field(default=())

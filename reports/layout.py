@@ -101,13 +101,15 @@ class RenderContext:
     def cell(self, text: str, width: float, align: str = "l", where: str = "") -> str | Paragraph:
         """A table cell: a plain string when it fits on one line, else a wrapping paragraph."""
         size = self.styles["cell"].fontSize
-        if self.face.fits_primary(text) and "\n" not in text:
-            if stringWidth(text, self.font, size) <= width - 6:
-                return text
+        fits = self.face.fits_primary(text) and "\n" not in text
+        if fits and stringWidth(text, self.font, size) <= width - 6:
+            return text
         style = {"l": "cell", "c": "cell_c", "r": "cell_r"}[align]
         return Paragraph(self.markup(text, where), self.styles[style])
 
-    def fitted(self, text: str, width: float, style: str = "title", min_size: float = 12) -> Paragraph:
+    def fitted(
+        self, text: str, width: float, style: str = "title", min_size: float = 12
+    ) -> Paragraph:
         """A one-line heading shrunk to fit ``width``; wraps if even ``min_size`` is too wide."""
         base = self.styles[style]
         size = base.fontSize
@@ -161,7 +163,9 @@ def grid_table(
     return table
 
 
-def field_table(ctx: RenderContext, pairs: Sequence[tuple[str, str]], width: float, cols: int = 2) -> Table:
+def field_table(
+    ctx: RenderContext, pairs: Sequence[tuple[str, str]], width: float, cols: int = 2
+) -> Table:
     """Label/value pairs laid out in ``cols`` pairs per row, ruled like a form."""
     label_w = 26 * mm
     value_w = width / cols - label_w
@@ -193,7 +197,7 @@ class SealArea(Flowable):
     def __init__(self, ctx: RenderContext, office_name: str, on: date, width: float) -> None:
         super().__init__()
         self.ctx, self.office_name, self.on, self.width = ctx, office_name, on, width
-        self.height = 38 * mm
+        self.height = 40 * mm
         self.text = ctx.face.clean(office_name, ctx.warnings, "盖章单位")
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
@@ -201,7 +205,8 @@ class SealArea(Flowable):
 
     def draw(self) -> None:
         c = self.canv
-        cx, cy = self.width - 45 * mm, self.height / 2 + 4 * mm
+        # Office name and date at the lower right; the seal is stamped over both.
+        cx, cy = self.width - 45 * mm, 20 * mm
         c.saveState()
         c.setDash(3, 3)
         c.setStrokeColor(colors.HexColor("#999999"))
@@ -209,15 +214,15 @@ class SealArea(Flowable):
         c.setDash()
         c.setFillColor(colors.HexColor("#999999"))
         c.setFont(self.ctx.font, 8)
-        c.drawCentredString(cx, cy - 2, "（盖章处）")
+        c.drawCentredString(cx, cy + 11 * mm, "（盖章处）")
         c.setFillColor(colors.black)
-        size = 11.0
-        while size > 7 and stringWidth(self.text, self.ctx.font, size) > 90 * mm:
+        size = 12.0
+        while size > 7 and stringWidth(self.text, self.ctx.font, size) > 88 * mm:
             size -= 0.5
         c.setFont(self.ctx.font, size)
-        c.drawCentredString(cx, cy + 19 * mm, self.text)
-        c.setFont(self.ctx.font, 11)
-        c.drawCentredString(cx, 2 * mm, fmt_date(self.on))
+        c.drawCentredString(cx, cy + 1 * mm, self.text)
+        c.setFont(self.ctx.font, 12)
+        c.drawCentredString(cx, cy - 7 * mm, fmt_date(self.on))
         c.restoreState()
 
 

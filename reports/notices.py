@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from desktop.errors import ReportError, ValidationError
 from desktop.money import fmt_yuan
@@ -91,14 +91,13 @@ def public_notice_story(ctx: RenderContext, notice: PublicNotice) -> list[Flowab
         )
     )
     story += [spacer(2), _rows_table(ctx, notice.rows, width), spacer(3)]
-    story.append(
-        ctx.p(
-            f"如对公示对象有异议，请在公示期内以书面、电话或当面方式向{notice.office.name}反映。"
-            f"监督电话：{notice.objection_phone}；受理地址：{notice.objection_address}。"
-            f"反映情况请实事求是，我们将依法为反映人保密；有异议的，将组织民主评议。"
-        )
+    objection = ctx.p(
+        f"如对公示对象有异议，请在公示期内以书面、电话或当面方式向{notice.office.name}反映。"
+        f"监督电话：{notice.objection_phone}；受理地址：{notice.objection_address}。"
+        f"反映情况请实事求是，我们将依法为反映人保密；有异议的，将组织民主评议。"
     )
-    story.append(SealArea(ctx, _office_line(notice.office), notice.issued_on, width))
+    seal = SealArea(ctx, _office_line(notice.office), notice.issued_on, width)
+    story.append(KeepTogether([objection, seal]))
     return story
 
 
@@ -130,13 +129,12 @@ def _announcement_copy(
         )
     )
     story += [spacer(2), _rows_table(ctx, ann.rows, width), spacer(3)]
-    story.append(
-        ctx.p(
-            f"对公告内容有异议的，请向{hukou.name}反映，监督电话：{ann.objection_phone}；"
-            f"受理地址：{hukou.address}。"
-        )
+    objection = ctx.p(
+        f"对公告内容有异议的，请向{hukou.name}反映，监督电话：{ann.objection_phone}；"
+        f"受理地址：{hukou.address}。"
     )
-    story.append(SealArea(ctx, _office_line(hukou), ann.decision_date, width))
+    seal = SealArea(ctx, _office_line(hukou), ann.decision_date, width)
+    story.append(KeepTogether([objection, seal]))
     return story
 
 
@@ -155,4 +153,3 @@ def render_confirmation_announcement(
     story += _announcement_copy(ctx, ann, "户籍地", ann.hukou_office)
     title = f"{ann.community}社会救助审核确认公告"
     return build_pdf(ctx, story, title=title, pagesize=LANDSCAPE, header=title)
-

@@ -116,7 +116,9 @@ def _load(spec: FontSpec) -> _Face:
     try:
         font = TTFont(name, str(path), subfontIndex=spec.index)
     except (TTFError, OSError, ValueError) as exc:
-        raise ReportError(f"PDF 字体“{path.name}”无法使用（需要 TrueType 轮廓字体）：{exc}") from exc
+        raise ReportError(
+            f"PDF 字体“{path.name}”无法使用（需要 TrueType 轮廓字体）：{exc}"
+        ) from exc
     pdfmetrics.registerFont(font)
     return _Face(name, font.face.charToGlyph)
 
@@ -171,11 +173,7 @@ class Typeface:
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` that neither the main nor the fallback font can draw."""
         fb = self.fallback
-        return [
-            ch
-            for ch in text
-            if not self.primary.has(ch) and (fb is None or not fb.has(ch))
-        ]
+        return [ch for ch in text if not self.primary.has(ch) and (fb is None or not fb.has(ch))]
 
 
 @lru_cache(maxsize=8)
