@@ -19,7 +19,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from desktop.errors import DeskError, ValidationError
+from desktop.errors import DeskError, ReportError, ValidationError
 from desktop.money import fmt_yuan
 from reports.data import ArchiveCase, assistance_name
 from reports.fonts import FontConfig, GlyphWarning
@@ -239,6 +239,8 @@ def render_archive_batch(
 ) -> ArchiveBatchResult:
     """Render many dossiers; reports progress, stops cleanly when ``cancelled()`` is true."""
     total = len(cases)
+    if total == 0:
+        raise ReportError("没有选择要打印档案的案件")
     files: list[ArchiveFile] = []
     failures: list[ArchiveFailure] = []
     if progress:

@@ -62,7 +62,7 @@ def _signature_table(ctx: RenderContext, signatures: Sequence[Signature]) -> Tab
     for s in signatures:
         img = fitted_image(s.image, 55 * mm, 16 * mm, f"签字图片（{s.signer}）")
         data.append([s.role, ctx.cell(s.signer, 40 * mm, "c", "签字人"), img])
-    table = Table(data, colWidths=_w(0.2, 0.3, 0.5))
+    table = Table(data, colWidths=_w(0.2, 0.3, 0.5), repeatRows=1)
     table.setStyle(
         TableStyle(
             [

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from desktop.errors import ReportError, ValidationError
 from desktop.money import fmt_yuan

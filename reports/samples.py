@@ -431,10 +431,10 @@ def all_documents() -> dict[str, Callable[[], bytes]]:
             sample_missing_documents()
         ),
         "survey-blank": lambda: forms.render_blank_home_survey(YOUYI),
-        "survey-filled": lambda: forms.render_home_survey(sample_survey(0)),
+        "survey-filled": lambda: forms.render_home_survey(sample_survey(2)),
         "authorization": lambda: forms.render_check_authorization(sample_authorization(1)),
         "self-assessment": lambda: forms.render_self_assessment(sample_self_assessment()),
-        "archive": lambda: archive.render_archive(sample_archive_case(0)),
+        "archive": lambda: archive.render_archive(sample_archive_case(2)),
         "roster": lambda: roster.render_payment_roster(sample_roster()),
     }
 
