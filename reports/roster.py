@@ -92,15 +92,14 @@ def roster_story(ctx: RenderContext, roster: PaymentRoster) -> list[Flowable]:
         (ASSISTANCE_TYPES[code], f"{int(v[0])} 户", f"{int(v[1])} 人", fmt_yuan(v[2]))
         for code, v in sorted(by_type.items(), key=lambda kv: list(ASSISTANCE_TYPES).index(kv[0]))
     ]
-    story += [spacer(4), ctx.p("分类汇总", "h2")]
-    story.append(
-        grid_table(ctx, ("救助类别", "户数", "人数", "金额（元）"), sub, [WIDTH * 0.25] * 4, "lccr")
-    )
-    for note in roster.extra_notes:
-        story.append(ctx.p(note, "small"))
+    summary: list[Flowable] = [spacer(4), ctx.p("分类汇总", "h2")]
+    head = ("救助类别", "户数", "人数", "金额（元）")
+    summary.append(grid_table(ctx, head, sub, [WIDTH * 0.25] * 4, "lccr"))
+    summary += [ctx.p(note, "small") for note in roster.extra_notes]
     sign = f"制表人：{roster.prepared_by or '________'}　　　　审核人：{roster.checked_by or '________'}"
-    story += [spacer(4), ctx.p(sign, "text")]
-    story.append(SealArea(ctx, roster.office.name, roster.prepared_on or roster.month, WIDTH))
+    summary += [spacer(4), ctx.p(sign, "text")]
+    summary.append(SealArea(ctx, roster.office.name, roster.prepared_on or roster.month, WIDTH))
+    story.append(KeepTogether(summary))
     return story
 
 

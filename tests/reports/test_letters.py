@@ -57,7 +57,7 @@ def test_change_notice_titles_and_amounts(kind: str, label: str, pdf_text) -> No
     notice = sample_change(kind)
     text = pdf_text(render_change_notice(notice))
     assert f"社会救助金{label}通知书" in text
-    assert f"自2025年11月1日起" in text and f"予以{label}" in text
+    assert "自2025年11月1日起" in text and f"予以{label}" in text
     assert fmt_yuan(notice.old_amount) in text and fmt_yuan(notice.new_amount) in text
     assert f"{notice.new_amount - notice.old_amount:+,.2f}" in text
 
