@@ -24,7 +24,7 @@ from desktop.money import fmt_yuan
 from reports.data import ArchiveCase, assistance_name
 from reports.fonts import FontConfig, GlyphWarning
 from reports.forms import authorization_story, home_survey_story
-from reports.images import fitted_image
+from reports.images import SKIP_FLAG, fitted_image
 from reports.layout import (
     MARGIN,
     PORTRAIT,
@@ -79,8 +79,13 @@ class _DossierTemplate(BaseDocTemplate):
             draw_page_frame(canv, ctx.font, doc.page, None, "", note)
 
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+        self.passes = 0
 
     def beforeDocument(self) -> None:  # noqa: N802
+        self.passes += 1
+        # Pass 1 only finds page numbers for the contents (which start empty, so a
+        # second pass always follows): leave its images undrawn.
+        setattr(self.canv, SKIP_FLAG, self.passes == 1)
         self.canv.showOutline()
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
