@@ -66,7 +66,7 @@ def _styles(name: str) -> dict[str, ParagraphStyle]:
     return {
         "title": st("title", 20, 28, TA_CENTER, spaceAfter=4),
         "subtitle": st("subtitle", 12, 18, TA_CENTER, spaceAfter=6),
-        "h2": st("h2", 13, 20, spaceBefore=8, spaceAfter=4),
+        "h2": st("h2", 13, 20, spaceBefore=8, spaceAfter=4, keepWithNext=1),
         "body": st("body", 11, 18, firstLineIndent=22, wordWrap="CJK"),
         "text": st("text", 11, 18, wordWrap="CJK"),
         "small": st("small", 9, 13, wordWrap="CJK"),
