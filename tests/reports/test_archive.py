@@ -82,3 +82,13 @@ def test_batch_keeps_going_past_a_case_missing_a_field() -> None:
 def test_empty_batch_is_a_clear_error() -> None:
     with pytest.raises(ReportError, match="没有选择"):
         render_archive_batch([])
+
+
+def test_dossier_is_deterministic_and_batch_carries_glyph_warnings(pdf_text) -> None:
+    a = sample_archive_case(1)
+    assert render_archive(a) == render_archive(a)
+    case = dataclasses.replace(a.case, applicant=dataclasses.replace(a.case.applicant, name="刘䶮"))
+    rare = dataclasses.replace(a, case=case, approval=dataclasses.replace(a.approval, case=case))
+    result = render_archive_batch([rare])
+    assert {w.char for w in result.files[0].warnings} == {"䶮"}
+    assert "刘〓" in pdf_text(result.files[0].pdf)
