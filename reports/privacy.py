@@ -1,0 +1,40 @@
+"""Masking of ID numbers, phone numbers and bank accounts on every printed document."""
+
+from __future__ import annotations
+
+from desktop.errors import ValidationError
+
+
+def _compact(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def mask_id(id_number: str, field: str = "公民身份号码") -> str:
+    """First 6 + last 4 characters, the rest as ``*``: ``120101********1239``."""
+    raw = _compact(id_number)
+    if len(raw) not in (15, 18) or not raw[:-1].isdigit():
+        raise ValidationError(field, f"“{id_number}”不是 15 位或 18 位的身份证号码")
+    return raw[:6] + "*" * (len(raw) - 10) + raw[-4:]
+
+
+def mask_phone(phone: str, field: str = "联系电话") -> str:
+    """Mobile ``138****5678``; landline keeps its area code and last 4: ``022-****1234``."""
+    raw = "".join(ch for ch in phone if ch.isdigit() or ch == "-")
+    digits = raw.replace("-", "")
+    if len(digits) < 7:
+        raise ValidationError(field, f"“{phone}”不是有效的电话号码")
+    if "-" in raw:
+        area, _, local = raw.partition("-")
+        local = local.replace("-", "")
+        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+    if len(digits) == 11:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def mask_account(account: str, field: str = "银行账号") -> str:
+    """Bank account: first 4 and last 4 digits kept, ``6217 **** **** 0123``."""
+    digits = "".join(ch for ch in account if ch.isdigit())
+    if len(digits) < 10:
+        raise ValidationError(field, f"“{account}”不是有效的银行账号")
+    return f"{digits[:4]} **** **** {digits[-4:]}"
