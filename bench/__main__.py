@@ -27,8 +27,14 @@ def _fmt(seconds: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="性能基准（与同进程内的裸库基线对比）")
-    parser.add_argument("--smoke", action="store_true", help="small scale, one repetition: proves the benchmarks still run")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="性能基准（与同进程内的裸库基线对比）"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="small scale, one repetition: proves the benchmarks still run",
+    )
     parser.add_argument("only", nargs="*", help="run only modules whose name contains one of these")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -46,7 +52,10 @@ def main() -> int:
             continue
         for r in rows:
             r["module"] = name
-            extra = ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.get("extra", {}).items())
+            extra = ", ".join(
+                f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in r.get("extra", {}).items()
+            )
             print(
                 f"   {r['name']:<48} median {_fmt(r['median_s']):>10}  (min {_fmt(r['min_s'])}, max {_fmt(r['max_s'])})"
                 f"  baseline {r['baseline_name']}: {_fmt(r['baseline_s'])}  ratio {r['ratio']:.2f}"
@@ -57,13 +66,19 @@ def main() -> int:
         print(f"   ({time.perf_counter() - start:.1f} s)", flush=True)
     out = {
         "when": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "smoke": args.smoke,
         "results": results,
     }
     (HERE / "results").mkdir(exist_ok=True)
     name = "smoke.json" if args.smoke else "latest.json"
-    (HERE / "results" / name).write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    (HERE / "results" / name).write_text(
+        json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1

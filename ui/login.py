@@ -51,6 +51,13 @@ class LoginDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
         buttons.accepted.connect(self.try_login)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.try_login)
+        # Enter is handled by the fields themselves (user name → password → log in), not by a
+        # default button, so one key press never logs in twice.
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -62,6 +69,8 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         """Log in on the spot (argon2 takes a fraction of a second); show the reason on failure."""
+        if self.result_store is not None:
+            return
         try:
             store, actor = login(self.data_dir, self.username.text(), self.password.text())
         except Exception as exc:  # every failure is shown, none is fatal

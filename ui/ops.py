@@ -243,8 +243,11 @@ def _deliver(task: _Task) -> None:
 
         show_error(task.parent, handle.error)
     if handle.error is None:
-        kinds = getattr(handle.result, "changed", None)
-        if isinstance(kinds, set | frozenset) and kinds:
+        # A core service declares what it changes (@service(changes=...)); a result may add more.
+        kinds = set(getattr(task.fn, "changes", ()) or ()) | set(
+            getattr(handle.result, "changed", ()) or ()
+        )
+        if kinds:
             change_bus().publish(kinds)
 
 

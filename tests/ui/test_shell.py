@@ -1,0 +1,97 @@
+"""The app shell: login, the main window's case list and search, status bar, and --smoke."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.services.applications import ApplicationInput, create_application
+from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.search import CaseFilter, count_cases
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_login_refuses_a_wrong_password_then_opens(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
+    dialog = LoginDialog(desk.folder, username="clerk")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "wrong-password1")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "用户名或密码错误" in dialog.message.text()
+    assert dialog.result_store is None
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "Clerk2026!")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result_actor is not None and dialog.result_actor.username == "clerk"
+    dialog.result_store.close()
+
+
+def test_main_window_lists_cases_and_searches_by_initials(qtbot, clerk) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    h = create_household(
+        store,
+        actor,
+        HouseholdInput(
+            actor.office_id,
+            actor.office_id,
+            "河西区友谊路街道平江道8号1-101",
+            members=(PersonInput("仇红梅", "120101199001011239", "applicant"),),
+        ),
+    )
+    create_application(store, actor, ApplicationInput(h.id, "dibao", date.today()))
+    window = MainWindow(store, actor)
+    qtbot.addWidget(window)
+    window.show()
+    total = count_cases(store, CaseFilter())
+    assert window.cases.model.rowCount() == total
+    assert f"共 {total:,} 件" == window.cases.count_label.text()
+    assert "未同步：" in window.unsynced_label.text() and "0 条" not in window.unsynced_label.text()
+    assert actor.office_name in window.office_label.text()
+    qtbot.keyClicks(window.cases.search, "qhm")
+    qtbot.waitUntil(lambda: window.cases.model.rowCount() == 1, timeout=3000)
+    assert window.cases.model.data(window.cases.model.index(0, 1)) == "仇红梅"
+    window.cases.search.clear()
+    qtbot.waitUntil(lambda: window.cases.model.rowCount() == total, timeout=3000)
+    window.close()
+
+
+def test_smoke_start_creates_demo_data_and_exits_cleanly(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    shot = tmp_path / "main.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "main.py",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--demo",
+            "50",
+            "--smoke",
+            "--screenshot",
+            str(shot),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "smoke ok: 50 cases" in result.stdout
+    assert shot.stat().st_size > 10_000
+    conn = __import__("sqlite3").connect(tmp_path / "d" / "desk.db")
+    try:
+        conn.execute("SELECT count(*) FROM persons").fetchall()
+        raise AssertionError("plain sqlite3 must not read the store")
+    except __import__("sqlite3").DatabaseError:
+        pass
+    finally:
+        conn.close()
