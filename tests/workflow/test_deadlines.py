@@ -105,7 +105,11 @@ def test_notice_and_refusal_letter_around_national_day() -> None:
 def test_tekun_fifteen_working_day_limits() -> None:
     walk = Walk("tekun", start=date(2026, 2, 13)).do("accept")
     first = _due(walk)
-    assert (first.key, first.step_cn, first.due) == ("investigation", "调查及初审", date(2026, 3, 12))
+    assert (first.key, first.step_cn, first.due) == (
+        "investigation",
+        "调查及初审",
+        date(2026, 3, 12),
+    )
     walk.do("request_check").do("record_survey").do("record_check_report").do("hand_over")
     walk.do("record_preliminary", days=5).do("open_notice")
     walk.do("close_notice", days=7)  # Wed 25 Feb

@@ -156,8 +156,18 @@ def test_return_for_supplements_at_confirmation_and_resume() -> None:
 @pytest.mark.parametrize(
     ("outcome", "extra", "state", "amount"),
     [
-        ("increase", {"new_amount": "1200", "reasons": ["新增重病成员"]}, State.ARCHIVED, "1200.00"),
-        ("decrease", {"new_amount": "800", "reasons": ["成员就业收入增加"]}, State.ARCHIVED, "800.00"),
+        (
+            "increase",
+            {"new_amount": "1200", "reasons": ["新增重病成员"]},
+            State.ARCHIVED,
+            "1200.00",
+        ),
+        (
+            "decrease",
+            {"new_amount": "800", "reasons": ["成员就业收入增加"]},
+            State.ARCHIVED,
+            "800.00",
+        ),
         ("stop", {"reasons": ["家庭收入超过标准"]}, State.STOPPED, None),
         ("unchanged", {}, State.ARCHIVED, None),
     ],

@@ -19,8 +19,7 @@ from tests.workflow.walk import HUK, OTHER, RES, Walk
 
 def _options(walk: Walk, actor: Actor) -> dict[str, tuple[bool, str | None]]:
     return {
-        o.action: (o.allowed, o.reason_cn)
-        for o in available_actions(walk.case, actor, walk.today)
+        o.action: (o.allowed, o.reason_cn) for o in available_actions(walk.case, actor, walk.today)
     }
 
 
@@ -41,7 +40,7 @@ def test_residence_steps_refused_at_the_registration_office() -> None:
     walk = Walk("dibao").do("accept")
     options = _options(walk, Actor(Role.CLERK, HUK))
     assert options["request_check"][0] is False
-    assert "此步骤由居住地办理，本单位是该案件的户籍地" == options["request_check"][1]
+    assert options["request_check"][1] == "此步骤由居住地办理，本单位是该案件的户籍地"
 
 
 def test_survey_needs_a_surveyor_role() -> None:

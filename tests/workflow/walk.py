@@ -96,9 +96,7 @@ class Walk:
         self.case = step.snapshot
         self.last: Transition = step
 
-    def do(
-        self, action: str, *, days: int = 0, actor: Actor | None = None, **params: Any
-    ) -> Walk:
+    def do(self, action: str, *, days: int = 0, actor: Actor | None = None, **params: Any) -> Walk:
         self.today += timedelta(days=days)
         merged = {**GOOD[action](self.case, self.today), **params}
         who = actor or default_actor(self.case, action)
