@@ -143,3 +143,14 @@ def test_unknown_action_and_bad_parameters() -> None:
         apply(walk.case, "record_check_report", clerk, walk.today, {"reference": "  "})
     with pytest.raises(WorkflowError, match="计划调查日期：“soon”不是有效日期"):
         walk.do("schedule_survey", planned_on="soon")
+
+
+def test_workflow_doc_lists_every_state_and_step() -> None:
+    from pathlib import Path
+
+    from desktop.domain.workflow import ACTIONS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "workflow.md").read_text("utf-8")
+    missing = [f"`{s.value}`" for s in State if f"`{s.value}`" not in text]
+    missing += [f"`{a}`" for a in ACTIONS if f"`{a}`" not in text]
+    assert missing == []
