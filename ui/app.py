@@ -9,14 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop.demo import create_demo_store
-from desktop.demo_data import PASSWORDS
-from desktop.services.auth import login
-from desktop.store.store import Store
-from ui.first_run import FirstRunDialog
+from desktop.store.paths import DB_NAME
 from ui.fonts import install_app_font
 from ui.login import LoginDialog
-from ui.main_window import MainWindow
 from ui.theme import apply_theme
 
 
@@ -42,7 +37,10 @@ def run(options: StartOptions) -> int:
     """Start the program; returns the process exit code."""
     app = _application()
     store = actor = None
-    if not Store.exists(options.data_dir):
+    if not (options.data_dir / DB_NAME).exists():
+        from desktop.demo import create_demo_store
+        from ui.first_run import FirstRunDialog
+
         if options.demo is not None:
             print(f"正在创建演示数据（{options.demo} 户）…", flush=True)
             store, actor = create_demo_store(options.data_dir, options.demo)
@@ -56,6 +54,9 @@ def run(options: StartOptions) -> int:
             store, actor = first.store, first.actor
     if options.smoke:
         if store is None:
+            from desktop.demo_data import PASSWORDS
+            from desktop.services.auth import login
+
             store, actor = login(options.data_dir, "admin", PASSWORDS["admin"][2])
     elif store is None:
         dialog = LoginDialog(options.data_dir)
@@ -63,6 +64,8 @@ def run(options: StartOptions) -> int:
             return 0
         store, actor = dialog.result_store, dialog.result_actor
     assert store is not None and actor is not None
+    from ui.main_window import MainWindow
+
     window = MainWindow(store, actor)
     window.show()
     if options.smoke:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,10 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.auth import login
-from desktop.services.base import Actor
-from desktop.store.store import Store
 from ui.errors import error_message
+
+if TYPE_CHECKING:
+    from desktop.services.base import Actor
+    from desktop.store.store import Store
 
 
 class LoginDialog(QDialog):
@@ -71,6 +73,9 @@ class LoginDialog(QDialog):
         """Log in on the spot (argon2 takes a fraction of a second); show the reason on failure."""
         if self.result_store is not None:
             return
+        # Imported here so the login window appears before the database layer has loaded.
+        from desktop.services.auth import login
+
         try:
             store, actor = login(self.data_dir, self.username.text(), self.password.text())
         except Exception as exc:  # every failure is shown, none is fatal

@@ -24,7 +24,8 @@ from desktop.store.keys import (
     new_database_key,
 )
 from desktop.store.models import Office, User
-from desktop.store.store import KEYFILE_NAME, Store
+from desktop.store.paths import KEYFILE_NAME
+from desktop.store.store import Store
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.]{2,39}$")
 

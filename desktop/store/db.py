@@ -18,8 +18,8 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import DamagedStoreError, WrongKeyError
+from desktop.store.paths import BACKUPS_DIR
 
-DB_NAME = "desk.db"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -79,7 +79,7 @@ def backup_file(path: Path, engine: Engine, label: str) -> Path:
     """Copy the (still encrypted) database file into backups/ after a WAL checkpoint."""
     with engine.connect() as conn:
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    folder = path.parent / "backups"
+    folder = path.parent / BACKUPS_DIR
     folder.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     dest = folder / f"{path.stem}-{stamp}-{label}.db"

@@ -16,8 +16,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop.errors import DamagedStoreError, ValidationError, WrongKeyError
 
-KEYFILE_NAME = "keys.json"
-
 
 @dataclass(frozen=True)
 class KdfParams:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from desktop.errors import DamagedStoreError, StoreError
 from desktop.store.attachments import AttachmentStore
-from desktop.store.db import DB_NAME, SessionFactory, open_engine
-from desktop.store.keys import KEYFILE_NAME, KeyFile
+from desktop.store.db import SessionFactory, open_engine
+from desktop.store.keys import KeyFile
+from desktop.store.paths import ATTACHMENTS_DIR, DB_NAME, KEYFILE_NAME
 
 
 class Store:
@@ -20,7 +21,7 @@ class Store:
         self._key = key
         self.engine = open_engine(self.path, key, create=create)
         self.sessions = SessionFactory(self.engine)
-        self.attachments = AttachmentStore(data_dir / "attachments", key)
+        self.attachments = AttachmentStore(data_dir / ATTACHMENTS_DIR, key)
 
     @staticmethod
     def exists(data_dir: Path) -> bool:

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from desktop.errors import DamagedStoreError, PermissionDenied, ValidationError, WrongKeyError
 from desktop.services.auth import change_password, create_user, login, set_user_active
-from desktop.store.db import DB_NAME
 from desktop.store.models import Person
+from desktop.store.paths import DB_NAME
 from tests.support import TEST_KDF, Desk
 
 

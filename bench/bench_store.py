@@ -1,0 +1,215 @@
+"""Store benchmarks: search-as-you-type and the case list at city scale, against bare SQL
+on the same encrypted file, plus start-up to the login window against a bare Qt window."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import row, rss_mib, timed
+from desktop.demo import create_demo_store
+from desktop.services.search import CaseFilter, count_cases, fetch_cases, search_persons
+from desktop.store.keys import KdfParams
+
+ROOT = Path(__file__).resolve().parents[1]
+CHEAP_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+
+
+def _queries(store, n: int) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    with store.engine.connect() as c:
+        rows = c.exec_driver_sql(
+            "SELECT name, name_initials, id_number FROM persons ORDER BY rowid LIMIT 5000"
+        ).all()
+    rng = random.Random(3)
+    picks = [rows[rng.randrange(len(rows))] for _ in range(n)]
+    return {
+        "name": [p[0][:2] for p in picks],
+        "pinyin initials": [p[1][:3] for p in picks],
+        "ID digits": [p[2][-6:] for p in picks],
+    }
+
+
+def _search_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    out = []
+    queries = _queries(store, 5 if smoke else 40)
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+
+        def bare() -> None:
+            for q in queries["name"]:
+                cur.execute(
+                    "SELECT id, name FROM persons WHERE name >= ? AND name < ? LIMIT 50",
+                    (q, q + "\U0010ffff"),
+                ).fetchall()
+
+        base = timed(bare, 3)[0] / len(queries["name"])
+    finally:
+        raw.close()
+    for kind, qs in queries.items():
+        per_query: list[float] = []
+        for q in qs:
+            start = time.perf_counter()
+            search_persons(store, actor, q)
+            per_query.append(time.perf_counter() - start)
+        per_query.sort()
+        med = per_query[len(per_query) // 2]
+        out.append(
+            row(
+                f"search first 50 by {kind}",
+                (med, per_query[0], per_query[-1]),
+                "bare indexed prefix SELECT of 50 rows",
+                base,
+                "<= 5 ms median",
+                queries=len(qs),
+            )
+        )
+    return out
+
+
+def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    def open_list() -> None:
+        count_cases(store, CaseFilter())
+        fetch_cases(store, actor, CaseFilter(), 0, 200)
+
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        base = timed(
+            lambda: cur.execute(
+                "SELECT id, number FROM applications ORDER BY applied_on DESC LIMIT 200"
+            ).fetchall(),
+            5,
+        )[0]
+    finally:
+        raw.close()
+    measured = timed(open_list, 3 if smoke else 7)
+    deep = timed(
+        lambda: fetch_cases(
+            store, actor, CaseFilter(), count_cases(store, CaseFilter()) - 200, 200
+        ),
+        3,
+    )
+    rows = [
+        row(
+            "case list opens (count + first page)",
+            measured,
+            "bare SELECT first 200 applications",
+            base,
+            "<= 200 ms",
+        ),
+        row(
+            "case list scrolls to the last page",
+            deep,
+            "bare SELECT first 200 applications",
+            base,
+            "smooth scrolling",
+        ),
+    ]
+    rows.extend(_qt_model_row(store, actor))
+    return rows
+
+
+def _qt_model_row(store, actor) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    import ui  # noqa: F401  (applies the Qt compatibility fix first)
+    from ui.cases.list_panel import CaseListPanel
+
+    app = QApplication.instance() or QApplication([])
+    before = rss_mib()
+    start = time.perf_counter()
+    panel = CaseListPanel(store, actor)
+    panel.resize(1300, 800)
+    panel.show()
+    app.processEvents()
+    elapsed = time.perf_counter() - start
+    growth = rss_mib() - before
+    rows_count = panel.model.rowCount()
+    panel.close()
+    panel.deleteLater()
+    app.processEvents()
+    return [
+        row(
+            "case list panel shown (Qt, lazy model)",
+            (elapsed, elapsed, elapsed),
+            "-",
+            float("nan"),
+            "<= 200 ms; memory growth <= 50 MB",
+            cases=rows_count,
+            memory_growth_mib=growth,
+        )
+    ]
+
+
+def _startup_rows(data_dir: Path) -> list[dict[str, Any]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    bare_code = (
+        "import time; t=time.perf_counter();"
+        "from PySide6.QtWidgets import QApplication, QWidget; a=QApplication([]); w=QWidget(); w.show(); a.processEvents();"
+        "print(time.perf_counter()-t)"
+    )
+    login_code = (
+        "import time, sys; t=time.perf_counter(); sys.path.insert(0, '.');"
+        "import ui; from PySide6.QtWidgets import QApplication; from ui.app import _application; from ui.login import LoginDialog;"
+        "from pathlib import Path; a=_application(); d=LoginDialog(Path(sys.argv[1])); d.show(); a.processEvents();"
+        "import resource; print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    )
+
+    def run(code: str, *args: str) -> tuple[float, list[str]]:
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return time.perf_counter() - start, out.stdout.split()
+
+    bare = sorted(run(bare_code)[0] for _ in range(3))
+    login = [run(login_code, str(data_dir)) for _ in range(3)]
+    times = sorted(t for t, _ in login)
+    peak = max(float(o[1]) for _, o in login)
+    return [
+        row(
+            "process start to login window shown",
+            (times[1], times[0], times[2]),
+            "bare PySide6 window, process start to shown",
+            bare[1],
+            "<= 3x bare; <= 150 MiB",
+            peak_rss_mib=peak,
+        )
+    ]
+
+
+def run(smoke: bool) -> list[dict[str, Any]]:
+    households = 2000 if smoke else 141_600
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "d"
+        start = time.perf_counter()
+        store, actor = create_demo_store(folder, households, kdf=CHEAP_KDF)
+        seed_s = time.perf_counter() - start
+        with store.engine.connect() as c:
+            persons = c.exec_driver_sql("SELECT count(*) FROM persons").scalar()
+        print(
+            f"   seeded {households:,} households / {persons:,} persons in {seed_s:.1f} s",
+            flush=True,
+        )
+        rows = _search_rows(store, actor, smoke) + _case_list_rows(store, actor, smoke)
+        store.close()
+        rows += _startup_rows(folder)
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run("--smoke" in sys.argv):
+        print(r)
