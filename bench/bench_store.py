@@ -160,7 +160,8 @@ def _startup_rows(data_dir: Path) -> list[dict[str, Any]]:
         "import time, sys; t=time.perf_counter(); sys.path.insert(0, '.');"
         "import ui; from PySide6.QtWidgets import QApplication; from ui.app import _application; from ui.login import LoginDialog;"
         "from pathlib import Path; a=_application(); d=LoginDialog(Path(sys.argv[1])); d.show(); a.processEvents();"
-        "import resource; print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1];"
+        "print(time.perf_counter()-t, int(hwm)/1024)"
     )
 
     def run(code: str, *args: str) -> tuple[float, list[str]]:
