@@ -72,7 +72,8 @@ def _reject(change: Change, reason: str, detail: str | None = None) -> ChangeRes
     )
 
 
-def _load_rows(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Row | None]:
+def _load_rows(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row | None]:
+    """The stored rows for ``keys``, in the order given (the order seqs are handed out)."""
     rows: dict[tuple[str, str], Row | None] = dict.fromkeys(keys)
     t = db.records.c
     key_list = sorted(keys)
@@ -168,7 +169,7 @@ def _decide(batch: Batch, change: Change, text: str) -> ChangeResult:
 
 def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[ChangeResult]:
     logged = _load_logged(conn, changes)
-    batch.rows = _load_rows(conn, {(c.entity, str(c.id)) for c in changes})
+    batch.rows = _load_rows(conn, list(dict.fromkeys((c.entity, str(c.id)) for c in changes)))
     seen: dict[str, ChangeResult] = {}
     results: list[ChangeResult] = []
     for change in changes:
@@ -300,7 +301,7 @@ def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[s
 
     An unchanged record (same payload, no new office) is left alone; returns how many changed.
     """
-    rows = _load_rows(conn, {(e, i) for e, i, _p, _o in items})
+    rows = _load_rows(conn, list(dict.fromkeys((e, i) for e, i, _p, _o in items)))
     changed = 0
     for entity, rid, payload, offices in items:
         row = rows[(entity, rid)]
