@@ -83,7 +83,7 @@ class Message(BaseModel):
     """Base of every top-level message: strict fields, no unknown keys, version 1."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    v: Literal[1] = PROTOCOL_VERSION
+    v: Literal[1] = 1
 
 
 class ErrorInfo(BaseModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError as PydanticError
-from sqlalchemy import Connection, bindparam, select, tuple_
+from sqlalchemy import Connection, select
 
 from sync.hub import db
 from sync.hub.accounts import Device
@@ -56,7 +56,7 @@ class Batch:
     device: Device
     known_offices: frozenset[str]
     rows: dict[tuple[str, str], Row | None] = field(default_factory=dict)
-    logged: list[dict[str, Any]] = field(default_factory=list)
+    logged: list[tuple[str, str, str]] = field(default_factory=list)
     applied: list[tuple[Change, str]] = field(default_factory=list)
 
 
@@ -76,17 +76,19 @@ def _load_rows(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str,
     """The stored rows for ``keys``, in the order given (the order seqs are handed out)."""
     rows: dict[tuple[str, str], Row | None] = dict.fromkeys(keys)
     t = db.records.c
-    key_list = sorted(keys)
-    for i in range(0, len(key_list), 500):
-        part = key_list[i : i + 500]
-        query = select(t.entity, t.id, t.rev, t.deleted, t.payload, t.offices).where(
-            tuple_(t.entity, t.id).in_(part)
-        )
-        for entity, rid, rev, deleted, payload, offices in conn.execute(query):
-            office_list = json.loads(offices)
-            rows[(entity, rid)] = Row(
-                rev, bool(deleted), payload, office_list, True, frozenset(office_list)
+    by_entity: dict[str, list[str]] = {}
+    for entity, rid in keys:
+        by_entity.setdefault(entity, []).append(rid)
+    for entity, ids in by_entity.items():  # entity = ? AND id IN (...) uses the primary key
+        for i in range(0, len(ids), 500):
+            query = select(t.id, t.rev, t.deleted, t.payload, t.offices).where(
+                t.entity == entity, t.id.in_(ids[i : i + 500])
             )
+            for rid, rev, deleted, payload, offices in conn.execute(query):
+                office_list = json.loads(offices)
+                rows[(entity, rid)] = Row(
+                    rev, bool(deleted), payload, office_list, True, frozenset(office_list)
+                )
     return rows
 
 
@@ -143,7 +145,7 @@ def _decide(batch: Batch, change: Change, text: str) -> ChangeResult:
     refused = _refusal(batch, change, row, text)
     if refused is not None:
         return refused
-    base = {"change_id": change.change_id, "entity": change.entity, "id": change.id}
+    base: dict[str, Any] = {"change_id": change.change_id, "entity": change.entity, "id": change.id}
     if row is None:
         if change.base_rev is not None and change.entity not in APPEND_ONLY_ENTITIES:
             return ChangeResult(**base, status="conflict")
@@ -186,16 +188,23 @@ def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[C
         else:
             result = _decide(batch, change, dumps(change.payload))
             if result.status != "conflict":  # a conflict is re-evaluated on replay
-                batch.logged.append(
-                    {
-                        "change_id": cid,
-                        "device_id": batch.device.id,
-                        "result": result.model_dump_json(),
-                    }
-                )
+                batch.logged.append((cid, batch.device.id, result.model_dump_json()))
         seen[cid] = result
         results.append(result)
     return results
+
+
+def _many(conn: Connection, sql: str, rows: list[tuple]) -> None:
+    """executemany on the DBAPI cursor of this transaction (SQLAlchemy's is ~5x slower here)."""
+    if not rows:
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    if conn.dialect.name == "sqlite":
+        sql = sql.replace("%s", "?")
+    cur.executemany(sql, rows)
+    cur.close()
 
 
 def write_rows(conn: Connection, rows: dict[tuple[str, str], Row], who: str | None) -> None:
@@ -205,63 +214,45 @@ def write_rows(conn: Connection, rows: dict[tuple[str, str], Row], who: str | No
         return
     seq = db.next_seqs(conn, len(dirty))
     now = time.time()
-    inserts, updates, moves, office_rows = [], [], [], []
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    moves: list[tuple] = []
+    office_rows: list[tuple] = []
     for n, ((entity, rid), row) in enumerate(dirty):
-        values = {
-            "entity": entity,
-            "id": rid,
-            "rev": row.rev,
-            "deleted": row.deleted,
-            "payload": row.payload,
-            "offices": dumps(row.offices),
-            "seq": seq + n,
-            "updated_at": now,
-            "updated_by": who,
-        }
-        (updates if row.stored else inserts).append(values)
+        offices = dumps(row.offices)
         if row.stored:
-            moves.append({"e": entity, "i": rid, "s": seq + n})
-        for office in row.offices:
-            if office not in row.stored_offices:
-                office_rows.append(
-                    {"office_code": office, "seq": seq + n, "entity": entity, "id": rid}
-                )
-    _bulk_write(conn, inserts, updates, moves, office_rows)
-
-
-def _bulk_write(
-    conn: Connection, inserts: list, updates: list, moves: list, office_rows: list
-) -> None:
-    r, ro = db.records, db.record_offices
-    if moves:  # first move existing office rows to the new seq, then add the new offices
-        conn.execute(
-            ro.update()
-            .where(ro.c.entity == bindparam("e"), ro.c.id == bindparam("i"))
-            .values(seq=bindparam("s")),
-            moves,
-        )
-    if updates:
-        stmt = (
-            r.update()
-            .where(r.c.entity == bindparam("b_entity"), r.c.id == bindparam("b_id"))
-            .values(
-                rev=bindparam("rev"),
-                deleted=bindparam("deleted"),
-                payload=bindparam("payload"),
-                offices=bindparam("offices"),
-                seq=bindparam("seq"),
-                updated_at=bindparam("updated_at"),
-                updated_by=bindparam("updated_by"),
+            updates.append(
+                (row.rev, row.deleted, row.payload, offices, seq + n, now, who, entity, rid)
             )
+            moves.append((seq + n, entity, rid))
+        else:
+            inserts.append(
+                (entity, rid, row.rev, row.deleted, row.payload, offices, seq + n, now, who)
+            )
+        office_rows.extend(
+            (office, seq + n, entity, rid)
+            for office in row.offices
+            if office not in row.stored_offices
         )
-        params = [{**u, "b_entity": u["entity"], "b_id": u["id"]} for u in updates]
-        for p in params:
-            del p["entity"], p["id"]
-        conn.execute(stmt, params)
-    if inserts:
-        conn.execute(r.insert(), inserts)
-    if office_rows:
-        conn.execute(ro.insert(), office_rows)
+    # existing office rows move to the new seq first, then the new offices are added
+    _many(conn, "UPDATE hub_record_offices SET seq = %s WHERE entity = %s AND id = %s", moves)
+    _many(
+        conn,
+        "UPDATE hub_records SET rev = %s, deleted = %s, payload = %s, offices = %s, seq = %s, "
+        "updated_at = %s, updated_by = %s WHERE entity = %s AND id = %s",
+        updates,
+    )
+    _many(
+        conn,
+        "INSERT INTO hub_records (entity, id, rev, deleted, payload, offices, seq, updated_at, "
+        "updated_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        inserts,
+    )
+    _many(
+        conn,
+        "INSERT INTO hub_record_offices (office_code, seq, entity, id) VALUES (%s, %s, %s, %s)",
+        office_rows,
+    )
 
 
 def push(
@@ -277,8 +268,11 @@ def push(
         results = _decide_all(conn, batch, changes)
         rows = {k: v for k, v in batch.rows.items() if v is not None}
         write_rows(conn, rows, device.id)
-        if batch.logged:
-            conn.execute(db.applied_changes.insert(), batch.logged)
+        _many(
+            conn,
+            "INSERT INTO hub_applied_changes (change_id, device_id, result) VALUES (%s, %s, %s)",
+            batch.logged,
+        )
         _after_apply(conn, batch, check_due_at)
     return results, batch.applied
 

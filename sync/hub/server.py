@@ -7,6 +7,7 @@ import threading
 import time
 
 import uvicorn
+from fastapi import FastAPI
 
 from sync.hub.app import create_app
 from sync.hub.config import HubSettings
@@ -25,7 +26,7 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _config(app: object) -> uvicorn.Config:
+def _config(app: FastAPI) -> uvicorn.Config:
     return uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
     )

@@ -26,7 +26,9 @@ FAST_RETRY = HttpSettings(attempts=8, backoff_initial_s=0.01, backoff_max_s=0.2,
 
 
 @pytest.fixture(params=BACKENDS)
-def hub_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hub_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database URL nobody has used yet: a temp SQLite file or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('hub')}/hub.db"
@@ -73,7 +75,9 @@ def small_hub(hub_settings: HubSettings) -> Iterator[HubThread]:
     server.stop()
 
 
-def enrol(hub: HubThread, office: str, name: str = "窗口电脑", http: HttpClient | None = None) -> HubApi:
+def enrol(
+    hub: HubThread, office: str, name: str = "窗口电脑", http: HttpClient | None = None
+) -> HubApi:
     """Register a new device of ``office`` and return its client."""
     code = accounts.create_enrolment(hub.app.state.database, office, hub.settings)
     api = HubApi(hub.base_url, http=http or HttpClient(FAST_RETRY))

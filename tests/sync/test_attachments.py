@@ -19,25 +19,39 @@ from tests.sync.conftest import OFFICE_A, OFFICE_B, enrol
 PHOTO = os.urandom(300_000) + "入户照片".encode()
 
 
-def test_upload_cut_midway_resumes_from_hub_status(client_for: Callable[[str], HubApi], tmp_path: Path) -> None:
+def test_upload_cut_midway_resumes_from_hub_status(
+    client_for: Callable[[str], HubApi], tmp_path: Path
+) -> None:
     api = client_for(OFFICE_A)
     src = tmp_path / "photo.jpg"
     src.write_bytes(PHOTO)
     seen: list[int] = []
     with pytest.raises(SyncCancelled):
-        api.upload_attachment(src, progress=lambda d, t, _w: seen.append(d), cancelled=lambda: len(seen) >= 2, chunk_size=64 * 1024)
+        api.upload_attachment(
+            src,
+            progress=lambda d, t, _w: seen.append(d),
+            cancelled=lambda: len(seen) >= 2,
+            chunk_size=64 * 1024,
+        )
     sha = hashlib.sha256(PHOTO).hexdigest()
     partial = api.attachment_status(sha)
     assert partial.received == 2 * 64 * 1024 and not partial.complete and partial.size == len(PHOTO)
     resumed: list[int] = []
-    assert api.upload_attachment(src, progress=lambda d, t, _w: resumed.append(d), chunk_size=64 * 1024) == sha
+    assert (
+        api.upload_attachment(
+            src, progress=lambda d, t, _w: resumed.append(d), chunk_size=64 * 1024
+        )
+        == sha
+    )
     assert resumed[0] == 3 * 64 * 1024 and resumed[-1] == len(PHOTO)  # nothing sent twice
     assert api.attachment_status(sha).complete
     out = api.download_attachment(sha, tmp_path / "copy.jpg", chunk_size=50_000)
     assert out.read_bytes() == PHOTO
 
 
-def test_ranged_download_and_resume_of_a_partial_file(client_for: Callable[[str], HubApi], tmp_path: Path) -> None:
+def test_ranged_download_and_resume_of_a_partial_file(
+    client_for: Callable[[str], HubApi], tmp_path: Path
+) -> None:
     api = client_for(OFFICE_A)
     sha = api.upload_attachment(PHOTO)
     headers = {"Authorization": f"Bearer {api.token}", "Range": "bytes=100-199"}
@@ -52,9 +66,16 @@ def test_hash_mismatch_is_refused_and_discarded(client_for: Callable[[str], HubA
     api = client_for(OFFICE_A)
     claimed = hashlib.sha256(b"the real scan").hexdigest()
     headers = {"Authorization": f"Bearer {api.token}", "X-Attachment-Size": "9"}
-    put = requests.put(f"{api.base_url}/attachments/{claimed}/chunks/0", data=b"forged!!!", headers=headers, timeout=10)
+    put = requests.put(
+        f"{api.base_url}/attachments/{claimed}/chunks/0",
+        data=b"forged!!!",
+        headers=headers,
+        timeout=10,
+    )
     assert put.status_code == 200
-    commit = requests.post(f"{api.base_url}/attachments/{claimed}/commit", headers=headers, timeout=10)
+    commit = requests.post(
+        f"{api.base_url}/attachments/{claimed}/commit", headers=headers, timeout=10
+    )
     assert commit.status_code == 422
     error = commit.json()["error"]
     assert error["code"] == "hash_mismatch" and "SHA-256" in error["message"]
@@ -74,12 +95,18 @@ def test_wrong_offset_gets_409_with_received_count(client_for: Callable[[str], H
     api = client_for(OFFICE_A)
     sha = hashlib.sha256(b"abcdef").hexdigest()
     headers = {"Authorization": f"Bearer {api.token}", "X-Attachment-Size": "6"}
-    requests.put(f"{api.base_url}/attachments/{sha}/chunks/0", data=b"abc", headers=headers, timeout=10)
-    skip = requests.put(f"{api.base_url}/attachments/{sha}/chunks/5", data=b"f", headers=headers, timeout=10)
+    requests.put(
+        f"{api.base_url}/attachments/{sha}/chunks/0", data=b"abc", headers=headers, timeout=10
+    )
+    skip = requests.put(
+        f"{api.base_url}/attachments/{sha}/chunks/5", data=b"f", headers=headers, timeout=10
+    )
     assert skip.status_code == 409 and skip.json()["error"]["detail"] == {"received": 3}
 
 
-def test_other_office_reads_an_attachment_only_through_its_meta_record(client_for: Callable[[str], HubApi], tmp_path: Path) -> None:
+def test_other_office_reads_an_attachment_only_through_its_meta_record(
+    client_for: Callable[[str], HubApi], tmp_path: Path
+) -> None:
     a, b = client_for(OFFICE_A), client_for(OFFICE_B)
     sha = a.upload_attachment(PHOTO)
     with pytest.raises(HubRefused) as exc:

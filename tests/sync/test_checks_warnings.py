@@ -36,7 +36,9 @@ def _reports(api: HubApi) -> list[CheckReportPayload]:
     ]
 
 
-def test_check_request_produces_a_report_in_the_same_scope(client_for: Callable[[str], HubApi]) -> None:
+def test_check_request_produces_a_report_in_the_same_scope(
+    client_for: Callable[[str], HubApi],
+) -> None:
     a, b, c = client_for(OFFICE_A), client_for(OFFICE_B), client_for(OFFICE_C)
     request_id = uuid.uuid4()
     result = a.request_check(MEMBERS, [OFFICE_A, OFFICE_B], request_id=request_id)
@@ -51,7 +53,9 @@ def test_check_request_produces_a_report_in_the_same_scope(client_for: Callable[
     assert len(_reports(b)) == 1 and _reports(c) == []
 
 
-def test_report_amounts_are_deterministic_per_id_number(client_for: Callable[[str], HubApi]) -> None:
+def test_report_amounts_are_deterministic_per_id_number(
+    client_for: Callable[[str], HubApi],
+) -> None:
     a = client_for(OFFICE_A)
     a.request_check(MEMBERS[:1], [OFFICE_A])
     a.request_check([{"name": "张红梅", "id_number": MEMBERS[0]["id_number"]}], [OFFICE_A])
@@ -63,7 +67,9 @@ def test_invalid_check_request_is_rejected(client_for: Callable[[str], HubApi]) 
     a = client_for(OFFICE_A)
     bad = {"members": [{"name": "张三", "id_number": "12345"}]}
     [r] = a.push([new_change("check_request", uuid.uuid4(), bad, [OFFICE_A])])
-    assert r.status == "rejected" and r.reason == "invalid_payload" and "核对申请" in (r.message or "")
+    assert (
+        r.status == "rejected" and r.reason == "invalid_payload" and "核对申请" in (r.message or "")
+    )
     assert a.pull("0", 10).records == []
 
 
@@ -79,11 +85,18 @@ def test_delayed_report_appears_only_when_due(hub_settings: HubSettings) -> None
         hub.stop()
 
 
-def test_warnings_csv_reaches_the_named_office_only(client_for: Callable[[str], HubApi], hub) -> None:  # type: ignore[no-untyped-def]
+def test_warnings_csv_reaches_the_named_office_only(
+    client_for: Callable[[str], HubApi], hub
+) -> None:  # type: ignore[no-untyped-def]
     a, b, c = client_for(OFFICE_A), client_for(OFFICE_B), client_for(OFFICE_C)
     assert monitoring.load_warnings(hub.app.state.database, SAMPLE) == (5, 5)
-    assert monitoring.load_warnings(hub.app.state.database, SAMPLE) == (5, 0)  # reloading adds nothing
-    names = {api: sorted(r.payload["name"] for r in api.pull("0", 100).records) for api in (a, b, c)}
+    assert monitoring.load_warnings(hub.app.state.database, SAMPLE) == (
+        5,
+        0,
+    )  # reloading adds nothing
+    names = {
+        api: sorted(r.payload["name"] for r in api.pull("0", 100).records) for api in (a, b, c)
+    }
     assert names[a] == ["张红梅", "李建国"]
     assert names[b] == ["王小雨", "王海燕"]
     assert names[c] == ["赵立军"]
@@ -91,7 +104,9 @@ def test_warnings_csv_reaches_the_named_office_only(client_for: Callable[[str], 
     assert rec.entity == "warning" and rec.payload["warning_type"] == "收入变化"
 
 
-def test_bad_warnings_file_loads_nothing(hub, tmp_path: Path, client_for: Callable[[str], HubApi]) -> None:  # type: ignore[no-untyped-def]
+def test_bad_warnings_file_loads_nothing(
+    hub, tmp_path: Path, client_for: Callable[[str], HubApi]
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "w.csv"
     bad.write_text(
         "office_code,id_number,name,warning_type,detail,date\n"
@@ -108,13 +123,27 @@ def test_bad_warnings_file_loads_nothing(hub, tmp_path: Path, client_for: Callab
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sync.hub", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "sync.hub", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def test_admin_commands_create_office_code_and_load_warnings(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/admin.db"
-    made = _cli("add-office", "--db", url, "--code", "120103001", "--name", "河西区友谊路街道", "--district", "河西区")
+    made = _cli(
+        "add-office",
+        "--db",
+        url,
+        "--code",
+        "120103001",
+        "--name",
+        "河西区友谊路街道",
+        "--district",
+        "河西区",
+    )
     assert made.returncode == 0 and "河西区友谊路街道" in made.stdout
     code = _cli("enrol", "--db", url, "--office", "120103001")
     assert code.returncode == 0 and len(code.stdout.strip()) == 14

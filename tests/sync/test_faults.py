@@ -37,13 +37,22 @@ def _faulty_client(hub: HubThread, office: str, seed: int) -> tuple[HubApi, Faul
     return enrol(hub, office, f"故障终端{seed}", http=http), adapter
 
 
-def _office_work(api: HubApi, office: str, shared: list[str], n: int) -> tuple[list[Change], dict[str, int]]:
+def _office_work(
+    api: HubApi, office: str, shared: list[str], n: int
+) -> tuple[list[Change], dict[str, int]]:
     """Create n records, then update each twice (rev chain 1→2→3); touch shared records too."""
     ids = [str(uuid.uuid4()) for _ in range(n)]
     sent: list[Change] = []
     for rev in (None, 1, 2):
-        batch = [new_change("application", i, {"office": office, "step": rev or 0}, [office], base_rev=rev) for i in ids]
-        batch += [new_change("visit", uuid.uuid4(), {"by": office}, [office]) for _ in range(n // 10)]
+        batch = [
+            new_change(
+                "application", i, {"office": office, "step": rev or 0}, [office], base_rev=rev
+            )
+            for i in ids
+        ]
+        batch += [
+            new_change("visit", uuid.uuid4(), {"by": office}, [office]) for _ in range(n // 10)
+        ]
         for k in range(0, len(batch), 25):
             part = batch[k : k + 25]
             results = api.push(part)
@@ -51,14 +60,29 @@ def _office_work(api: HubApi, office: str, shared: list[str], n: int) -> tuple[l
             sent += part
             api.pull("0", 50)  # interleave reads with writes
     for sid in shared:  # contended records: applied or conflict, never silently overwritten
-        api.push([new_change("application", sid, {"touched_by": office}, [OFFICE_A, OFFICE_B, OFFICE_C], base_rev=1)])
+        api.push(
+            [
+                new_change(
+                    "application",
+                    sid,
+                    {"touched_by": office},
+                    [OFFICE_A, OFFICE_B, OFFICE_C],
+                    base_rev=1,
+                )
+            ]
+        )
     return sent, dict.fromkeys(ids, 3)
 
 
 def test_three_faulty_clients_every_change_exactly_once(hub: HubThread) -> None:
-    clients = [_faulty_client(hub, office, seed) for seed, office in enumerate((OFFICE_A, OFFICE_B, OFFICE_C), 1)]
+    clients = [
+        _faulty_client(hub, office, seed)
+        for seed, office in enumerate((OFFICE_A, OFFICE_B, OFFICE_C), 1)
+    ]
     shared = [str(uuid.uuid4()) for _ in range(5)]
-    enrol(hub, OFFICE_A).push([new_change("application", s, {}, [OFFICE_A, OFFICE_B, OFFICE_C]) for s in shared])
+    enrol(hub, OFFICE_A).push(
+        [new_change("application", s, {}, [OFFICE_A, OFFICE_B, OFFICE_C]) for s in shared]
+    )
     outcome: dict[int, tuple[list[Change], dict[str, int]]] = {}
 
     def run(k: int) -> None:
@@ -75,9 +99,18 @@ def test_three_faulty_clients_every_change_exactly_once(hub: HubThread) -> None:
     assert all(faults[k] >= 5 for k in ("drop", "lose", "503", "delay", "dup"))
     database: db.Database = hub.app.state.database
     with database.read() as conn:
-        revs = {r.id: r.rev for r in conn.execute(select(db.records.c.id, db.records.c.rev).where(db.records.c.entity == "application"))}
+        revs = {
+            r.id: r.rev
+            for r in conn.execute(
+                select(db.records.c.id, db.records.c.rev).where(
+                    db.records.c.entity == "application"
+                )
+            )
+        }
         logged = conn.execute(select(func.count()).select_from(db.applied_changes)).scalar()
-        visits = conn.execute(select(func.count()).select_from(db.records).where(db.records.c.entity == "visit")).scalar()
+        visits = conn.execute(
+            select(func.count()).select_from(db.records).where(db.records.c.entity == "visit")
+        ).scalar()
     sent = [c for k in range(3) for c in outcome[k][0]]
     assert len(sent) > 2000
     for k in range(3):
@@ -114,9 +147,14 @@ def test_hub_killed_mid_push_and_restarted_applies_every_change_once(tmp_path: P
     api = HubApi(f"http://127.0.0.1:{port}", http=HttpClient(PATIENT))
     api.register(OFFICE_A, code, "重启测试终端")
     ids = [str(uuid.uuid4()) for _ in range(3000)]
-    batches = [[new_change("application", i, {"n": n}, [OFFICE_A]) for n, i in enumerate(ids[k : k + 300])] for k in range(0, 3000, 300)]
+    batches = [
+        [new_change("application", i, {"n": n}, [OFFICE_A]) for n, i in enumerate(ids[k : k + 300])]
+        for k in range(0, 3000, 300)
+    ]
     results: list[str] = []
-    pusher = threading.Thread(target=lambda: [results.extend(r.status for r in api.push(b)) for b in batches])
+    pusher = threading.Thread(
+        target=lambda: [results.extend(r.status for r in api.push(b)) for b in batches]
+    )
     pusher.start()
     while len(results) < 900 and pusher.is_alive():
         time.sleep(0.005)
@@ -128,11 +166,15 @@ def test_hub_killed_mid_push_and_restarted_applies_every_change_once(tmp_path: P
         assert not pusher.is_alive()
         assert results == ["applied"] * 3000
         with database.read() as conn:
-            stored = conn.execute(select(db.records.c.id, db.records.c.rev, db.records.c.payload)).all()
+            stored = conn.execute(
+                select(db.records.c.id, db.records.c.rev, db.records.c.payload)
+            ).all()
             logged = conn.execute(select(func.count()).select_from(db.applied_changes)).scalar()
         assert len(stored) == 3000 and {r.rev for r in stored} == {1} and logged == 3000
         assert {r.id for r in stored} == set(ids)
-        assert sorted(json.loads(r.payload)["n"] for r in stored) == sorted(n % 300 for n in range(3000))
+        assert sorted(json.loads(r.payload)["n"] for r in stored) == sorted(
+            n % 300 for n in range(3000)
+        )
     finally:
         proc.kill()
         proc.wait()

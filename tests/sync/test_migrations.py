@@ -24,11 +24,22 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
         seq = db.next_seqs(conn, 1)
         conn.execute(
             db.records.insert().values(
-                entity="application", id=RID, rev=4, deleted=False, payload=json.dumps({"applicant": "李建国"}),
-                offices=json.dumps([OFFICE_A]), seq=seq, updated_at=0.0, updated_by=None,
+                entity="application",
+                id=RID,
+                rev=4,
+                deleted=False,
+                payload=json.dumps({"applicant": "李建国"}),
+                offices=json.dumps([OFFICE_A]),
+                seq=seq,
+                updated_at=0.0,
+                updated_by=None,
             )
         )
-        conn.execute(db.record_offices.insert().values(office_code=OFFICE_A, seq=seq, entity="application", id=RID))
+        conn.execute(
+            db.record_offices.insert().values(
+                office_code=OFFICE_A, seq=seq, entity="application", id=RID
+            )
+        )
     code = accounts.create_enrolment(old, OFFICE_A, hub_settings)
     old.dispose()
 

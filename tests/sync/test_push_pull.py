@@ -37,18 +37,24 @@ def _change_dict(**over: object) -> dict:
     return base
 
 
-def test_push_then_pull_round_trip_with_update_and_delete(client_for: Callable[[str], HubApi]) -> None:
+def test_push_then_pull_round_trip_with_update_and_delete(
+    client_for: Callable[[str], HubApi],
+) -> None:
     api = client_for(OFFICE_A)
     rid = uuid.uuid4()
     [created] = api.push([new_change("application", rid, CASE, [OFFICE_A])])
     assert created.status == "applied" and created.rev == 1
-    [updated] = api.push([new_change("application", rid, {**CASE, "members": 4}, [OFFICE_A], base_rev=1)])
+    [updated] = api.push(
+        [new_change("application", rid, {**CASE, "members": 4}, [OFFICE_A], base_rev=1)]
+    )
     assert updated.rev == 2
     page = api.pull("0", 100)
     assert [(r.id, r.rev, r.payload["members"]) for r in page.records] == [(rid, 2, 4)]
     [deleted] = api.push([new_change("application", rid, {}, [OFFICE_A], base_rev=2, op="delete")])
     later = api.pull(page.cursor, 100)
-    assert [(r.rev, r.deleted, r.payload["applicant"]) for r in later.records] == [(3, True, "张红梅")]
+    assert [(r.rev, r.deleted, r.payload["applicant"]) for r in later.records] == [
+        (3, True, "张红梅")
+    ]
     assert api.pull(later.cursor, 100).records == []
 
 
@@ -62,7 +68,9 @@ def test_pull_pages_follow_the_cursor_without_gaps(client_for: Callable[[str], H
     assert [r.id for p in pages for r in p.records] == ids
 
 
-def test_replayed_batch_returns_original_results_and_applies_once(client_for: Callable[[str], HubApi]) -> None:
+def test_replayed_batch_returns_original_results_and_applies_once(
+    client_for: Callable[[str], HubApi],
+) -> None:
     api = client_for(OFFICE_A)
     rid = uuid.uuid4()
     batch = [
@@ -78,12 +86,18 @@ def test_replayed_batch_returns_original_results_and_applies_once(client_for: Ca
     assert sorted(r.rev for r in records) == [1, 2]
 
 
-def test_stale_base_rev_gets_conflict_with_current_version(client_for: Callable[[str], HubApi]) -> None:
+def test_stale_base_rev_gets_conflict_with_current_version(
+    client_for: Callable[[str], HubApi],
+) -> None:
     laptop, window = client_for(OFFICE_A), client_for(OFFICE_A)
     rid = uuid.uuid4()
     laptop.push([new_change("application", rid, CASE, [OFFICE_A])])
-    window.push([new_change("application", rid, {**CASE, "amount": "900.00"}, [OFFICE_A], base_rev=1)])
-    [conflict] = laptop.push([new_change("application", rid, {**CASE, "members": 2}, [OFFICE_A], base_rev=1)])
+    window.push(
+        [new_change("application", rid, {**CASE, "amount": "900.00"}, [OFFICE_A], base_rev=1)]
+    )
+    [conflict] = laptop.push(
+        [new_change("application", rid, {**CASE, "members": 2}, [OFFICE_A], base_rev=1)]
+    )
     assert conflict.status == "conflict"
     assert conflict.current is not None
     assert (conflict.current.rev, conflict.current.payload["amount"]) == (2, "900.00")
@@ -94,14 +108,20 @@ def test_stale_base_rev_gets_conflict_with_current_version(client_for: Callable[
     assert [(r.rev, r.payload["members"]) for r in rows] == [(2, 3)]
 
 
-def test_after_resolving_the_same_change_id_may_be_resent_with_new_base(client_for: Callable[[str], HubApi]) -> None:
+def test_after_resolving_the_same_change_id_may_be_resent_with_new_base(
+    client_for: Callable[[str], HubApi],
+) -> None:
     api = client_for(OFFICE_A)
     rid = uuid.uuid4()
     api.push([new_change("application", rid, CASE, [OFFICE_A])])
     api.push([new_change("application", rid, CASE, [OFFICE_A], base_rev=1)])
     cid = uuid.uuid4()
-    [c] = api.push([new_change("application", rid, {"x": 1}, [OFFICE_A], base_rev=1, change_id=cid)])
-    [ok] = api.push([new_change("application", rid, {"x": 1}, [OFFICE_A], base_rev=2, change_id=cid)])
+    [c] = api.push(
+        [new_change("application", rid, {"x": 1}, [OFFICE_A], base_rev=1, change_id=cid)]
+    )
+    [ok] = api.push(
+        [new_change("application", rid, {"x": 1}, [OFFICE_A], base_rev=2, change_id=cid)]
+    )
     assert (c.status, ok.status, ok.rev) == ("conflict", "applied", 3)
 
 
@@ -137,7 +157,9 @@ def test_hub_only_entities_cannot_be_pushed(client_for: Callable[[str], HubApi])
         ({"extra": 1}, "changes.1.extra"),
     ],
 )
-def test_malformed_batch_is_refused_whole_with_422(client_for: Callable[[str], HubApi], bad: dict, where: str) -> None:
+def test_malformed_batch_is_refused_whole_with_422(
+    client_for: Callable[[str], HubApi], bad: dict, where: str
+) -> None:
     api = client_for(OFFICE_A)
     resp = _raw_push(api, {"v": 1, "changes": [_change_dict(), _change_dict(**bad)]})
     assert resp.status_code == 422
@@ -147,7 +169,9 @@ def test_malformed_batch_is_refused_whole_with_422(client_for: Callable[[str], H
     assert api.pull("0", 10).records == []
 
 
-def test_oversized_batch_wrong_version_and_garbage_are_refused(client_for: Callable[[str], HubApi]) -> None:
+def test_oversized_batch_wrong_version_and_garbage_are_refused(
+    client_for: Callable[[str], HubApi],
+) -> None:
     api = client_for(OFFICE_A)
     huge = _raw_push(api, {"v": 1, "changes": [_change_dict() for _ in range(2001)]})
     assert huge.status_code == 422 and "2000" in huge.json()["error"]["message"]
