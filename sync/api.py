@@ -1,0 +1,276 @@
+"""Typed client of the hub (protocol v1): the one adapter the desk's sync client calls.
+
+Expected outcomes (applied / conflict / rejected) come back as ``ChangeResult`` values;
+transport trouble raises ``HubUnavailable``, a refusal by the hub ``HubRefused``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
+from sync.protocol import (
+    API_PREFIX,
+    CHECK_REQUEST,
+    DEFAULT_CHUNK_BYTES,
+    DEFAULT_PULL_LIMIT,
+    MAX_PUSH_CHANGES,
+    AttachmentStatus,
+    Change,
+    ChangeResult,
+    CheckMember,
+    CheckRequestPayload,
+    DeviceInfo,
+    HubInfo,
+    PullPage,
+    PushRequest,
+    PushResponse,
+    RegisterRequest,
+    RegisterResponse,
+)
+
+__all__ = [
+    "HubApi",
+    "HubError",
+    "HubRefused",
+    "HubUnavailable",
+    "SyncCancelled",
+    "new_change",
+]
+
+Cancelled = Callable[[], bool]
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+def new_change(
+    entity: str,
+    record_id: uuid.UUID | str,
+    payload: dict,
+    offices: Sequence[str],
+    base_rev: int | None = None,
+    op: str = "upsert",
+    change_id: uuid.UUID | None = None,
+) -> Change:
+    """Build one outbox entry (a fresh change_id unless one is given)."""
+    return Change.model_validate(
+        {
+            "change_id": str(change_id or uuid.uuid4()),
+            "entity": entity,
+            "id": str(record_id),
+            "base_rev": base_rev,
+            "op": op,
+            "payload": payload,
+            "offices": list(offices),
+        },
+        strict=False,
+    )
+
+
+class HubApi:
+    """Typed calls to one hub; ``token`` is the device's bearer token (None before register)."""
+
+    def __init__(
+        self, base_url: str, token: str | None = None, http: HttpClient | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/") + API_PREFIX
+        self.token = token
+        self.http = http or HttpClient()
+        self.registration: RegisterResponse | None = None
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        what: str = "",
+    ) -> bytes:
+        all_headers = self._headers(JSON_HEADERS if body is not None else None)
+        all_headers.update(headers or {})
+        url = self.base_url + path
+        resp = self.http.request(
+            method, url, params=params, data=body, headers=all_headers, what=what
+        )
+        return resp.content
+
+    def info(self) -> HubInfo:
+        """The hub's limits (no token needed)."""
+        return HubInfo.model_validate_json(self._call("GET", "/info"))
+
+    def register(
+        self,
+        office_code: str,
+        enrol_code: str,
+        device_name: str,
+        device_id: uuid.UUID | None = None,
+    ) -> str:
+        """Enrol this device with a one-time code; keep and return the bearer token.
+
+        Pass the same ``device_id`` again to repeat a registration whose answer was lost.
+        """
+        req = RegisterRequest.model_validate(
+            {
+                "office_code": office_code,
+                "enrol_code": enrol_code,
+                "device_name": device_name,
+                "device_id": str(device_id or uuid.uuid4()),
+            },
+            strict=False,
+        )
+        raw = self._call("POST", "/devices", req.model_dump_json().encode())
+        self.registration = RegisterResponse.model_validate_json(raw)
+        self.token = self.registration.token
+        return self.token
+
+    def whoami(self) -> DeviceInfo:
+        """The device and office the token is bound to (401 → HubRefused)."""
+        return DeviceInfo.model_validate_json(self._call("GET", "/devices/me"))
+
+    def push(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        """Send changes (split into batches the hub accepts); one result per change, in order."""
+        results: list[ChangeResult] = []
+        for i in range(0, len(changes), MAX_PUSH_CHANGES):
+            batch = PushRequest(changes=list(changes[i : i + MAX_PUSH_CHANGES]))
+            raw = self._call("POST", "/push", batch.model_dump_json().encode(), what="提交变更")
+            results.extend(PushResponse.model_validate_json(raw).results)
+        return results
+
+    def pull(self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT) -> PullPage:
+        """One page of records changed after ``cursor`` in this office's scope."""
+        params = {"cursor": cursor, "limit": str(limit)}
+        return PullPage.model_validate_json(
+            self._call("GET", "/pull", params=params, what="接收数据")
+        )
+
+    def pull_all(self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT) -> Iterator[PullPage]:
+        """Pages until ``has_more`` is false; apply each page and store its cursor together."""
+        while True:
+            page = self.pull(cursor, limit)
+            yield page
+            if not page.has_more:
+                return
+            cursor = page.cursor
+
+    def request_check(
+        self,
+        members: Sequence[CheckMember | dict],
+        offices: Sequence[str],
+        household_id: uuid.UUID | None = None,
+        request_id: uuid.UUID | None = None,
+    ) -> ChangeResult:
+        """Ask the municipal systems for an economic check; the report arrives by pull."""
+        payload = CheckRequestPayload.model_validate(
+            {
+                "household_id": household_id,
+                "members": [m if isinstance(m, dict) else m.model_dump() for m in members],
+            }
+        )
+        change = new_change(
+            CHECK_REQUEST, request_id or uuid.uuid4(), payload.model_dump(mode="json"), offices
+        )
+        return self.push([change])[0]
+
+    def attachment_status(self, sha256: str) -> AttachmentStatus:
+        """How many bytes of this attachment the hub holds."""
+        return AttachmentStatus.model_validate_json(
+            self._call("GET", f"/attachments/{sha256}/status")
+        )
+
+    def upload_attachment(
+        self,
+        source: Path | str | bytes,
+        progress: ProgressHook | None = None,
+        cancelled: Cancelled | None = None,
+        chunk_size: int = DEFAULT_CHUNK_BYTES,
+    ) -> str:
+        """Upload resumably (from what the hub already has); return the sha256."""
+        with _open(source) as fh:
+            sha256, size = _digest(fh)
+            if size == 0:
+                raise HubRefused("附件为空，不能上传", "malformed")
+            state = self.attachment_status(sha256)
+            offset = state.received if state.size == size else 0
+            while not state.complete and offset < size:
+                if cancelled is not None and cancelled():
+                    raise SyncCancelled("已取消上传，下次将从中断处继续")
+                fh.seek(offset)
+                offset = self._put_chunk(sha256, offset, fh.read(chunk_size), size)
+                if progress is not None:
+                    progress(offset, size, "上传附件")
+        self._call("POST", f"/attachments/{sha256}/commit", b"")
+        return sha256
+
+    def _put_chunk(self, sha256: str, offset: int, data: bytes, size: int) -> int:
+        headers = {"X-Attachment-Size": str(size), "Content-Type": "application/octet-stream"}
+        try:
+            raw = self._call("PUT", f"/attachments/{sha256}/chunks/{offset}", data, headers=headers)
+        except HubRefused as exc:
+            if exc.code != "offset_mismatch":  # e.g. an earlier answer was lost: resume there
+                raise
+            return int(exc.detail["received"])
+        return AttachmentStatus.model_validate_json(raw).received
+
+    def download_attachment(
+        self,
+        sha256: str,
+        dest: Path | str,
+        progress: ProgressHook | None = None,
+        cancelled: Cancelled | None = None,
+        chunk_size: int = DEFAULT_CHUNK_BYTES,
+    ) -> Path:
+        """Download in ranges into ``dest`` (resuming a ``.part`` file); verify the sha256."""
+        dest = Path(dest)
+        part = dest.with_name(dest.name + ".part")
+        offset = part.stat().st_size if part.exists() else 0
+        total: int | None = None
+        with part.open("ab") as out:
+            while total is None or offset < total:
+                if cancelled is not None and cancelled():
+                    raise SyncCancelled("已取消下载，下次将从中断处继续")
+                resp = self.http.request(
+                    "GET",
+                    f"{self.base_url}/attachments/{sha256}",
+                    headers=self._headers({"Range": f"bytes={offset}-{offset + chunk_size - 1}"}),
+                )
+                total = int(resp.headers["Content-Range"].rsplit("/", 1)[1])
+                out.write(resp.content)
+                offset += len(resp.content)
+                if progress is not None:
+                    progress(offset, total, "下载附件")
+        with part.open("rb") as fh:
+            actual, _size = _digest(fh)
+        if actual != sha256:
+            part.unlink()
+            raise HubRefused("下载的附件校验值不一致，已删除，请重试", "hash_mismatch")
+        os.replace(part, dest)
+        return dest
+
+
+def _open(source: Path | str | bytes) -> BinaryIO:
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    return Path(source).open("rb")
+
+
+def _digest(fh: BinaryIO) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    fh.seek(0)
+    while block := fh.read(1024 * 1024):
+        digest.update(block)
+        size += len(block)
+    return digest.hexdigest(), size

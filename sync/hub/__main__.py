@@ -1,0 +1,76 @@
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sync.hub import accounts, migrations, monitoring
+from sync.hub.config import HubSettings
+from sync.hub.db import Database
+from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m sync.hub", description="市级社会救助平台参考实现")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="启动平台服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--check-delay", type=float, default=0.0, help="核对报告生成延迟（秒）")
+    serve.add_argument(
+        "--max-attachment-mib", type=float, default=DEFAULT_MAX_ATTACHMENT_BYTES / 1048576
+    )
+    sub.add_parser("migrate", help="升级数据库结构")
+    office = sub.add_parser("add-office", help="登记街道（乡镇）")
+    office.add_argument("--code", required=True)
+    office.add_argument("--name", required=True)
+    office.add_argument("--district", required=True)
+    enrol = sub.add_parser("enrol", help="为街道（乡镇）生成一次性终端注册码")
+    enrol.add_argument("--office", required=True)
+    enrol.add_argument("--valid-hours", type=float, default=72.0)
+    warn = sub.add_parser("load-warnings", help="导入监测预警 CSV 文件")
+    warn.add_argument("file", type=Path)
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn):
+        sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        from sync.hub.server import serve
+
+        settings = HubSettings(
+            db_url=args.db,
+            check_delay_s=args.check_delay,
+            max_attachment_bytes=int(args.max_attachment_mib * 1048576),
+        )
+        serve(settings, args.host, args.port)
+        return 0
+    database = Database(args.db)
+    migrations.upgrade(database)
+    try:
+        if args.command == "add-office":
+            accounts.add_office(database, args.code, args.name, args.district)
+            print(f"已登记：{args.code} {args.name}（{args.district}）")
+        elif args.command == "enrol":
+            settings = HubSettings(db_url=args.db, enrol_valid_hours=args.valid_hours)
+            print(accounts.create_enrolment(database, args.office, settings))
+        elif args.command == "load-warnings":
+            read, changed = monitoring.load_warnings(database, args.file)
+            print(f"读取{read}条预警，新增或更新{changed}条")
+        else:
+            print(f"数据库结构已是第{migrations.current_version(database)}版")
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

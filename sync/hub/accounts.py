@@ -1,0 +1,151 @@
+"""Offices, one-time enrolment codes, device registration and bearer-token checks."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+
+from sync.hub import db
+from sync.hub.config import HubSettings
+from sync.hub.errors import HubRefusal
+from sync.protocol import OFFICE_CODE_RE, DeviceInfo, RegisterRequest, RegisterResponse
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud at a window
+
+
+@dataclass(frozen=True)
+class Device:
+    """The authenticated caller of a request."""
+
+    id: str
+    name: str
+    office_code: str
+    office_name: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _normalise_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+def add_office(database: db.Database, code: str, name: str, district: str) -> None:
+    """Create or rename an office (街道/乡镇)."""
+    if not OFFICE_CODE_RE.match(code):
+        raise ValueError(f"街道（乡镇）代码“{code}”应为9至12位数字")
+    if not name.strip() or not district.strip():
+        raise ValueError("街道（乡镇）名称和所属区不能为空")
+    with database.write() as conn:
+        found = conn.execute(select(db.offices.c.code).where(db.offices.c.code == code)).first()
+        values = {"name": name.strip(), "district": district.strip()}
+        if found:
+            conn.execute(db.offices.update().where(db.offices.c.code == code).values(**values))
+        else:
+            conn.execute(db.offices.insert().values(code=code, **values))
+
+
+def create_enrolment(database: db.Database, office_code: str, settings: HubSettings) -> str:
+    """Make a one-time enrolment code for an office; only its hash is stored."""
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    now = time.time()
+    with database.write() as conn:
+        office = conn.execute(select(db.offices).where(db.offices.c.code == office_code)).first()
+        if office is None:
+            raise ValueError(f"街道（乡镇）代码“{office_code}”不存在，请先用 add-office 创建")
+        conn.execute(
+            db.enrolments.insert().values(
+                code_hash=_hash(raw),
+                office_code=office_code,
+                created_at=now,
+                expires_at=now + settings.enrol_valid_hours * 3600,
+            )
+        )
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def register(
+    database: db.Database, req: RegisterRequest, settings: HubSettings
+) -> RegisterResponse:
+    """Spend an enrolment code: a new device bound to the code's office gets a fresh token.
+
+    The same device id may repeat its registration with the same code for a short while
+    (its answer may have been lost); it then gets a new token and the old one stops working.
+    """
+    code_hash = _hash(_normalise_code(req.enrol_code))
+    device_id = str(req.device_id)
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    with database.write() as conn:
+        row = conn.execute(
+            select(db.enrolments).where(db.enrolments.c.code_hash == code_hash)
+        ).first()
+        if row is None or row.office_code != req.office_code or row.expires_at < now:
+            raise HubRefusal("bad_enrol_code")
+        office = conn.execute(select(db.offices).where(db.offices.c.code == row.office_code)).one()
+        if row.used_at is None:
+            taken = conn.execute(
+                select(db.devices.c.id).where(db.devices.c.id == device_id)
+            ).first()
+            if taken:
+                raise HubRefusal("bad_enrol_code", detail={"field": "device_id"})
+            conn.execute(
+                db.enrolments.update()
+                .where(db.enrolments.c.code_hash == code_hash)
+                .values(used_at=now, device_id=device_id)
+            )
+            conn.execute(
+                db.devices.insert().values(
+                    id=device_id,
+                    office_code=row.office_code,
+                    name=req.device_name,
+                    token_hash=_hash(token),
+                    created_at=now,
+                )
+            )
+        elif row.device_id == device_id and now - row.used_at <= settings.register_replay_s:
+            conn.execute(
+                db.devices.update()
+                .where(db.devices.c.id == device_id)
+                .values(token_hash=_hash(token), name=req.device_name)
+            )
+        else:
+            raise HubRefusal("bad_enrol_code")
+    return RegisterResponse(
+        token=token, device_id=req.device_id, office_code=office.code, office_name=office.name
+    )
+
+
+def authenticate(database: db.Database, authorization: str | None) -> Device:
+    """Resolve an ``Authorization: Bearer`` header to its device, or refuse with 401."""
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HubRefusal("unauthorized")
+    token = authorization[7:].strip()
+    if not token or len(token) > 200:
+        raise HubRefusal("unauthorized")
+    query = (
+        select(db.devices.c.id, db.devices.c.name, db.devices.c.office_code, db.offices.c.name)
+        .join(db.offices, db.offices.c.code == db.devices.c.office_code)
+        .where(db.devices.c.token_hash == _hash(token))
+    )
+    with database.engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise HubRefusal("unauthorized")
+    return Device(id=row[0], name=row[1], office_code=row[2], office_name=row[3])
+
+
+def device_info(device: Device) -> DeviceInfo:
+    """The ``/v1/devices/me`` answer."""
+    return DeviceInfo(
+        device_id=UUID(device.id),
+        device_name=device.name,
+        office_code=device.office_code,
+        office_name=device.office_name,
+    )

@@ -1,0 +1,339 @@
+"""Push (apply a batch of changes with rev checks, scope and idempotency) and pull (pages).
+
+A push is one write transaction: every change is decided in memory against the records as
+they were plus the earlier changes of the same batch, then all rows are written in bulk.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import Connection, select
+
+from sync.hub import db
+from sync.hub.accounts import Device
+from sync.protocol import (
+    APPEND_ONLY_ENTITIES,
+    ATTACHMENT_META,
+    CHECK_REQUEST,
+    HUB_ENTITIES,
+    MAX_PAYLOAD_BYTES,
+    REJECT_REASONS,
+    SHA256_RE,
+    Change,
+    ChangeResult,
+    CheckRequestPayload,
+    RecordState,
+)
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text as stored and sent (UTF-8, no spaces)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Row:
+    """A record as the batch sees it: stored state plus this batch's edits."""
+
+    rev: int
+    deleted: bool
+    payload: str
+    offices: list[str]
+    stored: bool  # a row exists in hub_records (update rather than insert)
+    stored_offices: frozenset[str] = frozenset()
+    dirty: bool = False
+
+
+@dataclass
+class Batch:
+    """Everything one push decides before writing."""
+
+    device: Device
+    known_offices: frozenset[str]
+    rows: dict[tuple[str, str], Row | None] = field(default_factory=dict)
+    logged: list[tuple[str, str, str]] = field(default_factory=list)
+    applied: list[tuple[Change, str]] = field(default_factory=list)
+
+
+def _reject(change: Change, reason: str, detail: str | None = None) -> ChangeResult:
+    message = REJECT_REASONS[reason] + (f"：{detail}" if detail else "")
+    return ChangeResult(
+        change_id=change.change_id,
+        entity=change.entity,
+        id=change.id,
+        status="rejected",
+        reason=reason,
+        message=message,
+    )
+
+
+def _load_rows(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row | None]:
+    """The stored rows for ``keys``, in the order given (the order seqs are handed out)."""
+    rows: dict[tuple[str, str], Row | None] = dict.fromkeys(keys)
+    t = db.records.c
+    by_entity: dict[str, list[str]] = {}
+    for entity, rid in keys:
+        by_entity.setdefault(entity, []).append(rid)
+    for entity, ids in by_entity.items():  # entity = ? AND id IN (...) uses the primary key
+        for i in range(0, len(ids), 500):
+            query = select(t.id, t.rev, t.deleted, t.payload, t.offices).where(
+                t.entity == entity, t.id.in_(ids[i : i + 500])
+            )
+            for rid, rev, deleted, payload, offices in conn.execute(query):
+                office_list = json.loads(offices)
+                rows[(entity, rid)] = Row(
+                    rev, bool(deleted), payload, office_list, True, frozenset(office_list)
+                )
+    return rows
+
+
+def _load_logged(conn: Connection, changes: list[Change]) -> dict[str, tuple[str, str]]:
+    ids = sorted({str(c.change_id) for c in changes})
+    t = db.applied_changes.c
+    found: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(ids), 500):
+        query = select(t.change_id, t.device_id, t.result).where(t.change_id.in_(ids[i : i + 500]))
+        for change_id, device_id, result in conn.execute(query):
+            found[change_id] = (device_id, result)
+    return found
+
+
+def _check_payload(change: Change, text: str) -> ChangeResult | None:
+    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return _reject(change, "payload_too_large")
+    if change.op == "delete":
+        return None
+    if change.entity == CHECK_REQUEST:
+        try:
+            CheckRequestPayload.model_validate(change.payload)
+        except PydanticError as exc:
+            where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            return _reject(change, "invalid_payload", f"核对申请的“{where}”不正确")
+    if change.entity == ATTACHMENT_META:
+        sha = change.payload.get("sha256")
+        if not isinstance(sha, str) or not SHA256_RE.match(sha):
+            return _reject(change, "invalid_payload", "附件信息缺少有效的 sha256")
+    return None
+
+
+def _refusal(batch: Batch, change: Change, row: Row | None, text: str) -> ChangeResult | None:
+    office = batch.device.office_code
+    if change.entity in HUB_ENTITIES:
+        return _reject(change, "read_only_entity")
+    unknown = [c for c in change.offices if c not in batch.known_offices]
+    if unknown:
+        return _reject(change, "unknown_office", "、".join(unknown))
+    if office not in change.offices or (row is not None and office not in row.offices):
+        return _reject(change, "out_of_scope")
+    if change.entity in APPEND_ONLY_ENTITIES and change.op == "delete":
+        return _reject(change, "append_only")
+    return _check_payload(change, text)
+
+
+def _union(old: list[str], new: list[str]) -> list[str]:
+    return old + [c for c in new if c not in old]
+
+
+def _decide(batch: Batch, change: Change, text: str) -> ChangeResult:
+    key = (change.entity, str(change.id))
+    row = batch.rows[key]
+    refused = _refusal(batch, change, row, text)
+    if refused is not None:
+        return refused
+    base: dict[str, Any] = {"change_id": change.change_id, "entity": change.entity, "id": change.id}
+    if row is None:
+        if change.base_rev is not None and change.entity not in APPEND_ONLY_ENTITIES:
+            return ChangeResult(**base, status="conflict")
+        row = Row(1, change.op == "delete", text, list(dict.fromkeys(change.offices)), False)
+        row.dirty = True
+        batch.rows[key] = row
+    elif change.entity in APPEND_ONLY_ENTITIES:
+        offices = _union(row.offices, change.offices)
+        if offices != row.offices:  # hand-over of an immutable record: only offices grow
+            row.offices, row.rev, row.dirty = offices, row.rev + 1, True
+    elif change.base_rev != row.rev:
+        current = RecordState(
+            rev=row.rev, deleted=row.deleted, payload=json.loads(row.payload), offices=row.offices
+        )
+        return ChangeResult(**base, status="conflict", current=current)
+    else:
+        row.rev, row.deleted, row.dirty = row.rev + 1, change.op == "delete", True
+        row.payload = text if change.op == "upsert" else row.payload
+        row.offices = _union(row.offices, change.offices)
+    batch.applied.append((change, text))
+    return ChangeResult(**base, status="applied", rev=row.rev)
+
+
+def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[ChangeResult]:
+    logged = _load_logged(conn, changes)
+    batch.rows = _load_rows(conn, list(dict.fromkeys((c.entity, str(c.id)) for c in changes)))
+    seen: dict[str, ChangeResult] = {}
+    results: list[ChangeResult] = []
+    for change in changes:
+        cid = str(change.change_id)
+        if cid in seen:
+            results.append(seen[cid])
+            continue
+        if cid in logged:
+            device_id, stored = logged[cid]
+            if device_id == batch.device.id:
+                result = ChangeResult.model_validate_json(stored)
+            else:
+                result = _reject(change, "duplicate_change_id")
+        else:
+            result = _decide(batch, change, dumps(change.payload))
+            if result.status != "conflict":  # a conflict is re-evaluated on replay
+                batch.logged.append((cid, batch.device.id, result.model_dump_json()))
+        seen[cid] = result
+        results.append(result)
+    return results
+
+
+def _many(conn: Connection, sql: str, rows: list[tuple]) -> None:
+    """executemany on the DBAPI cursor of this transaction (SQLAlchemy's is ~5x slower here)."""
+    if not rows:
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    if conn.dialect.name == "sqlite":
+        sql = sql.replace("%s", "?")
+    cur.executemany(sql, rows)
+    cur.close()
+
+
+def write_rows(conn: Connection, rows: dict[tuple[str, str], Row], who: str | None) -> None:
+    """Write the dirty rows of a batch with fresh seqs, and move their office-index rows."""
+    dirty = [(k, r) for k, r in rows.items() if r.dirty]
+    if not dirty:
+        return
+    seq = db.next_seqs(conn, len(dirty))
+    now = time.time()
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    moves: list[tuple] = []
+    office_rows: list[tuple] = []
+    for n, ((entity, rid), row) in enumerate(dirty):
+        offices = dumps(row.offices)
+        if row.stored:
+            updates.append(
+                (row.rev, row.deleted, row.payload, offices, seq + n, now, who, entity, rid)
+            )
+            moves.append((seq + n, entity, rid))
+        else:
+            inserts.append(
+                (entity, rid, row.rev, row.deleted, row.payload, offices, seq + n, now, who)
+            )
+        office_rows.extend(
+            (office, seq + n, entity, rid)
+            for office in row.offices
+            if office not in row.stored_offices
+        )
+    # existing office rows move to the new seq first, then the new offices are added
+    _many(conn, "UPDATE hub_record_offices SET seq = %s WHERE entity = %s AND id = %s", moves)
+    _many(
+        conn,
+        "UPDATE hub_records SET rev = %s, deleted = %s, payload = %s, offices = %s, seq = %s, "
+        "updated_at = %s, updated_by = %s WHERE entity = %s AND id = %s",
+        updates,
+    )
+    _many(
+        conn,
+        "INSERT INTO hub_records (entity, id, rev, deleted, payload, offices, seq, updated_at, "
+        "updated_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        inserts,
+    )
+    _many(
+        conn,
+        "INSERT INTO hub_record_offices (office_code, seq, entity, id) VALUES (%s, %s, %s, %s)",
+        office_rows,
+    )
+
+
+def push(
+    database: db.Database, device: Device, changes: list[Change], check_due_at: float
+) -> tuple[list[ChangeResult], list[tuple[Change, str]]]:
+    """Apply a batch; return one result per change and the (change, payload) pairs applied.
+
+    ``check_due_at`` is when the reports of check requests in the batch become due.
+    """
+    with database.write() as conn:
+        known = frozenset(conn.execute(select(db.offices.c.code)).scalars())
+        batch = Batch(device=device, known_offices=known)
+        results = _decide_all(conn, batch, changes)
+        rows = {k: v for k, v in batch.rows.items() if v is not None}
+        write_rows(conn, rows, device.id)
+        _many(
+            conn,
+            "INSERT INTO hub_applied_changes (change_id, device_id, result) VALUES (%s, %s, %s)",
+            batch.logged,
+        )
+        _after_apply(conn, batch, check_due_at)
+    return results, batch.applied
+
+
+def _after_apply(conn: Connection, batch: Batch, check_due_at: float) -> None:
+    """Side effects inside the push transaction: attachment grants and check jobs."""
+    from sync.hub import attachments, checks  # local: both modules import this one
+
+    for change, _text in batch.applied:
+        row = batch.rows[(change.entity, str(change.id))]
+        assert row is not None
+        if change.entity == ATTACHMENT_META:
+            attachments.grant(conn, str(change.payload["sha256"]), row.offices)
+        elif change.entity == CHECK_REQUEST and change.op == "upsert":
+            checks.schedule(conn, str(change.id), row.rev, check_due_at)
+
+
+def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[str]]]) -> int:
+    """Write records the hub itself produces (reports, warnings): (entity, id, payload, offices).
+
+    An unchanged record (same payload, no new office) is left alone; returns how many changed.
+    """
+    rows = _load_rows(conn, list(dict.fromkeys((e, i) for e, i, _p, _o in items)))
+    changed = 0
+    for entity, rid, payload, offices in items:
+        row = rows[(entity, rid)]
+        if row is None:
+            rows[(entity, rid)] = Row(1, False, payload, list(offices), False, dirty=True)
+        elif row.payload != payload or row.deleted or set(offices) - set(row.offices):
+            row.rev, row.deleted, row.payload, row.dirty = row.rev + 1, False, payload, True
+            row.offices = _union(row.offices, offices)
+        else:
+            continue
+        changed += 1
+    write_rows(conn, {k: v for k, v in rows.items() if v is not None}, None)
+    return changed
+
+
+def pull_page(database: db.Database, office_code: str, cursor: int, limit: int) -> bytes:
+    """One pull page as ready-to-send JSON bytes (payloads are spliced in, not re-encoded)."""
+    sql = (
+        "SELECT r.entity, r.id, r.rev, r.deleted, r.payload, r.offices, ro.seq "
+        "FROM hub_record_offices ro JOIN hub_records r ON r.entity = ro.entity AND r.id = ro.id "
+        "WHERE ro.office_code = %s AND ro.seq > %s ORDER BY ro.seq LIMIT %s"
+    )
+    with database.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cur = raw.cursor()
+        params = (office_code, cursor, limit + 1)
+        cur.execute(sql.replace("%s", "?") if database.is_sqlite else sql, params)
+        rows = cur.fetchall()
+        cur.close()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    parts = [
+        f'{{"entity":"{e}","id":"{i}","rev":{rev},"deleted":{"true" if d else "false"},'
+        f'"payload":{p},"offices":{o}}}'
+        for e, i, rev, d, p, o, _s in rows
+    ]
+    next_cursor = rows[-1][6] if rows else cursor
+    more = "true" if has_more else "false"
+    body = f'{{"v":1,"records":[{",".join(parts)}],"cursor":"{next_cursor}","has_more":{more}}}'
+    return body.encode("utf-8")
