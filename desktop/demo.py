@@ -231,7 +231,9 @@ def generate(
                     "illness_class": illness,
                     "work_capacity": capacity,
                     "student_level": "bachelor" if relation == "child" and age >= 18 else "",
-                    "employment": "灵活就业" if capacity == "full" and rng.random() < 0.5 else "",
+                    "employment": rng.choice(["self_employed", "employed", "unemployed"])
+                    if capacity == "full"
+                    else "",
                     "lives_with_family": True,
                 }
             )
@@ -239,7 +241,7 @@ def generate(
                 if capacity == "none" and age < 60:
                     continue
                 kind, base = (
-                    ("pension", rng.randint(900, 2600))
+                    ("transfer", rng.randint(900, 2600))
                     if age >= 60
                     else ("wage", rng.randint(600, 2400))
                 )

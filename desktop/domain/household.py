@@ -6,16 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-RELATIONS: dict[str, str] = {
-    "applicant": "申请人本人",
-    "spouse": "配偶",
-    "child": "子女",
-    "parent": "父母",
-    "grandparent": "祖父母/外祖父母",
-    "grandchild": "孙子女/外孙子女",
-    "sibling": "兄弟姐妹",
-    "other": "其他共同生活人员",
-}
+from desktop.domain.policy import codes
+
+# One vocabulary with the policy engine: the store keeps the engine's codes, with "" for "none".
+RELATIONS: dict[str, str] = dict(codes.RELATIONS)
 
 # Reasons a person living in the household does not count as a member.
 NON_MEMBER_REASONS: dict[str, str] = {
@@ -27,42 +21,13 @@ NON_MEMBER_REASONS: dict[str, str] = {
 }
 
 STUDENT_LEVELS: dict[str, str] = {
-    "": "非在校",
-    "primary": "小学",
-    "junior": "初中",
-    "senior": "高中/中职",
-    "college": "大专",
-    "bachelor": "本科",
-    "postgraduate": "研究生",
+    "": codes.STUDENT["none"],
+    **{k: v for k, v in codes.STUDENT.items() if k != "none"},
 }
-
-WORK_CAPACITY: dict[str, str] = {
-    "full": "有劳动能力",
-    "partial": "部分丧失劳动能力",
-    "none": "无劳动能力",
-}
-
-DISABILITY_TYPES: dict[str, str] = {
-    "": "无",
-    "visual": "视力残疾",
-    "hearing": "听力残疾",
-    "speech": "言语残疾",
-    "physical": "肢体残疾",
-    "intellectual": "智力残疾",
-    "mental": "精神残疾",
-    "multiple": "多重残疾",
-}
-
-ILLNESS_CLASSES: dict[str, str] = {
-    "": "无",
-    "uremia": "尿毒症",
-    "transplant": "器官移植术后",
-    "leukemia": "白血病",
-    "malignant_tumor": "恶性肿瘤",
-    "hemophilia": "血友病",
-    "aplastic_anemia": "再生障碍性贫血",
-    "chronic_listed": "规定慢性病",
-}
+WORK_CAPACITY: dict[str, str] = dict(codes.WORK_CAPACITY)
+DISABILITY_TYPES: dict[str, str] = {"": "无", **codes.DISABILITY_TYPES}
+ILLNESS_CLASSES: dict[str, str] = {"": "无", **codes.ILLNESS_CLASSES}
+EMPLOYMENT: dict[str, str] = {"": "未填写", **codes.EMPLOYMENT}
 
 
 @dataclass(frozen=True)

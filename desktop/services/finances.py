@@ -8,39 +8,23 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from desktop.domain.policy import codes
 from desktop.errors import NotFound, ValidationError
 from desktop.money import to_money
 from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
 from desktop.store.models import Asset, Household, IncomeItem, Person
 from desktop.store.store import Store
 
-INCOME_KINDS = {
-    "wage": "工资性收入",
-    "business": "经营净收入",
-    "property": "财产净收入",
-    "transfer": "转移净收入",
-    "pension": "养老金",
-    "support": "赡养（扶养、抚养）费",
-    "excluded": "不计入收入的款项",
-}
+INCOME_KINDS = dict(codes.INCOME_KINDS)
 
 ASSET_KINDS = {
-    "cash": "现金",
-    "deposit": "银行存款",
-    "securities": "有价证券",
+    **codes.LIQUID_KINDS,
     "vehicle": "机动车辆",
     "dwelling": "住房",
     "nonresidential": "非居住类房产",
-    "other": "其他财产",
 }
 
-VEHICLE_PURPOSES = {
-    "": "无",
-    "disabled_mobility": "残疾人代步车",
-    "treatment": "治疗、康复所需",
-    "livelihood": "营运谋生",
-    "private": "私人用车",
-}
+VEHICLE_PURPOSES = {"": "无", **codes.VEHICLE_PURPOSES}
 
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
 

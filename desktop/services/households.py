@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.household import (
     DISABILITY_TYPES,
+    EMPLOYMENT,
     ILLNESS_CLASSES,
     NON_MEMBER_REASONS,
     RELATIONS,
@@ -128,13 +129,12 @@ def validate_person(p: PersonInput, label: str = "") -> tuple[PersonInput, str, 
     choice(p.student_level, f"{label}在校情况", STUDENT_LEVELS)
     if p.non_member_reason:
         choice(p.non_member_reason, f"{label}不计入原因", NON_MEMBER_REASONS)
-    employment = require_text(p.employment, f"{label}就业情况", max_len=20, required=False)
+    choice(p.employment, f"{label}就业情况", EMPLOYMENT)
     cleaned = replace(
         p,
         name=name,
         id_number=info.number,
         phone=_check_phone(p.phone, f"{label}联系电话"),
-        employment=employment,
     )
     return cleaned, info.sex, info.birth_date
 
