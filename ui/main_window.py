@@ -6,11 +6,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
-from desktop.services.base import Actor
+from desktop.services.base import Actor, Role
 from desktop.services.status import unsynced_count
 from desktop.store.store import Store
 from ui import ops
+from ui.admin.panel import AdminPanel
+from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
+from ui.settings_dialog import SettingsDialog
 
 STATUS_REFRESH_MS = 5000
 
@@ -33,6 +36,11 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.add_action("刷新", self.refresh, QKeySequence.StandardKey.Refresh)
+        self.add_action("设置", self.open_settings)
+        self.add_action("修改密码", self.change_password)
+        if actor.role == Role.ADMIN:
+            self.admin = AdminPanel(store, actor)
+            self.add_panel("系统管理", self.admin)
         self._build_status_bar()
         ops.change_bus().changed.connect(self._on_changed)
         self._status_timer = QTimer(self)
@@ -78,6 +86,12 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         count = unsynced_count(self.store)
         self.unsynced_label.setText(f"未同步：{count} 条")
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.store, self.actor, self).exec()
+
+    def change_password(self) -> None:
+        ask_password_change(self, self.store, self.actor)
 
     def refresh(self) -> None:
         self.cases.refresh()

@@ -196,8 +196,18 @@ def change_password(
 
 
 @service(roles={Role.ADMIN}, changes={"users"})
-def set_user_active(store: Store, actor: Actor, user_id: str, active: bool) -> None:
-    """Disable or re-enable a user (a disabled user's wrapped key is removed)."""
+def set_user_active(
+    store: Store,
+    actor: Actor,
+    user_id: str,
+    active: bool,
+    password: str = "",
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> None:
+    """Disable a user (their wrapped key is removed) or re-enable one with a new password."""
+    if active:
+        check_password_strength(password)
     with unit_of_work(store, actor) as uow:
         user = uow.session.get(User, user_id)
         if user is None:
@@ -205,7 +215,9 @@ def set_user_active(store: Store, actor: Actor, user_id: str, active: bool) -> N
         if user.id == actor.user_id and not active:
             raise ValidationError("状态", "不能停用当前登录的账号")
         user.active = active
-        if not active:
+        if active:
+            store.keyfile.wrap(user.username, password, store._key, kdf)
+        else:
             store.keyfile.remove(user.username)
         uow.audit(
             "set_user_active",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.errors import DamagedStoreError, PermissionDenied, ValidationError, WrongKeyError
-from desktop.services.auth import change_password, create_user, login, set_user_active
+from desktop.services.auth import change_password, create_user, list_users, login, set_user_active
 from desktop.store.models import Person
 from desktop.store.paths import DB_NAME
 from tests.support import TEST_KDF, Desk
@@ -121,3 +121,15 @@ def test_attachments_are_encrypted_on_disk(clerk) -> None:  # type: ignore[no-un
     files = list((store.data_dir / "attachments").rglob(sha))
     assert len(files) == 1 and secret[:40] not in files[0].read_bytes()
     assert store.attachments.get(sha) == secret
+
+
+def test_a_disabled_user_is_re_enabled_with_a_new_password(desk: Desk) -> None:
+    store, admin = desk.as_user("admin")
+    user = next(u for u in list_users(store) if u.username == "coordinator")
+    set_user_active(store, admin, user.id, False)
+    with pytest.raises(ValidationError, match="至少8位"):
+        set_user_active(store, admin, user.id, True, "short")
+    set_user_active(store, admin, user.id, True, "Again2026x", kdf=TEST_KDF)
+    s2, actor = login(desk.folder, "coordinator", "Again2026x")
+    assert actor.role.value == "coordinator"
+    s2.close()
