@@ -278,9 +278,8 @@ class FinancesPage(QWidget):
 
     def validate(self) -> bool:
         """Nothing half-typed left behind; every income belongs to a member still listed."""
-        if self.income_amount.text().strip():
-            if not self.income_form.submit():
-                return False
+        if self.income_amount.text().strip() and not self.income_form.submit():
+            return False
         if self.orphan_incomes():
             self.message.setText("收入人：有收入记录的成员已被删除，请删除这些收入记录后再继续")
             return False

@@ -296,9 +296,9 @@ class MembersPage(QWidget):
 
     def validate(self) -> bool:
         """At least one member, exactly one applicant, nothing half-typed in the form."""
-        if self.name.text().strip() or self.id_number.text().strip():
-            if not self.add_member():
-                return False
+        typed = self.name.text().strip() or self.id_number.text().strip()
+        if typed and not self.add_member():
+            return False
         if not self.members:
             return self._refuse("姓名", "家庭成员：至少登记一人（申请人本人）")
         applicants = sum(1 for m in self.members if m["relation"] == "applicant")
