@@ -64,7 +64,9 @@ def assess(store: Store, doc: dict[str, Any]) -> dict[str, Any]:
     return self_assess_doc(doc, current_policy(store))
 
 
-def report_pdf(store: Store, actor: Actor, result: dict[str, Any], figures: dict[str, Any]) -> bytes:
+def report_pdf(
+    store: Store, actor: Actor, result: dict[str, Any], figures: dict[str, Any]
+) -> bytes:
     """The printable 自助评估结果."""
     return render_self_assessment(self_assessment_report(store, actor, result, **figures))
 
@@ -194,9 +196,11 @@ class SelfCheckPanel(QWidget):
         box.setAccessibleName(f"第{row + 1}人{name}")
         items = options
         if name == "关系":
-            items = {"applicant": "申请人"} if row == 0 else {
-                k: v for k, v in options.items() if k != "applicant"
-            }
+            items = (
+                {"applicant": "申请人"}
+                if row == 0
+                else {k: v for k, v in options.items() if k != "applicant"}
+            )
         for code, label in items.items():
             box.addItem(label, code)
         if name == "就业":
@@ -264,9 +268,7 @@ class SelfCheckPanel(QWidget):
             "assets": {
                 "liquid": [{"kind": "deposit", "amount": str(self.deposits.value() or 0)}],
                 "vehicles": [{"purpose": vehicle}] if vehicle else [],
-                "dwellings": [{"floor_area": str(per), "residential": True}] * count
-                if per
-                else [],
+                "dwellings": [{"floor_area": str(per), "residential": True}] * count if per else [],
             },
         }
 
@@ -325,7 +327,9 @@ class SelfCheckPanel(QWidget):
             if error is not None:
                 show_error(self, error)
             return
-        self.preview = PdfPreviewDialog(pdf, self, title="自助评估结果", file_name="自助评估结果.pdf")
+        self.preview = PdfPreviewDialog(
+            pdf, self, title="自助评估结果", file_name="自助评估结果.pdf"
+        )
         self.preview.setWindowModality(Qt.WindowModality.WindowModal)
         self.preview.open()
 

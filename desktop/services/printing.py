@@ -82,6 +82,17 @@ def notice_communities(store: Store, actor: Actor) -> list[str]:
         return [c for c in rows if c]
 
 
+def notice_counts(store: Store, actor: Actor) -> dict[str, int]:
+    """Per community served by this office: how many cases are now in public notice."""
+    counts = dict.fromkeys(notice_communities(store, actor), 0)
+    with store.sessions.read() as s:
+        for app, _name in _cases(s, actor, (NOTICE_STATE,), None):
+            household = s.get(Household, app.household_id)
+            if household is not None and household.community:
+                counts[household.community] = counts.get(household.community, 0) + 1
+    return counts
+
+
 def _family_size(session: Session, household_id: str) -> int:
     return (
         session.scalar(
