@@ -65,9 +65,10 @@ class MainWindow(QMainWindow):
     def show_panel(self, title: str, make) -> QWidget:  # type: ignore[no-untyped-def]
         """Switch to the tab titled ``title``, creating it with ``make()`` the first time."""
         for index in range(self.tabs.count()):
-            if self.tabs.tabText(index) == title:
+            existing = self.tabs.widget(index)
+            if self.tabs.tabText(index) == title and existing is not None:
                 self.tabs.setCurrentIndex(index)
-                return self.tabs.widget(index)
+                return existing
         widget = make()
         self.tabs.setCurrentIndex(self.add_panel(title, widget))
         return widget

@@ -121,15 +121,15 @@ class SelfCheckPanel(QWidget):
         self.month.setDisplayFormat("yyyy年MM月")
         today = date.today()
         self.month.setDate(QDate(today.year, today.month, 1))
-        self.size = QSpinBox()
-        self.size.setRange(1, MAX_MEMBERS)
-        self.size.setSuffix(" 人")
-        self.size.valueChanged.connect(self.set_size)
+        self.family_size = QSpinBox()
+        self.family_size.setRange(1, MAX_MEMBERS)
+        self.family_size.setSuffix(" 人")
+        self.family_size.valueChanged.connect(self.set_size)
         self.single_parent = QCheckBox("单亲家庭")
         self.childless = QCheckBox("老年人无子女")
         form = FormLayout()
         form.add_field("评估月份", self.month)
-        form.add_field("家庭人口", self.size)
+        form.add_field("家庭人口", self.family_size)
         checks = QHBoxLayout()
         checks.addWidget(self.single_parent)
         checks.addWidget(self.childless)
@@ -182,8 +182,8 @@ class SelfCheckPanel(QWidget):
         for row in range(old, size):
             for col, (name, options) in enumerate(MEMBER_COLUMNS):
                 self.table.setCellWidget(row, col, self._cell(row, name, options))
-        if self.size.value() != size:
-            self.size.setValue(size)
+        if self.family_size.value() != size:
+            self.family_size.setValue(size)
 
     def _cell(self, row: int, name: str, options: dict[str, str] | None) -> QWidget:
         if options is None:

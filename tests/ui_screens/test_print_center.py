@@ -63,7 +63,9 @@ def test_public_notice_has_names_and_no_private_data(qtbot, desk, sync_ops, pdf_
     store, actor = desk.as_user("supervisor")
     _case(store, actor, "in_notice")
     panel = _panel(qtbot, store, actor)
-    assert any(COMMUNITY in panel.communities.item(i).text() for i in range(panel.communities.count()))
+    assert any(
+        COMMUNITY in panel.communities.item(i).text() for i in range(panel.communities.count())
+    )
     panel.select_community(COMMUNITY)
     panel.notice_button.click()
     assert panel.preview is not None
@@ -125,7 +127,9 @@ def test_authorization_masks_ids(qtbot, desk, sync_ops, pdf_text) -> None:  # ty
     assert "120101********1239" in text and ID_A not in text
 
 
-def test_roster_needs_bank_accounts_and_masks_them(qtbot, desk, sync_ops, captured_errors, pdf_text) -> None:  # type: ignore[no-untyped-def]
+def test_roster_needs_bank_accounts_and_masks_them(
+    qtbot, desk, sync_ops, captured_errors, pdf_text
+) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
     panel = _panel(qtbot, store, actor)
     panel.roster_button.click()
@@ -162,3 +166,29 @@ def test_batch_prints_notices_of_ticked_communities(qtbot, desk, sync_ops, tmp_p
     assert result.printed == [f"{c}公示" for c in ticked]
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == result.pages >= len(ticked)
     assert f"已打印 {len(ticked)} 份" in panel.status.text()
+
+
+def test_main_window_toolbar_opens_the_screens(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from ui.intake import IntakeDialog
+    from ui.main_window import MainWindow
+    from ui.selfcheck import SelfCheckPanel
+
+    store, actor = desk.as_user("supervisor")
+    window = MainWindow(store, actor)
+    qtbot.addWidget(window)
+    window.show()
+    texts = [a.text() for a in window.toolbar.actions()]
+    assert {"新建申请", "自助评估", "打印"} <= set(texts)
+    new = next(a for a in window.toolbar.actions() if a.text() == "新建申请")
+    assert new.shortcut().toString() == "Ctrl+N"
+    new.trigger()
+    assert any(isinstance(w, IntakeDialog) for w in window.findChildren(IntakeDialog))
+    assert isinstance(window.open_selfcheck(), SelfCheckPanel)
+    assert isinstance(window.open_print_center(), PrintCenterPanel)
+    window.open_selfcheck()  # the second time the tab is reused
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "案件列表",
+        "自助评估",
+        "打印",
+    ]
+    assert window.tabs.currentIndex() == 1

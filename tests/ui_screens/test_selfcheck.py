@@ -12,7 +12,7 @@ def _family(qtbot, store, actor) -> SelfCheckPanel:  # type: ignore[no-untyped-d
     qtbot.addWidget(panel)
     panel.show()
     panel.month.setDate(QDate(2025, 9, 1))
-    panel.size.setValue(2)
+    panel.family_size.setValue(2)
     panel.set_member(0, 性别="male", 年龄=66, 劳动能力="none", 就业="retired")
     panel.set_member(1, 关系="spouse", 性别="female", 年龄=63, 劳动能力="none", 就业="retired")
     panel.other_income.setText("1000")

@@ -82,8 +82,8 @@ class ApplicationPage(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(hint)
         layout.addStretch(1)
-        for box in (self.kind, self.channel):
-            box.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        for combo in (self.kind, self.channel):
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         for edit in (self.reason, self.proxy):
             edit.textChanged.connect(lambda _t: self.changed.emit())
         for check in (self.proxy_authorised, self.staff_relative):

@@ -88,6 +88,8 @@ class FinancesPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.income_table = _table(("收入人", "月份", "类别", "金额（元）"))
+        self.asset_table = _table(("类别", "金额（元）", "车辆用途", "面积（㎡）"))
         self.incomes: list[dict[str, Any]] = []
         self.assets: list[dict[str, Any]] = []
         self.members: list[dict[str, Any]] = []
@@ -120,7 +122,6 @@ class FinancesPage(QWidget):
         add.clicked.connect(self.income_form.submit)
         remove = QPushButton("删除所选收入")
         remove.clicked.connect(lambda: self._remove(self.income_table, self.incomes))
-        self.income_table = _table(("收入人", "月份", "类别", "金额（元）"))
         return self._box("收入", self.income_form, (add, remove), self.income_table)
 
     def _asset_box(self) -> QGroupBox:
@@ -144,7 +145,6 @@ class FinancesPage(QWidget):
         add.clicked.connect(self.asset_form.submit)
         remove = QPushButton("删除所选财产")
         remove.clicked.connect(lambda: self._remove(self.asset_table, self.assets))
-        self.asset_table = _table(("类别", "金额（元）", "车辆用途", "面积（㎡）"))
         return self._box("财产", self.asset_form, (add, remove), self.asset_table)
 
     def _box(
