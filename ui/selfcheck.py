@@ -51,9 +51,21 @@ MEMBER_COLUMNS = (
     ("残疾", {**NONE, **codes.DISABILITY_TYPES}),
     ("残疾等级", {"": "—", "1": "一级", "2": "二级", "3": "三级", "4": "四级"}),
     ("重病/慢性病", {**NONE, **codes.ILLNESS_CLASSES}),
-    ("劳动能力", codes.WORK_CAPACITY),
-    ("就业", codes.EMPLOYMENT),
-    ("在校", codes.STUDENT),
+    ("劳动能力", {"full": "有", "partial": "部分丧失", "none": "无"}),
+    (
+        "就业",
+        {"unemployed": "无业", "employed": "就业", "self_employed": "灵活就业", "retired": "退休"},
+    ),
+    (
+        "在校",
+        {
+            "none": "否",
+            "school": "中小学",
+            "vocational": "高中/中职",
+            "college": "大专",
+            "bachelor": "本科",
+        },
+    ),
 )
 VEHICLES = {"": "无", "disabled_mobility": "残疾人代步车", "treatment": "治疗康复用车"}
 VEHICLES["other"] = "其他机动车"

@@ -49,6 +49,7 @@ class IdNumberEdit(ValidatedLineEdit):
         self.info_label = QLabel()
         self.info_label.setObjectName("idInfo")
         self.info_label.setProperty("muted", True)
+        self.info_label.hide()
         self.warning_label = QLabel()
         self.warning_label.setObjectName("idWarning")
         self.warning_label.setStyleSheet(WARNING_STYLE)
@@ -78,11 +79,13 @@ class IdNumberEdit(ValidatedLineEdit):
             info = parse_id(text)
         except ValidationError:
             self.info_label.setText("")
+            self.info_label.hide()
             return
         age = info.age_on(date.today())
         self.info_label.setText(
             f"出生日期：{info.birth_date:%Y-%m-%d}　性别：{info.sex_cn}　{age}岁　{info.region_name}"
         )
+        self.info_label.show()
 
     def number(self) -> str | None:
         """The normalised 18-character number, or None when not valid."""
