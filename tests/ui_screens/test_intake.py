@@ -175,3 +175,28 @@ def test_refused_application_keeps_everything_typed(
     dialog.submit()
     assert dialog.result_value is not None
     assert dialog.result_value.application.household_id == household_id
+
+
+def test_duplicate_warning_and_filing_on_the_writer_thread(qtbot, clerk, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    create_household(
+        store,
+        actor,
+        HouseholdInput(
+            actor.office_id,
+            actor.office_id,
+            "河西区友谊路街道平江道9号",
+            members=(PersonInput("周振华", SPOUSE_ID, "applicant"),),
+        ),
+    )
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    keyboard.field("仇红梅")
+    keyboard.type(SPOUSE_ID)
+    qtbot.waitUntil(lambda: dialog.members.id_number.warning() == "该身份证号已登记：周振华")
+    dialog.members.id_number.setText(APPLICANT_ID)
+    dialog.members.add_member()
+    dialog.go_to(4)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=10_000)
+    assert dialog.result_value.application.applicant_name == "仇红梅"
