@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
@@ -36,6 +36,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.add_action("刷新", self.refresh, QKeySequence.StandardKey.Refresh)
+        self.add_action("新建申请", self.open_intake, QKeySequence("Ctrl+N"))
+        self.add_action("自助评估", self.open_selfcheck)
+        self.add_action("打印", self.open_print_center, QKeySequence("Ctrl+Shift+P"))
         self.add_action("设置", self.open_settings)
         self.add_action("修改密码", self.change_password)
         if actor.role == Role.ADMIN:
@@ -59,6 +62,34 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.toolbar.addAction(action)
         return action
+
+    def open_intake(self) -> None:
+        from ui.intake import IntakeDialog
+
+        dialog = IntakeDialog(self.store, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_panel(self, title: str, make) -> QWidget:  # type: ignore[no-untyped-def]
+        """Switch to the tab titled ``title``, creating it with ``make()`` the first time."""
+        for index in range(self.tabs.count()):
+            existing = self.tabs.widget(index)
+            if self.tabs.tabText(index) == title and existing is not None:
+                self.tabs.setCurrentIndex(index)
+                return existing
+        widget = make()
+        self.tabs.setCurrentIndex(self.add_panel(title, widget))
+        return widget
+
+    def open_selfcheck(self) -> QWidget:
+        from ui.selfcheck import SelfCheckPanel
+
+        return self.show_panel("自助评估", lambda: SelfCheckPanel(self.store, self.actor))
+
+    def open_print_center(self) -> QWidget:
+        from ui.print_center import PrintCenterPanel
+
+        return self.show_panel("打印", lambda: PrintCenterPanel(self.store, self.actor))
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -1,0 +1,202 @@
+"""新建申请 driven from the keyboard: validation as typed and on submit, duplicates, filing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from desktop.services.documents import missing_list
+from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.store.models import Application, Asset, Household, IncomeItem, Person
+from ui.intake import IntakeDialog
+
+APPLICANT_ID = "120101199001011239"  # valid, male, born 1990-01-01
+SPOUSE_ID = "11010519491231002X"  # valid, female, born 1949-12-31
+
+
+def _open(qtbot, store, actor) -> IntakeDialog:  # type: ignore[no-untyped-def]
+    dialog = IntakeDialog(store, actor)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    dialog.go_to(0)
+    return dialog
+
+
+def _household_page(kb) -> None:  # type: ignore[no-untyped-def]
+    kb.field("河西区友谊路街道平江道8号1-101")  # 居住地址
+    kb.field("")  # 户籍地址
+    kb.field("谊景村社区")  # 所在社区
+    kb.field("13812345678")  # 家庭联系电话 → Enter on the last field goes on
+
+
+def _member(kb, name: str, id_number: str) -> None:  # type: ignore[no-untyped-def]
+    kb.field(name)
+    kb.field(id_number)
+    kb.enter(7)  # relation, disability, level, illness, capacity, student, employment
+    kb.field("")  # phone (last field): Enter adds the member
+
+
+def test_keyboard_intake_from_empty_to_accepted_application(
+    qtbot, clerk, sync_ops, keyboard, captured_errors
+) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    assert dialog.household.residence.currentData() == actor.office_id
+    assert dialog.household.hukou.currentData() == actor.office_id
+    _household_page(keyboard)
+    assert dialog.current() == 1
+
+    _member(keyboard, "仇红梅", APPLICANT_ID)
+    assert "出生日期" not in dialog.members.id_number.info_label.text()  # form cleared
+    _member(keyboard, "李桂英", SPOUSE_ID)
+    assert [m["relation"] for m in dialog.members.members] == ["applicant", "spouse"]
+    assert dialog.members.table.item(1, 2).text() == "女"
+    assert dialog.members.table.item(1, 3).text() == "1949-12-31"
+    keyboard.enter()  # Enter on the empty 姓名 moves on
+    assert dialog.current() == 2
+
+    keyboard.enter(3)  # earner (仇红梅), kind (工资性收入), month
+    keyboard.field("1000")  # amount: Enter adds the income item
+    assert len(dialog.finances.incomes) == 1
+    dialog.finances.asset_kind.setFocus()
+    keyboard.enter()  # kind: 现金
+    keyboard.field("3000.50")
+    keyboard.enter(2)  # purpose, area
+    keyboard.field("")  # note: Enter adds
+    assert dialog.finances.assets[0]["amount"] == "3000.50"
+    keyboard.alt(Qt.Key.Key_N)
+    assert dialog.current() == 3, (dialog.finances.message.text(), keyboard.focus())
+
+    keyboard.enter(7)  # type (低保), channel, date, reason, proxy, two check boxes
+    assert dialog.current() == 4
+    summary = dialog.summary.view.toPlainText()
+    assert "仇红梅" in summary and "社会救助申请书（申请人签字）" in summary
+    keyboard.alt(Qt.Key.Key_S)
+
+    assert captured_errors == []
+    result = dialog.result_value
+    assert result is not None and result.application.applicant_name == "仇红梅"
+    with store.sessions.read() as s:
+        app = s.get(Application, result.application.id)
+        assert app is not None and app.state == "new" and app.assistance_type == "dibao"
+        household = s.get(Household, app.household_id)
+        assert household is not None and household.community == "谊景村社区"
+        people = s.scalars(select(Person).where(Person.household_id == household.id)).all()
+        assert sorted(p.name for p in people) == ["仇红梅", "李桂英"]
+        income = s.scalars(select(IncomeItem).where(IncomeItem.household_id == household.id)).one()
+        assert str(income.amount) == "1000.00" and income.kind == "wage"
+        asset = s.scalars(select(Asset).where(Asset.household_id == household.id)).one()
+        assert (asset.kind, str(asset.amount)) == ("cash", "3000.50")
+    titles = sorted(d.title for d in missing_list(store, result.application.id))
+    assert titles == sorted(
+        [
+            "社会救助申请书（申请人签字）",
+            "家庭经济状况核对授权书（成年成员签字）",
+            "家庭收入情况声明（无固定收入者）",
+        ]
+    )
+    assert "还需提交 3 项材料" in dialog.summary.view.toPlainText()
+    assert dialog.print_button.isVisible()
+
+
+def test_bad_id_refused_inline_and_on_submit(qtbot, clerk, sync_ops, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    page = dialog.members
+    keyboard.field("仇红梅")
+    keyboard.type("12010119900101")  # still typing: no error yet
+    assert page.id_number.error() is None
+    keyboard.type("1238")  # 18 characters, wrong check character
+    assert page.id_number.error() == "校验位错误，请核对号码是否抄错"
+    assert page.id_number.error_label.isVisible()
+    keyboard.enter(8)
+    keyboard.field("")  # phone: Enter tries to add
+    assert page.members == []
+    assert "身份证号" in page.message.text() or page.id_number.error()
+    dialog.next_button.click()  # submit the page: refused, stays
+    assert dialog.current() == 1
+    assert "身份证号：校验位错误" in page.message.text()
+
+
+def test_duplicate_id_warns_with_the_registered_name(qtbot, clerk, sync_ops, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    create_household(
+        store,
+        actor,
+        HouseholdInput(
+            actor.office_id,
+            actor.office_id,
+            "河西区友谊路街道平江道9号",
+            members=(PersonInput("周振华", APPLICANT_ID, "applicant"),),
+        ),
+    )
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    keyboard.field("周振华")
+    keyboard.type(APPLICANT_ID)
+    page = dialog.members
+    assert page.id_number.warning() == "该身份证号已登记：周振华"
+    assert (
+        "1990-01-01" in page.id_number.info_label.text()
+        and "男" in page.id_number.info_label.text()
+    )
+    page.id_number.setText(SPOUSE_ID)
+    assert page.id_number.warning() == ""
+
+
+def test_refused_application_keeps_everything_typed(
+    qtbot, clerk, sync_ops, keyboard, captured_errors
+) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    _member(keyboard, "仇红梅", APPLICANT_ID)
+    keyboard.enter()
+    keyboard.alt(Qt.Key.Key_N)
+    # the date picker allows today; a future date is refused by the service
+    dialog.application.applied_on.date_edit.setMaximumDate(date(2100, 1, 1))
+    dialog.application.applied_on.set_value(date(2099, 1, 1))
+    dialog.go_to(4)
+    keyboard.alt(Qt.Key.Key_S)
+    assert dialog.result_value is None
+    assert "申请日期：不能晚于今天" in dialog.summary.status.text()
+    assert captured_errors and captured_errors[-1].message == "申请日期：不能晚于今天"
+    assert dialog.members.members[0]["name"] == "仇红梅"
+    household_id = dialog.progress.household_id
+    assert household_id is not None
+    # corrected and filed again: the household is not registered twice
+    dialog.application.applied_on.set_value(date.today())
+    dialog.go_to(4)
+    dialog.submit()
+    assert dialog.result_value is not None
+    assert dialog.result_value.application.household_id == household_id
+
+
+def test_duplicate_warning_and_filing_on_the_writer_thread(qtbot, clerk, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    create_household(
+        store,
+        actor,
+        HouseholdInput(
+            actor.office_id,
+            actor.office_id,
+            "河西区友谊路街道平江道9号",
+            members=(PersonInput("周振华", SPOUSE_ID, "applicant"),),
+        ),
+    )
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    keyboard.field("仇红梅")
+    keyboard.type(SPOUSE_ID)
+    qtbot.waitUntil(lambda: dialog.members.id_number.warning() == "该身份证号已登记：周振华")
+    dialog.members.id_number.setText(APPLICANT_ID)
+    dialog.members.add_member()
+    dialog.go_to(4)
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=10_000)
+    assert dialog.result_value.application.applicant_name == "仇红梅"
