@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desktop.domain.documents import ChecklistFacts, required_documents
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.case_steps import open_case
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
 
@@ -169,6 +170,7 @@ def create_application(store: Store, actor: Actor, data: ApplicationInput) -> Ap
             action="create_application",
             summary=f"受理{label}申请 {app.number}（{applicant.name}）",
         )
+        open_case(uow, app, data.applied_on)
         members = s.scalars(
             select(Person).where(Person.household_id == household.id, Person.deleted.is_(False))
         ).all()
