@@ -42,11 +42,9 @@ class FundEntryView:
 def balance_in(session: Session, office_id: str) -> Decimal:
     """Balance of the office's fund inside an open transaction."""
     total = session.scalar(
-        select(func.coalesce(func.sum(ReserveFundEntry.amount), 0)).where(
-            ReserveFundEntry.office_id == office_id
-        )
-    )
-    return (Decimal(int(total or 0)) / 100).quantize(Decimal("0.01"))
+        select(func.sum(ReserveFundEntry.amount)).where(ReserveFundEntry.office_id == office_id)
+    )  # typed as the Money column: already a Decimal in yuan
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def _entry(
