@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 
 from desktop.domain.calendar import WorkCalendar
@@ -199,32 +199,56 @@ def _office_filter(office_id: str):  # type: ignore[no-untyped-def]
     )
 
 
+def _due_query(office_id: str, until: date | None):  # type: ignore[no-untyped-def]
+    """Both sides of the office as a UNION ALL of two covering-index range scans."""
+    cols = (
+        Application.id,
+        Application.number,
+        Application.applicant_id,
+        Application.assistance_type,
+        Application.state,
+        Application.deadline_step,
+        Application.deadline_owner,
+        Application.next_deadline,
+    )
+    parts = []
+    for own, other in (
+        (Application.residence_office_id, None),
+        (Application.hukou_office_id, Application.residence_office_id),
+    ):
+        part = select(*cols).where(
+            own == office_id, Application.next_deadline.is_not(None), Application.deleted.is_(False)
+        )
+        if other is not None:
+            part = part.where(other != office_id)
+        if until is not None:
+            part = part.where(Application.next_deadline <= until)
+        parts.append(part)
+    return union_all(*parts).subquery()
+
+
 def due_list(
-    store: Store, office_id: str, today: date, within_days: int | None = None
+    store: Store,
+    office_id: str,
+    today: date,
+    within_days: int | None = None,
+    limit: int | None = None,
 ) -> list[DueItem]:
     """Cases of this office (residence or hukou side) with a running deadline, earliest first.
 
     ``within_days`` keeps deadlines due up to that many calendar days from today (overdue ones
-    always stay). Working days left are counted on the office's calendar.
+    always stay); ``limit`` returns only the first rows (a UI page). Working days left are
+    counted on the office's calendar.
     """
+    until = today + timedelta(days=within_days) if within_days is not None else None
+    u = _due_query(office_id, until)
     stmt = (
-        select(
-            Application.id,
-            Application.number,
-            Person.name,
-            Application.assistance_type,
-            Application.state,
-            Application.deadline_step,
-            Application.deadline_owner,
-            Application.next_deadline,
-        )
-        .join(Person, Person.id == Application.applicant_id)
-        .where(_office_filter(office_id), Application.next_deadline.is_not(None))
-        .where(Application.deleted.is_(False))
-        .order_by(Application.next_deadline, Application.number)
-    )
-    if within_days is not None:
-        stmt = stmt.where(Application.next_deadline <= today + timedelta(days=within_days))
+        select(u.c.id, u.c.number, Person.name, u.c.assistance_type, u.c.state,
+               u.c.deadline_step, u.c.deadline_owner, u.c.next_deadline)
+        .join(Person, Person.id == u.c.applicant_id)
+        .order_by(u.c.next_deadline, u.c.number)
+        .limit(limit)
+    )  # fmt: skip
     with store.sessions.read() as s:
         cal = office_calendar(s, office_id, today)
         rows = s.execute(stmt).all()

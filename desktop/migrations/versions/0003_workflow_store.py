@@ -31,8 +31,12 @@ def upgrade() -> None:
     with op.batch_alter_table("applications") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("deadline_owner", sa.String(20), nullable=False, server_default=""))
-    op.create_index("ix_applications_res_deadline", "applications", ["residence_office_id", "next_deadline"])
-    op.create_index("ix_applications_huk_deadline", "applications", ["hukou_office_id", "next_deadline"])
+    # Partial covering indexes for the due list: only cases with a running deadline, and every
+    # column the list reads, so it never touches the wide rows holding the snapshot JSON.
+    covered = ["next_deadline", "deleted", "number", "state", "deadline_step", "deadline_owner", "assistance_type", "applicant_id", "id"]
+    running = sa.text("next_deadline IS NOT NULL")
+    op.create_index("ix_applications_res_deadline", "applications", ["residence_office_id", *covered, "hukou_office_id"], sqlite_where=running)
+    op.create_index("ix_applications_huk_deadline", "applications", ["hukou_office_id", *covered, "residence_office_id"], sqlite_where=running)
     op.create_table(
         "case_events",
         sa.Column("id", sa.String(36), primary_key=True),
