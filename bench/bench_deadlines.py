@@ -102,7 +102,11 @@ def run(smoke: bool) -> list[dict]:  # type: ignore[type-arg]
             bare()
             base = timed(bare, reps)[0]
             page = timed(bare_page, reps)[0]
-            extra = {"cases": cases, "due_items": len(items), "overdue": sum(i.overdue for i in items)}
+            extra = {
+                "cases": cases,
+                "due_items": len(items),
+                "overdue": sum(i.overdue for i in items),
+            }
             return [
                 row(f"due list of one office, {cases:,} cases", timed(lambda: due_list(store, office, TODAY), reps),
                     "bare indexed SELECT of the same rows", base, TARGET, **extra),

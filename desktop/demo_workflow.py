@@ -188,8 +188,13 @@ def walk_demo_case(
         and case.next_review_due <= today
         and rng.random() < 0.75
     ):
-        day = max(case.last_action_on, min(today, case.next_review_due - timedelta(days=rng.randint(0, 20))))
-        step = apply(case, "record_review", _actor(case, "record_review"), day, {"outcome": "unchanged"})
+        day = max(
+            case.last_action_on,
+            min(today, case.next_review_due - timedelta(days=rng.randint(0, 20))),
+        )
+        step = apply(
+            case, "record_review", _actor(case, "record_review"), day, {"outcome": "unchanged"}
+        )
         case = step.snapshot
         events.append(step.event)
     return case, events
@@ -256,7 +261,9 @@ def reserve_fund_rows(
         amount = Decimal(e["data"]["amount"])
         paid[office_id] = paid.get(office_id, Decimal(0)) + amount
         first[office_id] = min(first.get(office_id, e["on"]), e["on"])
-        rows.append(_fund_row(office_id, e["on"], -amount, "payout", e["application_id"], "先行救助"))
+        rows.append(
+            _fund_row(office_id, e["on"], -amount, "payout", e["application_id"], "先行救助")
+        )
     for office_id, total in paid.items():
         deposit = (total / 10000).to_integral_value(rounding="ROUND_UP") * 10000 + 50000
         day = first[office_id] - timedelta(days=1)

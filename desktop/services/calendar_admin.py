@@ -143,5 +143,3 @@ def calendar_warning(store: Store, today: date, office_id: str | None = None) ->
         f"{year}年的国务院节假日安排尚未收录，工作日暂按周一至周五计算，"
         f"办理期限可能不准确。请在“节假日调整”中录入{year}年的放假和调休安排。"
     )
-
-

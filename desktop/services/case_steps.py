@@ -15,14 +15,20 @@ from sqlalchemy.orm import Session
 from desktop.domain.workflow import (
     DEFAULT_RULES,
     STATE_LABELS,
-    Actor as WfActor,
-    AuditEvent as WfEvent,
     CaseSnapshot,
-    Role as WfRole,
     State,
     Transition,
     apply,
     new_case,
+)
+from desktop.domain.workflow import (
+    Actor as WfActor,
+)
+from desktop.domain.workflow import (
+    AuditEvent as WfEvent,
+)
+from desktop.domain.workflow import (
+    Role as WfRole,
 )
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import ConcurrencyError, NotFound, WorkflowError
@@ -112,7 +118,9 @@ def _store_step(uow: UnitOfWork, app: Application, step: Transition, today: date
         setattr(app, key, value)
     if snap.approved_amount is not None:
         app.benefit_amount = current_amount(snap)
-    seq = (s.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0) + 1
+    seq = (
+        s.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.application_id == app.id)) or 0
+    ) + 1
     row = _event_row(app.id, seq, step.event, uow.now, uow.actor.display_name)
     s.add(row)
     before = STATE_LABELS[step.event.from_state] if step.event.from_state else "—"
@@ -169,7 +177,9 @@ def open_case(uow: UnitOfWork, app: Application, applied_on: date) -> CaseSnapsh
     role = uow.actor.role.value
     # An administrator filing on behalf of the window is recorded as the window role.
     wf_role = WfRole(role) if role in ("clerk", "supervisor") else WfRole.CLERK
-    step = new_case(app.id, app.assistance_type, res, huk, WfActor(wf_role, uow.actor.office_code), applied_on)
+    step = new_case(
+        app.id, app.assistance_type, res, huk, WfActor(wf_role, uow.actor.office_code), applied_on
+    )
     app.version = 1
     _store_step(uow, app, step, date.today())
     return step.snapshot

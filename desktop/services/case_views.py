@@ -12,11 +12,13 @@ from desktop.domain.workflow import (
     STATE_LABELS,
     ActionOption,
     Deadline,
-    Role as WfRole,
     State,
     available_actions,
 )
 from desktop.domain.workflow import Actor as WfActor
+from desktop.domain.workflow import (
+    Role as WfRole,
+)
 from desktop.errors import NotFound
 from desktop.services.base import ROLE_LABELS, Actor, Role
 from desktop.services.case_steps import load_snapshot, workflow_actor
@@ -26,7 +28,9 @@ from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent, HomeSurveyRecord
 
 
-def case_actions(store: Store, actor: Actor, application_id: str, today: date) -> list[ActionOption]:
+def case_actions(
+    store: Store, actor: Actor, application_id: str, today: date
+) -> list[ActionOption]:
     """Every step leaving the current state, allowed or with the Chinese reason why not."""
     with store.sessions.read() as s:
         app = s.get(Application, application_id)
@@ -107,7 +111,9 @@ def case_timeline(store: Store, application_id: str) -> list[TimelineItem]:
             .order_by(AuditEvent.at)
         ).all()
         step_items = [_step_item(e) for e in steps]
-        other = [_audit_item(a, "survey" if a.entity == "home_survey" else "document") for a in audits]
+        other = [
+            _audit_item(a, "survey" if a.entity == "home_survey" else "document") for a in audits
+        ]
     return list(heapq.merge(step_items, other, key=lambda i: i.at))
 
 

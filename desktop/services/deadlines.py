@@ -260,7 +260,20 @@ def _due_item(r, cal: WorkCalendar, today: date) -> DueItem:  # type: ignore[no-
     paused = r[4] == State.SUPPLEMENTING.value
     due: date = r[7]
     left = cal.working_days_between(today, due)
-    return DueItem(r[0], r[1], r[2], r[3], r[4], r[5], side, role, due, left, today > due and not paused, paused)
+    return DueItem(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        side,
+        role,
+        due,
+        left,
+        today > due and not paused,
+        paused,
+    )
 
 
 @dataclass(frozen=True)
@@ -278,8 +291,7 @@ def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSumma
     """Open deadlines of this office counted by step and overdue (one grouped query)."""
     overdue = case(
         (
-            (Application.next_deadline < today)
-            & (Application.state != State.SUPPLEMENTING.value),
+            (Application.next_deadline < today) & (Application.state != State.SUPPLEMENTING.value),
             1,
         ),
         else_=0,
@@ -325,7 +337,11 @@ def recompute_deadlines(session: Session, office_id: str, today: date) -> int:
         if not raw or "case_id" not in raw:
             continue
         cols = deadline_columns(case_deadline(snapshot_from_json(raw), calendars, today))
-        if (cols["next_deadline"], cols["deadline_step"], cols["deadline_owner"]) != (due, step, owner):
+        if (cols["next_deadline"], cols["deadline_step"], cols["deadline_owner"]) != (
+            due,
+            step,
+            owner,
+        ):
             session.execute(update(Application).where(Application.id == app_id).values(**cols))
             changed += 1
     return changed
@@ -333,4 +349,6 @@ def recompute_deadlines(session: Session, office_id: str, today: date) -> int:
 
 def office_ids(session: Session, codes: Iterable[str]) -> dict[str, str]:
     """Office id by code for the given codes."""
-    return dict(session.execute(select(Office.code, Office.id).where(Office.code.in_(list(codes)))).all())
+    return dict(
+        session.execute(select(Office.code, Office.id).where(Office.code.in_(list(codes)))).all()
+    )

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.demo_data import PASSWORDS
+from desktop.domain.ids import check_char
 from desktop.services.applications import ApplicationInput, create_application
 from desktop.services.auth import OfficeInput, create_office, create_user, login
 from desktop.services.base import Actor
-from desktop.domain.ids import check_char
 from desktop.services.households import HouseholdInput, PersonInput, create_household
 from desktop.store.models import AuditEvent, OutboxEntry
 from desktop.store.store import Store
@@ -45,7 +45,9 @@ def offices(desk: Desk) -> Offices:
     office_id = create_office(
         store,
         admin,
-        OfficeInput(code=HUKOU_CODE, name="和平区测试街道", district="和平区", region_code="120101"),
+        OfficeInput(
+            code=HUKOU_CODE, name="和平区测试街道", district="和平区", region_code="120101"
+        ),
     )
     for name, role in (("hclerk", "clerk"), ("hsuper", "supervisor"), ("hsurvey", "surveyor")):
         create_user(
@@ -79,7 +81,9 @@ def _new_id(index: int) -> str:
     return first17 + check_char(first17)
 
 
-def new_household(o: Offices, *, split: bool = True, names: tuple[str, ...] = ("周建国", "李秀英")) -> str:
+def new_household(
+    o: Offices, *, split: bool = True, names: tuple[str, ...] = ("周建国", "李秀英")
+) -> str:
     """A household living at the demo office, registered at the hukou office when ``split``."""
     members = [
         PersonInput(n, _new_id(i), "applicant" if i == 0 else "spouse") for i, n in enumerate(names)

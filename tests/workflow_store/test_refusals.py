@@ -45,20 +45,40 @@ def test_wrong_state_role_office_and_date_are_refused(offices: Offices, desk) ->
     with pytest.raises(WorkflowError, match="社区救助协理员不办理"):
         perform(o.store, coordinator, app_id, "accept", {}, D(2026, 9, 2), v)
     with pytest.raises(WorkflowError, match="晚于今天"):
-        perform(o.store, o.clerk, app_id, "accept", {}, date.today().replace(year=date.today().year + 1), v)
+        perform(
+            o.store,
+            o.clerk,
+            app_id,
+            "accept",
+            {},
+            date.today().replace(year=date.today().year + 1),
+            v,
+        )
 
 
 def test_other_office_and_missing_requirement_are_refused(offices: Offices) -> None:
     o = offices
     app_id = new_application(o, "dibao", D(2026, 9, 1))
-    v = accept_application(o.store, o.clerk, app_id, D(2026, 9, 1), get_case(o.store, app_id).version).version
+    v = accept_application(
+        o.store, o.clerk, app_id, D(2026, 9, 1), get_case(o.store, app_id).version
+    ).version
     v = get_case(o.store, app_id).version
     state = get_case(o.store, app_id).state
     before = counts(o.store)
     with pytest.raises(WorkflowError, match="尚缺"):
-        perform(o.store, o.clerk, app_id, "resume", {"documents_received": ["户口簿"]}, D(2026, 9, 3), v)
+        perform(
+            o.store, o.clerk, app_id, "resume", {"documents_received": ["户口簿"]}, D(2026, 9, 3), v
+        )
     with pytest.raises(WorkflowError, match="此步骤由居住地办理|不能"):
-        perform(o.store, o.h_supervisor, app_id, "schedule_survey", {"planned_on": D(2026, 9, 3), "surveyors": ["甲", "乙"]}, D(2026, 9, 3), v)
+        perform(
+            o.store,
+            o.h_supervisor,
+            app_id,
+            "schedule_survey",
+            {"planned_on": D(2026, 9, 3), "surveyors": ["甲", "乙"]},
+            D(2026, 9, 3),
+            v,
+        )
     assert counts(o.store) == before and get_case(o.store, app_id).state == state
     options = {a.action: a for a in case_actions(o.store, o.surveyor, app_id, D(2026, 9, 3))}
     assert options["resume"].allowed is False and "受理员" in (options["resume"].reason_cn or "")  # fmt: skip
@@ -68,7 +88,9 @@ def test_stale_version_is_refused_and_case_unchanged(offices: Offices) -> None:
     o = offices
     app_id = new_application(o, "dibao", D(2026, 9, 1))
     seen = get_case(o.store, app_id).version
-    first = perform(o.store, o.clerk, app_id, "accept", {"missing_documents": []}, D(2026, 9, 1), seen)
+    first = perform(
+        o.store, o.clerk, app_id, "accept", {"missing_documents": []}, D(2026, 9, 1), seen
+    )
     assert first.version == seen + 1
     before = counts(o.store)
     with pytest.raises(ConcurrencyError, match="已被他人办理"):
@@ -86,7 +108,15 @@ def test_reserve_fund_balance_ledger_and_overdraft(offices: Offices) -> None:
     with pytest.raises(PermissionDenied):
         deposit_reserve_fund(o.store, o.clerk, "100", D(2026, 9, 1))
     app_id = new_application(o, "linshi_jinan", D(2026, 9, 2))
-    v = perform(o.store, o.clerk, app_id, "accept", {"missing_documents": []}, D(2026, 9, 2), get_case(o.store, app_id).version).version
+    v = perform(
+        o.store,
+        o.clerk,
+        app_id,
+        "accept",
+        {"missing_documents": []},
+        D(2026, 9, 2),
+        get_case(o.store, app_id).version,
+    ).version
     too_much = start + Decimal("4000.01")
     before = counts(o.store)
     with pytest.raises(WorkflowError, match="备用金余额不足"):

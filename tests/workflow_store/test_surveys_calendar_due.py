@@ -36,7 +36,9 @@ def test_survey_draft_survives_a_crash_and_final_locks_it(offices: Offices, desk
     o = offices
     app_id = new_application(o, "dibao", D(2026, 9, 1))
     accept_application(o.store, o.clerk, app_id, D(2026, 9, 1), get_case(o.store, app_id).version)
-    save_survey_draft(o.store, o.surveyor, app_id, surveyors=["王调查"], sections={"income": "无固定收入"})
+    save_survey_draft(
+        o.store, o.surveyor, app_id, surveyors=["王调查"], sections={"income": "无固定收入"}
+    )
     save_survey_draft(o.store, o.surveyor, app_id, sections={"housing": "租住平房"})
     with pytest.raises(ValidationError, match="调查人员"):
         save_survey_draft(o.store, o.surveyor, app_id, surveyors=["王调查", "王调查"])
@@ -72,7 +74,13 @@ def test_finalize_requires_members_and_signature_documents(offices: Offices) -> 
     with pytest.raises(ValidationError, match="不是该家庭登记的成员"):
         finalize_survey(o.store, o.surveyor, app_id, D(2026, 9, 3))
     present = next(n for n in signatures if n not in ("王调查", "刘明"))
-    save_survey_draft(o.store, o.surveyor, app_id, members_present=[present], sections={"signatures": {"王调查": signatures["王调查"]}})
+    save_survey_draft(
+        o.store,
+        o.surveyor,
+        app_id,
+        members_present=[present],
+        sections={"signatures": {"王调查": signatures["王调查"]}},
+    )
     with pytest.raises(ValidationError, match="缺少“刘明”的签字"):
         finalize_survey(o.store, o.surveyor, app_id, D(2026, 9, 3))
     household = get_survey(o.store, app_id)
@@ -83,9 +91,19 @@ def test_finalize_requires_members_and_signature_documents(offices: Offices) -> 
 def test_calendar_override_moves_a_stored_deadline(offices: Offices) -> None:
     o = offices
     app_id = new_application(o, "dibao", D(2026, 11, 2), split=False)
-    view = perform(o.store, o.clerk, app_id, "accept", {"missing_documents": []}, D(2026, 11, 2), get_case(o.store, app_id).version)
+    view = perform(
+        o.store,
+        o.clerk,
+        app_id,
+        "accept",
+        {"missing_documents": []},
+        D(2026, 11, 2),
+        get_case(o.store, app_id).version,
+    )
     assert view.deadline_step == "入户调查" and view.next_deadline == D(2026, 11, 5)
-    change = add_calendar_override(o.store, o.supervisor, D(2026, 11, 4), "holiday", "区里统一安排", today=D(2026, 11, 3))
+    change = add_calendar_override(
+        o.store, o.supervisor, D(2026, 11, 4), "holiday", "区里统一安排", today=D(2026, 11, 3)
+    )
     assert change.deadlines_changed >= 1
     assert get_case(o.store, app_id).next_deadline == D(2026, 11, 6)
     assert not load_calendar(o.store, o.clerk.office_id).is_workday(D(2026, 11, 4))
@@ -108,7 +126,9 @@ def test_due_list_matches_a_direct_query(offices: Offices) -> None:
     with o.store.sessions.read() as s:
         direct = s.execute(
             select(Application.number, Application.next_deadline).where(
-                or_(Application.residence_office_id == office, Application.hukou_office_id == office),
+                or_(
+                    Application.residence_office_id == office, Application.hukou_office_id == office
+                ),
                 Application.next_deadline.is_not(None),
             )
         ).all()
@@ -119,7 +139,9 @@ def test_due_list_matches_a_direct_query(offices: Offices) -> None:
     assert all(i.days_left <= 0 for i in overdue) and all(i.owner_cn for i in items)
     assert any(i.step_cn == "定期核查" for i in items), "review dates are on the list"
     soon = due_list(o.store, office, today, within_days=14)
-    assert {i.number for i in soon} == {i.number for i in items if i.due <= today + timedelta(days=14)}
+    assert {i.number for i in soon} == {
+        i.number for i in items if i.due <= today + timedelta(days=14)
+    }
     summary = deadline_summary(o.store, office, today)
     assert summary.total == len(items) and summary.overdue == len(overdue)
     assert sum(v[0] for v in summary.by_step.values()) == len(items)  # fmt: skip
@@ -128,10 +150,14 @@ def test_due_list_matches_a_direct_query(offices: Offices) -> None:
 def test_timeline_lists_steps_in_order_with_document_events(offices: Offices) -> None:
     o = offices
     app_id = new_application(o, "dibao", D(2026, 9, 1))
-    v = accept_application(o.store, o.clerk, app_id, D(2026, 9, 1), get_case(o.store, app_id).version).version
+    v = accept_application(
+        o.store, o.clerk, app_id, D(2026, 9, 1), get_case(o.store, app_id).version
+    ).version
     assert get_case(o.store, app_id).state == "supplementing", "required documents are missing"
     missing = list(get_case(o.store, app_id).snapshot.missing_documents)
-    v = perform(o.store, o.clerk, app_id, "resume", {"documents_received": missing}, D(2026, 9, 2), v).version
+    v = perform(
+        o.store, o.clerk, app_id, "resume", {"documents_received": missing}, D(2026, 9, 2), v
+    ).version
     perform(o.store, o.clerk, app_id, "request_check", {}, D(2026, 9, 2), v)
     items = case_timeline(o.store, app_id)
     steps = [i for i in items if i.kind == "step"]

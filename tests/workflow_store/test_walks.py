@@ -21,7 +21,6 @@ from desktop.services.workflow import (
     record_check_report,
     record_survey_from_record,
     reserve_balance,
-    save_survey_draft,
     start_payment,
 )
 from desktop.store.models import Application, Document, OutboxEntry
@@ -47,7 +46,9 @@ def _investigate(o: Offices, app_id: str, start: date) -> int:
     fill_survey(o, app_id, D(2026, 9, 3))
     finalize_survey(o.store, o.surveyor, app_id, D(2026, 9, 4))
     v = record_survey_from_record(o.store, o.surveyor, app_id, v).version
-    v = record_check_report(o.store, o.clerk, app_id, "HD2026-0042", D(2026, 9, 8), v, "符合").version
+    v = record_check_report(
+        o.store, o.clerk, app_id, "HD2026-0042", D(2026, 9, 8), v, "符合"
+    ).version
     return perform(o.store, o.clerk, app_id, "hand_over", {}, D(2026, 9, 8), v).version
 
 
@@ -76,13 +77,23 @@ def test_dibao_from_application_to_archive_across_two_offices(offices: Offices) 
     assert case.state == "new" and case.version == 1 and case.snapshot.split_household
     v = _investigate(o, app_id, D(2026, 9, 1))
     assert get_case(o.store, app_id).state == "preliminary_review"
-    v = perform(o.store, o.h_supervisor, app_id, "record_preliminary", {"opinion": "属实"}, D(2026, 9, 10), v).version
+    v = perform(
+        o.store,
+        o.h_supervisor,
+        app_id,
+        "record_preliminary",
+        {"opinion": "属实"},
+        D(2026, 9, 10),
+        v,
+    ).version
     params = {"posted_hukou": True, "posted_residence": True}
     v = perform(o.store, o.h_clerk, app_id, "open_notice", params, D(2026, 9, 11), v).version
     view = perform(o.store, o.h_clerk, app_id, "close_notice", {}, D(2026, 9, 18), v)
     assert view.state == "confirming" and view.deadline_step == "审核确认"
     confirm = {"amount": "1045.00", "family_stability": "stable"}
-    v = perform(o.store, o.h_supervisor, app_id, "confirm", confirm, D(2026, 9, 22), view.version).version
+    v = perform(
+        o.store, o.h_supervisor, app_id, "confirm", confirm, D(2026, 9, 22), view.version
+    ).version
     view = start_payment(o.store, o.h_clerk, app_id, D(2026, 9, 23), v)
     assert view.snapshot.payment is not None
     assert view.snapshot.payment.pay_from == "decision_date"  # policy default
@@ -95,7 +106,9 @@ def test_dibao_from_application_to_archive_across_two_offices(offices: Offices) 
         assert app is not None and app.benefit_amount == Decimal("1045.00")
         assert app.version == view.version == 12
         synced = s.scalar(
-            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.entity == "timeline_event")
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.entity == "timeline_event")
         )
         assert synced == 12, "every step is queued for the hub as an append-only timeline event"
     _replayed_equals_stored(o, app_id)
@@ -108,15 +121,47 @@ def test_tekun_is_paid_from_next_month_and_reviewed(offices: Offices) -> None:
     app_id = new_application(o, "tekun", D(2026, 9, 1))
     v = _investigate(o, app_id, D(2026, 9, 1))
     assert get_case(o.store, app_id).deadline_step == "调查及初审"
-    v = perform(o.store, o.h_supervisor, app_id, "record_preliminary", {"opinion": "符合特困条件"}, D(2026, 9, 9), v).version
-    v = perform(o.store, o.h_clerk, app_id, "open_notice", {"posted_hukou": True, "posted_residence": True}, D(2026, 9, 10), v).version
+    v = perform(
+        o.store,
+        o.h_supervisor,
+        app_id,
+        "record_preliminary",
+        {"opinion": "符合特困条件"},
+        D(2026, 9, 9),
+        v,
+    ).version
+    v = perform(
+        o.store,
+        o.h_clerk,
+        app_id,
+        "open_notice",
+        {"posted_hukou": True, "posted_residence": True},
+        D(2026, 9, 10),
+        v,
+    ).version
     v = perform(o.store, o.h_clerk, app_id, "close_notice", {}, D(2026, 9, 17), v).version
-    v = perform(o.store, o.h_supervisor, app_id, "confirm", {"amount": "1870.00", "family_stability": "stable"}, D(2026, 9, 18), v).version
+    v = perform(
+        o.store,
+        o.h_supervisor,
+        app_id,
+        "confirm",
+        {"amount": "1870.00", "family_stability": "stable"},
+        D(2026, 9, 18),
+        v,
+    ).version
     view = start_payment(o.store, o.h_clerk, app_id, D(2026, 9, 21), v)
     assert view.snapshot.payment is not None
     assert view.snapshot.payment.start_on == D(2026, 10, 1)
     view = perform(o.store, o.h_clerk, app_id, "archive", {}, D(2026, 9, 22), view.version)
-    view = perform(o.store, o.h_surveyor, app_id, "record_review", {"outcome": "stop", "reasons": ["本人已入住养老机构，由机构供养"]}, D(2026, 11, 2), view.version)
+    view = perform(
+        o.store,
+        o.h_surveyor,
+        app_id,
+        "record_review",
+        {"outcome": "stop", "reasons": ["本人已入住养老机构，由机构供养"]},
+        D(2026, 11, 2),
+        view.version,
+    )
     assert view.state == "stopped" and view.next_deadline is None
     _replayed_equals_stored(o, app_id)  # fmt: skip
 
@@ -125,7 +170,9 @@ def test_emergency_aid_pays_from_the_reserve_fund_then_backfills(offices: Office
     o = offices
     deposit_reserve_fund(o.store, o.supervisor, "5000", D(2026, 9, 1), "区民政局拨付")
     app_id = new_application(o, "linshi_jinan", D(2026, 9, 2))
-    v = accept_application(o.store, o.clerk, app_id, D(2026, 9, 2), get_case(o.store, app_id).version).version
+    v = accept_application(
+        o.store, o.clerk, app_id, D(2026, 9, 2), get_case(o.store, app_id).version
+    ).version
     missing = get_case(o.store, app_id).snapshot.missing_documents
     assert missing, "急难型 registers the missing documents without waiting for them"
     view = pay_emergency_aid(o.store, o.supervisor, app_id, Decimal("3000"), D(2026, 9, 2), v)
@@ -134,7 +181,15 @@ def test_emergency_aid_pays_from_the_reserve_fund_then_backfills(offices: Office
     fill_survey(o, app_id, D(2026, 9, 4))
     finalize_survey(o.store, o.surveyor, app_id, D(2026, 9, 4))
     v = record_survey_from_record(o.store, o.surveyor, app_id, view.version).version
-    v = perform(o.store, o.clerk, app_id, "complete_backfill", {"documents_received": list(missing)}, D(2026, 9, 10), v).version
+    v = perform(
+        o.store,
+        o.clerk,
+        app_id,
+        "complete_backfill",
+        {"documents_received": list(missing)},
+        D(2026, 9, 10),
+        v,
+    ).version
     view = perform(o.store, o.clerk, app_id, "archive", {}, D(2026, 9, 11), v)
     assert view.state == "closed" and view.next_deadline is None
     _replayed_equals_stored(o, app_id)  # fmt: skip
