@@ -164,13 +164,15 @@ def create_application(store: Store, actor: Actor, data: ApplicationInput) -> Ap
             reason=reason,
             workflow={},
         )
+        s.add(app)
+        s.flush()
+        open_case(uow, app, data.applied_on)
         label = ASSISTANCE_TYPES[data.assistance_type]
         uow.record(
             app,
             action="create_application",
             summary=f"受理{label}申请 {app.number}（{applicant.name}）",
         )
-        open_case(uow, app, data.applied_on)
         members = s.scalars(
             select(Person).where(Person.household_id == household.id, Person.deleted.is_(False))
         ).all()

@@ -108,8 +108,10 @@ def load_snapshot(session: Session, app: Application) -> CaseSnapshot:
     return snapshot_from_json(raw)
 
 
-def _store_step(uow: UnitOfWork, app: Application, step: Transition, today: date) -> CaseEvent:
-    """Write the new snapshot, columns, event row, outbox and audit of one step."""
+def _store_step(
+    uow: UnitOfWork, app: Application, step: Transition, today: date, *, record: bool = True
+) -> CaseEvent:
+    """Write the new snapshot, columns, event row, outbox and (``record``) audit of one step."""
     s = uow.session
     snap = step.snapshot
     app.workflow = snapshot_to_json(snap)
@@ -124,12 +126,19 @@ def _store_step(uow: UnitOfWork, app: Application, step: Transition, today: date
     row = _event_row(app.id, seq, step.event, uow.now, uow.actor.display_name)
     s.add(row)
     before = STATE_LABELS[step.event.from_state] if step.event.from_state else "—"
-    uow.record(
-        app,
-        action=f"case_{step.event.action}"[:40],
-        summary=f"{step.event.label_cn}：{app.number}（{before} → {snap.state_cn}）",
-        data={"action": step.event.action, "on": step.event.on, "params": dict(step.event.data)},
-    )
+    if record:
+        uow.record(
+            app,
+            action=f"case_{step.event.action}"[:40],
+            summary=f"{step.event.label_cn}：{app.number}（{before} → {snap.state_cn}）",
+            data={
+                "action": step.event.action,
+                "on": step.event.on,
+                "params": dict(step.event.data),
+            },
+        )
+    else:
+        uow.session.flush()
     uow.append(TIMELINE_ENTITY, row.id, timeline_payload(row), uow.scope_of(app))
     return row
 
@@ -172,7 +181,8 @@ def timeline_payload(row: CaseEvent) -> dict[str, Any]:
 
 
 def open_case(uow: UnitOfWork, app: Application, applied_on: date) -> CaseSnapshot:
-    """Create the workflow case of a new application (called inside create_application)."""
+    """Create the workflow case of a new, flushed application inside create_application, which
+    records (outbox + audit) the application afterwards with its snapshot."""
     res, huk = _codes(uow.session, app)
     role = uow.actor.role.value
     # An administrator filing on behalf of the window is recorded as the window role.
@@ -181,7 +191,7 @@ def open_case(uow: UnitOfWork, app: Application, applied_on: date) -> CaseSnapsh
         app.id, app.assistance_type, res, huk, WfActor(wf_role, uow.actor.office_code), applied_on
     )
     app.version = 1
-    _store_step(uow, app, step, date.today())
+    _store_step(uow, app, step, date.today(), record=False)
     return step.snapshot
 
 
