@@ -25,6 +25,13 @@ from desktop.demo_data import (
     ROADS,
     SURNAMES,
 )
+from desktop.demo_workflow import (
+    demo_case_rows,
+    insert_case_events,
+    reserve_fund_rows,
+    staff_names,
+    walk_demo_case,
+)
 from desktop.domain.household import address_key
 from desktop.domain.ids import check_char
 from desktop.pinyin import name_keys
@@ -33,6 +40,7 @@ from desktop.services.base import Actor
 from desktop.store.keys import DEFAULT_KDF, KdfParams
 from desktop.store.models import Application, Asset, Household, IncomeItem, Office, Person, new_id
 from desktop.store.store import Store
+from desktop.store.workflow_models import ReserveFundEntry
 
 HOME_OFFICE_CODE = "120103001"  # 河西区友谊路街道, the demo's own office
 
@@ -51,8 +59,8 @@ DEMO_STATES = [
     ("preliminary_review", 6),
     ("in_notice", 6),
     ("confirming", 6),
-    ("paying", 45),
-    ("archived", 8),
+    ("paying", 8),
+    ("archived", 45),
     ("refused", 3),
     ("withdrawn", 2),
 ]
@@ -150,7 +158,9 @@ def generate(
         "income_items": [],
         "assets": [],
         "applications": [],
+        "case_events": [],
     }
+    names = staff_names(home["code"])
     app_seq: dict[str, int] = {}
     for _ in range(households):
         residence = home if rng.random() < 0.35 else rng.choice(offices)
@@ -183,6 +193,7 @@ def generate(
         )
         surname = rng.choice(SURNAMES)
         applicant_id = ""
+        applicant_name = ""
         members = _family_shape(rng)
         for index, (relation, male, lo, hi) in enumerate(members):
             born = gen.born(lo, hi)
@@ -192,6 +203,7 @@ def generate(
             full, initials = name_keys(name)
             pid = new_id()
             applicant_id = pid if relation == "applicant" else applicant_id
+            applicant_name = name if relation == "applicant" else applicant_name
             age = gen.today.year - born.year
             disabled = rng.random() < (0.5 if len(members) == 1 and age < 60 else 0.12)
             dtype = (
@@ -293,16 +305,19 @@ def generate(
         atype = rng.choices([t for t, _ in DEMO_TYPES], weights=[w for _, w in DEMO_TYPES])[0]
         state = rng.choices([s for s, _ in DEMO_STATES], weights=[w for _, w in DEMO_STATES])[0]
         filed = rng.choice([residence, hukou])
-        applied = gen.today - timedelta(
-            days=rng.randint(0, 20)
-            if state in ("new", "accepted", "investigating")
-            else rng.randint(10, 700)
-        )
+        app_id = new_id()
+        case, events = walk_demo_case(
+            rng, app_id, atype, state, residence["code"], hukou["code"], filed["code"],
+            gen.today, applicant_name,
+        )  # fmt: skip
+        case_cols, event_rows = demo_case_rows(app_id, case, events, names, gen.today)
+        out["case_events"].extend(event_rows)
+        applied = case.applied_on
         key = f"{filed['code']}-{applied.year}"
         app_seq[key] = app_seq.get(key, 0) + 1
         out["applications"].append(
             {
-                "id": new_id(),
+                "id": app_id,
                 "rev": 1,
                 "dirty": False,
                 "deleted": False,
@@ -310,24 +325,20 @@ def generate(
                 "household_id": hid,
                 "applicant_id": applicant_id,
                 "assistance_type": atype,
-                "state": state,
                 "channel": rng.choice(
                     ["window", "window", "window", "hotline", "12345", "wechat", "portal"]
                 ),
                 "filed_at_office_id": filed["id"],
                 "residence_office_id": residence["id"],
                 "hukou_office_id": hukou["id"],
-                "applied_on": applied,
                 "proxy_name": "",
                 "proxy_authorised": False,
                 "staff_relative": rng.random() < 0.01,
                 "reason": "家庭收入低，生活困难",
-                "benefit_amount": None,
-                "next_deadline": None,
-                "deadline_step": "",
-                "workflow": {"demo": True},
+                **case_cols,
             }
         )
+    out["reserve_fund_entries"] = reserve_fund_rows(out["case_events"], offices, gen.today)
     return out
 
 
@@ -347,13 +358,15 @@ def seed(
         ("income_items", IncomeItem),
         ("assets", Asset),
         ("applications", Application),
+        ("reserve_fund_entries", ReserveFundEntry),
     ]
     with store.sessions.write() as s:
         for name, model in tables:
             data = rows[name]
             for start in range(0, len(data), batch):
                 s.execute(insert(model), data[start : start + batch])
-    return {name: len(rows[name]) for name, _ in tables}
+        insert_case_events(s, rows["case_events"])
+    return {name: len(rows[name]) for name in (*(t for t, _ in tables), "case_events")}
 
 
 def create_demo_store(

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desktop.domain.documents import ChecklistFacts, required_documents
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.case_steps import open_case
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
 
@@ -163,6 +164,9 @@ def create_application(store: Store, actor: Actor, data: ApplicationInput) -> Ap
             reason=reason,
             workflow={},
         )
+        s.add(app)
+        s.flush()
+        open_case(uow, app, data.applied_on)
         label = ASSISTANCE_TYPES[data.assistance_type]
         uow.record(
             app,

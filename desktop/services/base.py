@@ -134,7 +134,10 @@ ENTITY_NAMES = {
     "assets": "asset",
     "applications": "application",
     "documents": "document",
+    "home_surveys": "home_survey",
 }
+APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}
+"""Append-only records queued with ``UnitOfWork.append`` (never folded, never updated)."""
 
 
 class UnitOfWork:
@@ -185,6 +188,19 @@ class UnitOfWork:
         entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
         self._queue(entity, obj.id, op, payload_of(obj), self.scope_of(obj), obj.rev or None)
         self.audit(action, entity, obj.id, summary, data)
+
+    def append(self, entity: str, entity_id: str, payload: dict, offices: list[str]) -> None:
+        """Queue an append-only record (e.g. a workflow timeline event) for sync as is."""
+        self.session.add(
+            OutboxEntry(
+                entity=entity,
+                entity_id=entity_id,
+                op="upsert",
+                base_rev=None,
+                payload=json_safe(payload),
+                offices=offices,
+            )
+        )
 
     def _queue(
         self,

@@ -183,7 +183,11 @@ class Application(Synced, Base):
     benefit_amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     next_deadline: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     deadline_step: Mapped[str] = mapped_column(String(40), default="")
+    deadline_owner: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    """Who owes the next deadline, "side:role" (e.g. "hukou:supervisor"; migration 0003)."""
     workflow: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    """Optimistic-concurrency counter: the number of workflow steps stored (migration 0003)."""
 
 
 class Document(Synced, Base):

@@ -1,0 +1,312 @@
+"""Demo cases walked through the pure workflow machine from 待受理 to their target state with
+plausible dates, giving consistent snapshots, events and deadline columns (no services)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.workflow import (
+    ACTIONS,
+    Actor,
+    AuditEvent,
+    CaseSnapshot,
+    Role,
+    Side,
+    State,
+    apply,
+    holder,
+    new_case,
+)
+from desktop.domain.workflow.context import current_amount
+from desktop.services.case_codec import snapshot_to_json
+from desktop.services.case_steps import event_time
+from desktop.services.deadlines import case_deadline, deadline_columns, plain_calendar
+from desktop.store.models import new_id
+
+SURVEYORS = ["王调查", "刘明"]
+_STANDARD_PATH = [
+    ("accept", 0, 1),
+    ("request_check", 0, 1),
+    ("schedule_survey", 0, 1),
+    ("record_survey", 1, 2),
+    ("record_check_report", 1, 4),
+    ("hand_over", 0, 1),
+    ("record_preliminary", 1, 3),
+    ("open_notice", 0, 2),
+    ("close_notice", 7, 8),
+    ("confirm", 1, 8),
+    ("start_payment", 0, 2),
+    ("archive", 1, 4),
+]
+_STOP_AFTER = {
+    "new": 0,
+    "accepted": 1,
+    "investigating": 3,
+    "preliminary_review": 6,
+    "notice_pending": 7,
+    "in_notice": 8,
+    "confirming": 9,
+    "confirmed": 10,
+    "paying": 11,
+    "archived": 12,
+}
+_EMERGENCY = {
+    "new": [],
+    "accepted": [("accept", 0, 0)],
+    "aid_paid": [("accept", 0, 0), ("pay_emergency_aid", 0, 1), ("schedule_survey", 0, 2)],
+    "closed": [
+        ("accept", 0, 0),
+        ("pay_emergency_aid", 0, 1),
+        ("record_survey", 1, 3),
+        ("complete_backfill", 1, 6),
+        ("archive", 0, 3),
+    ],
+}
+_AMOUNTS = {"tekun": (1870, 2670), "bianyuan": (314, 314), "gangxing": (0, 0)}
+_SLACK = {"paying": 25, "archived": 700, "refused": 400, "withdrawn": 300, "closed": 500}
+
+
+def _plan(rng: random.Random, kind: str, target: str) -> list[tuple[str, int]]:
+    """(action, days after the previous step) leading to ``target``."""
+    if kind == "linshi_jinan":
+        mapped = {"new": "new", "accepted": "accepted", "withdrawn": "withdrawn"}.get(target)
+        if mapped is None:
+            mapped = "closed" if target in ("paying", "archived") else "aid_paid"
+        if mapped == "withdrawn":
+            return [("accept", 0), ("withdraw", rng.randint(1, 5))]
+        return [(a, rng.randint(lo, hi)) for a, lo, hi in _EMERGENCY[mapped]]
+    if target == "withdrawn":
+        return [("accept", 0), ("withdraw", rng.randint(1, 10))]
+    if target == "refused":
+        steps = [(a, rng.randint(lo, hi)) for a, lo, hi in _STANDARD_PATH[:6]]
+        steps.append(("refuse", rng.randint(1, 5)))
+        if rng.random() < 0.8:
+            steps.append(("send_refusal_letter", rng.randint(0, 2)))
+        return steps
+    steps = [(a, rng.randint(lo, hi)) for a, lo, hi in _STANDARD_PATH[: _STOP_AFTER[target]]]
+    if target == "accepted" and rng.random() < 0.3:
+        steps = [("accept_missing", 0)]
+    elif len(steps) >= 9 and rng.random() < 0.1:  # an objection → democratic appraisal
+        i = [a for a, _ in steps].index("close_notice")
+        extra = [("record_objection", 2), ("record_appraisal", 3), ("record_preliminary", 2)]
+        steps = steps[:i] + [extra[0]] + [steps[i]] + extra[1:] + steps[i + 1 :]
+    return steps
+
+
+def _params(rng: random.Random, case: CaseSnapshot, action: str, when: date) -> dict[str, Any]:
+    kind = case.assistance_type.value
+    if action == "accept":
+        return {"missing_documents": []}
+    if action == "accept_missing":
+        return {"missing_documents": ["近三个月收入证明"]}
+    if action == "schedule_survey":
+        return {"planned_on": when, "surveyors": SURVEYORS}
+    if action == "record_survey":
+        return {
+            "surveyors": SURVEYORS,
+            "members_present": ["申请人"],
+            "findings": "家中陈设简单，无大额财产，邻居反映情况属实",
+            "mode": "onsite",
+            "signed_by_surveyors": True,
+            "signed_by_family": True,
+        }
+    if action == "confirm":
+        lo, hi = _AMOUNTS.get(kind, (300, 1045))
+        return {
+            "amount": f"{rng.randint(lo, hi)}.00",
+            "family_stability": rng.choice(["stable", "stable", "variable"]),
+        }
+    fixed: dict[str, dict[str, Any]] = {
+        "record_check_report": {"reference": f"HD{when:%Y%m%d}-{rng.randint(1, 9999):04d}"},
+        "record_preliminary": {"opinion": "材料齐全，情况属实，同意上报"},
+        "open_notice": {"posted_hukou": True, "posted_residence": True},
+        "record_objection": {"content": "群众反映其家庭有营运车辆"},
+        "record_appraisal": {"participants": 9, "result": "经评议，车辆已报废，情况属实"},
+        "refuse": {"reasons": ["家庭人均收入高于当地低保标准"]},
+        "send_refusal_letter": {"delivery": "当面送达"},
+        "start_payment": {"pay_from": "next_month" if kind == "tekun" else "decision_date"},
+        "withdraw": {"reason": "申请人主动撤回"},
+        "pay_emergency_aid": {"amount": f"{rng.randint(5, 40) * 100}.00"},
+        "complete_backfill": {"documents_received": list(case.missing_documents)},
+    }
+    return fixed.get(action, {})
+
+
+def _actor(case: CaseSnapshot, action: str) -> Actor:
+    spec = ACTIONS[action]
+    role = next(r for r in (Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR) if r in spec.roles)
+    sides = spec.sides if spec.sides is not None else holder(case)
+    side = Side.HUKOU if Side.HUKOU in sides else Side.RESIDENCE
+    return Actor(role, case.residence_office if side is Side.RESIDENCE else case.hukou_office)
+
+
+_ID_RNG = random.Random()
+
+
+def fast_uuid() -> str:
+    """A random version-4 UUID as text, several times cheaper than uuid.uuid4() for bulk rows."""
+    h = f"{_ID_RNG.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+
+def walk_demo_case(
+    rng: random.Random,
+    case_id: str,
+    kind: str,
+    target: str,
+    residence: str,
+    hukou: str,
+    filed: str,
+    today: date,
+    applicant: str = "申请人",
+) -> tuple[CaseSnapshot, list[AuditEvent]]:
+    """Walk one case to ``target`` (or the nearest state its type has) ending no later than today."""
+    plan = _plan(rng, kind, target)
+    span = sum(days for _, days in plan)
+    start = today - timedelta(days=span + rng.randint(0, _SLACK.get(target, 12)))
+    opened = new_case(case_id, kind, residence, hukou, Actor(Role.CLERK, filed), start)
+    case, events, when = opened.snapshot, [opened.event], start
+    for action, days in plan:
+        when = min(today, when + timedelta(days=days))
+        real = "accept" if action == "accept_missing" else action
+        params = _params(rng, case, action, when)
+        if real == "record_survey":
+            params["members_present"] = [applicant]
+        step = apply(case, real, _actor(case, real), when, params)
+        case = step.snapshot
+        events.append(step.event)
+    # Periodic reviews done so far; about one in four is left overdue.
+    while (
+        case.state is State.ARCHIVED
+        and case.next_review_due is not None
+        and case.next_review_due <= today
+        and rng.random() < 0.75
+    ):
+        day = max(
+            case.last_action_on,
+            min(today, case.next_review_due - timedelta(days=rng.randint(0, 20))),
+        )
+        step = apply(
+            case, "record_review", _actor(case, "record_review"), day, {"outcome": "unchanged"}
+        )
+        case = step.snapshot
+        events.append(step.event)
+    return case, events
+
+
+def demo_case_rows(
+    app_id: str,
+    case: CaseSnapshot,
+    events: list[AuditEvent],
+    names: dict[tuple[str, str], str],
+    today: date,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Column values of the application and the ``case_events`` rows of one walked case."""
+    cols: dict[str, Any] = {
+        "state": case.state.value,
+        "applied_on": case.applied_on,
+        "workflow": snapshot_to_json(case),
+        "version": len(events),
+        "benefit_amount": current_amount(case) if case.approved_amount is not None else None,
+        **deadline_columns(case_deadline(case, lambda _code: plain_calendar(today), today)),
+    }
+    rows = []
+    for seq, e in enumerate(events, start=1):
+        rows.append(
+            {
+                "id": fast_uuid(),
+                "application_id": app_id,
+                "seq": seq,
+                "at": event_time(e.on, seq),
+                "on": e.on,
+                "action": e.action,
+                "label": e.label_cn,
+                "from_state": e.from_state.value if e.from_state else None,
+                "to_state": e.to_state.value,
+                "actor_name": names.get((e.actor_office, e.actor_role.value), "街道工作人员"),
+                "role": e.actor_role.value,
+                "office_code": e.actor_office,
+                "side": e.actor_side.value,
+                "data": dict(e.data),
+            }
+        )
+    return cols, rows
+
+
+def staff_names(home_code: str) -> dict[tuple[str, str], str]:
+    """Display names of the demo users at the demo office, by (office code, role)."""
+    from desktop.demo_data import PASSWORDS
+
+    return {(home_code, role): display for display, role, _ in PASSWORDS.values()}
+
+
+def reserve_fund_rows(
+    events: list[dict[str, Any]], offices: list[dict[str, Any]], today: date
+) -> list[dict[str, Any]]:
+    """A ledger consistent with the demo payouts: one deposit per paying office, then payouts."""
+    by_code = {o["code"]: o["id"] for o in offices}
+    rows: list[dict[str, Any]] = []
+    paid: dict[str, Decimal] = {}
+    first: dict[str, date] = {}
+    for e in events:
+        if e["action"] != "pay_emergency_aid":
+            continue
+        office_id = by_code[e["office_code"]]
+        amount = Decimal(e["data"]["amount"])
+        paid[office_id] = paid.get(office_id, Decimal(0)) + amount
+        first[office_id] = min(first.get(office_id, e["on"]), e["on"])
+        rows.append(
+            _fund_row(office_id, e["on"], -amount, "payout", e["application_id"], "先行救助")
+        )
+    for office_id, total in paid.items():
+        deposit = (total / 10000).to_integral_value(rounding="ROUND_UP") * 10000 + 50000
+        day = first[office_id] - timedelta(days=1)
+        rows.append(_fund_row(office_id, day, deposit, "deposit", None, "区民政局拨付备用金"))
+    return rows
+
+
+def _fund_row(
+    office_id: str, on: date, amount: Decimal, kind: str, app: str | None, note: str
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "office_id": office_id,
+        "on": on,
+        "amount": amount,
+        "kind": kind,
+        "application_id": app,
+        "note": note,
+        "actor": "系统导入",
+        "created_at": datetime.combine(on, time(8, 30)),
+    }
+
+
+_EVENT_COLUMNS = (
+    "id", "application_id", "seq", "at", "on", "action", "label", "from_state", "to_state",
+    "actor_name", "role", "office_code", "side", "data",
+)  # fmt: skip
+
+
+def insert_case_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert of demo events through the driver (values pre-formatted the way SQLAlchemy
+    stores them: ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" times, JSON text)."""
+    cols = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
+    marks = ", ".join("?" for _ in _EVENT_COLUMNS)
+    sql = f"INSERT INTO case_events ({cols}) VALUES ({marks})"
+    dumps = json.dumps
+    values = [
+        (
+            r["id"], r["application_id"], r["seq"], r["at"].strftime("%Y-%m-%d %H:%M:%S.000000"),
+            r["on"].isoformat(), r["action"], r["label"], r["from_state"], r["to_state"],
+            r["actor_name"], r["role"], r["office_code"], r["side"], dumps(r["data"]),
+        )
+        for r in rows
+    ]  # fmt: skip
+    if values:
+        session.connection().exec_driver_sql(sql, values)  # type: ignore[arg-type]

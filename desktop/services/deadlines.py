@@ -1,0 +1,354 @@
+"""Deadlines in the store: a fast working-day calendar, the stored next-deadline columns, the
+due/overdue list and the supervisor's summary, and recomputing after calendar changes."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from sqlalchemy import case, func, or_, select, union_all, update
+from sqlalchemy.orm import Session
+
+from desktop.domain.calendar import WorkCalendar
+from desktop.domain.workflow import (
+    DEFAULT_RULES,
+    ROLE_LABELS,
+    SIDE_LABELS,
+    STATE_LABELS,
+    CaseSnapshot,
+    Deadline,
+    Role,
+    Side,
+    State,
+    next_deadline,
+    open_deadlines,
+)
+from desktop.store.models import Application, Office, Person
+from desktop.store.store import Store
+from desktop.store.workflow_models import CalendarOverride
+
+_SPAN_BEFORE, _SPAN_AFTER = 6, 4
+
+
+class FastCalendar(WorkCalendar):
+    """WorkCalendar with working days precounted over a window of years (O(1) counting).
+
+    Outside the window it falls back to the day-by-day counting of WorkCalendar.
+    """
+
+    __slots__ = ("_first", "_cum")
+
+    def __init__(self, overrides: dict[date, bool] | None = None, around: date | None = None):
+        super().__init__(overrides)
+        centre = around or date.today()
+        self._first = date(centre.year - _SPAN_BEFORE, 1, 1)
+        last = date(centre.year + _SPAN_AFTER, 12, 31)
+        cum = [0]
+        day = self._first
+        while day < last:
+            day += timedelta(days=1)
+            cum.append(cum[-1] + (1 if super().is_workday(day) else 0))
+        self._cum = cum
+
+    def _index(self, day: date) -> int | None:
+        i = (day - self._first).days
+        return i if 0 <= i < len(self._cum) else None
+
+    def is_workday(self, day: date) -> bool:
+        """True when ``day`` is a working day (table lookup inside the window)."""
+        i = self._index(day)
+        if i is None or i == 0:
+            return super().is_workday(day)
+        return self._cum[i] != self._cum[i - 1]
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        a, b = self._index(start), self._index(end)
+        if a is None or b is None:
+            return super().working_days_between(start, end)
+        return self._cum[b] - self._cum[a]
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The ``count``-th working day after ``start``."""
+        a = self._index(start)
+        if a is None or count <= 0:
+            return super().add_working_days(start, count)
+        i = bisect_left(self._cum, self._cum[a] + count, lo=a + 1)
+        if i >= len(self._cum):
+            return super().add_working_days(start, count)
+        return self._first + timedelta(days=i)
+
+
+@cache
+def plain_calendar(around: date) -> FastCalendar:
+    """The national calendar without office overrides (shared, built once per centre date)."""
+    return FastCalendar(around=around.replace(month=1, day=1))
+
+
+def office_calendar(session: Session, office_id: str, today: date) -> WorkCalendar:
+    """The working-day calendar of one office (its override table on the national one)."""
+    rows = session.execute(
+        select(CalendarOverride.day, CalendarOverride.kind).where(
+            CalendarOverride.office_id == office_id
+        )
+    ).all()
+    if not rows:
+        return plain_calendar(today)
+    table = WorkCalendar.from_rows([(r[0], r[1]) for r in rows]).overrides
+    return FastCalendar(table, around=today)
+
+
+class Calendars:
+    """Office calendars by office code, loaded once per transaction."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.session, self.today = session, today
+        self._by_code: dict[str, WorkCalendar] = {}
+        self._has_overrides = session.scalar(select(func.count(CalendarOverride.id))) or 0
+
+    def __call__(self, code: str) -> WorkCalendar:
+        if not self._has_overrides:
+            return plain_calendar(self.today)
+        found = self._by_code.get(code)
+        if found is None:
+            office_id = self.session.scalar(select(Office.id).where(Office.code == code))
+            found = (
+                office_calendar(self.session, office_id, self.today)
+                if office_id
+                else plain_calendar(self.today)
+            )
+            self._by_code[code] = found
+        return found
+
+
+def _office_of(case_: CaseSnapshot, side: Side) -> str:
+    return case_.residence_office if side is Side.RESIDENCE else case_.hukou_office
+
+
+def case_deadline(
+    snapshot: CaseSnapshot, calendars: Callable[[str], WorkCalendar], today: date
+) -> Deadline | None:
+    """The next deadline, counted on the calendar of the office that owes it."""
+    found = next_deadline(snapshot, calendars(snapshot.residence_office), today, DEFAULT_RULES)
+    if found is not None and found.owner_side is Side.HUKOU and snapshot.split_household:
+        found = next_deadline(snapshot, calendars(snapshot.hukou_office), today, DEFAULT_RULES)
+    return found
+
+
+def all_deadlines(
+    snapshot: CaseSnapshot, calendars: Callable[[str], WorkCalendar], today: date
+) -> list[Deadline]:
+    """Every running deadline, each counted on its owner office's calendar."""
+    found: dict[str, Deadline] = {}
+    for side in (Side.RESIDENCE, Side.HUKOU):
+        cal = calendars(_office_of(snapshot, side))
+        for d in open_deadlines(snapshot, cal, today, DEFAULT_RULES):
+            if d.owner_side is side or d.key not in found:
+                found[d.key] = d
+    return sorted(found.values(), key=lambda d: (d.due, d.key))
+
+
+def deadline_columns(found: Deadline | None) -> dict[str, object]:
+    """The indexed columns of ``applications`` that mirror the next deadline."""
+    if found is None:
+        return {"next_deadline": None, "deadline_step": "", "deadline_owner": ""}
+    owner = f"{found.owner_side.value}:{found.owner_role.value}"
+    return {"next_deadline": found.due, "deadline_step": found.step_cn, "deadline_owner": owner}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One line of the due/overdue list."""
+
+    application_id: str
+    number: str
+    applicant_name: str
+    assistance_type: str
+    state: str
+    step_cn: str
+    owner_side: str
+    owner_role: str
+    due: date
+    days_left: int
+    overdue: bool
+    paused: bool
+
+    @property
+    def owner_cn(self) -> str:
+        """E.g. 户籍地审核负责人."""
+        try:
+            return SIDE_LABELS[Side(self.owner_side)] + ROLE_LABELS[Role(self.owner_role)]
+        except ValueError:
+            return ""
+
+    @property
+    def state_cn(self) -> str:
+        """Chinese label of the case state."""
+        try:
+            return STATE_LABELS[State(self.state)]
+        except ValueError:
+            return self.state
+
+
+def _office_filter(office_id: str):  # type: ignore[no-untyped-def]
+    return or_(
+        Application.residence_office_id == office_id, Application.hukou_office_id == office_id
+    )
+
+
+def _due_query(office_id: str, until: date | None):  # type: ignore[no-untyped-def]
+    """Both sides of the office as a UNION ALL of two covering-index range scans."""
+    cols = (
+        Application.id,
+        Application.number,
+        Application.applicant_id,
+        Application.assistance_type,
+        Application.state,
+        Application.deadline_step,
+        Application.deadline_owner,
+        Application.next_deadline,
+    )
+    parts = []
+    for own, other in (
+        (Application.residence_office_id, None),
+        (Application.hukou_office_id, Application.residence_office_id),
+    ):
+        part = select(*cols).where(
+            own == office_id, Application.next_deadline.is_not(None), Application.deleted.is_(False)
+        )
+        if other is not None:
+            part = part.where(other != office_id)
+        if until is not None:
+            part = part.where(Application.next_deadline <= until)
+        parts.append(part)
+    return union_all(*parts).subquery()
+
+
+def due_list(
+    store: Store,
+    office_id: str,
+    today: date,
+    within_days: int | None = None,
+    limit: int | None = None,
+) -> list[DueItem]:
+    """Cases of this office (residence or hukou side) with a running deadline, earliest first.
+
+    ``within_days`` keeps deadlines due up to that many calendar days from today (overdue ones
+    always stay); ``limit`` returns only the first rows (a UI page). Working days left are
+    counted on the office's calendar.
+    """
+    until = today + timedelta(days=within_days) if within_days is not None else None
+    u = _due_query(office_id, until)
+    stmt = (
+        select(u.c.id, u.c.number, Person.name, u.c.assistance_type, u.c.state,
+               u.c.deadline_step, u.c.deadline_owner, u.c.next_deadline)
+        .join(Person, Person.id == u.c.applicant_id)
+        .order_by(u.c.next_deadline, u.c.number)
+        .limit(limit)
+    )  # fmt: skip
+    with store.sessions.read() as s:
+        cal = office_calendar(s, office_id, today)
+        rows = s.execute(stmt).all()
+    return [_due_item(r, cal, today) for r in rows]
+
+
+def _due_item(r, cal: WorkCalendar, today: date) -> DueItem:  # type: ignore[no-untyped-def]
+    side, _, role = (r[6] or ":").partition(":")
+    paused = r[4] == State.SUPPLEMENTING.value
+    due: date = r[7]
+    left = cal.working_days_between(today, due)
+    return DueItem(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        side,
+        role,
+        due,
+        left,
+        today > due and not paused,
+        paused,
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineSummary:
+    """Counts for the supervisor dashboard: per step, and overdue in total."""
+
+    total: int
+    overdue: int
+    due_today: int
+    by_step: dict[str, tuple[int, int]]
+    """step → (open, overdue)."""
+
+
+def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSummary:
+    """Open deadlines of this office counted by step and overdue (one grouped query)."""
+    overdue = case(
+        (
+            (Application.next_deadline < today) & (Application.state != State.SUPPLEMENTING.value),
+            1,
+        ),
+        else_=0,
+    )
+    stmt = (
+        select(
+            Application.deadline_step,
+            func.count(),
+            func.sum(overdue),
+            func.sum(case((Application.next_deadline == today, 1), else_=0)),
+        )
+        .where(_office_filter(office_id), Application.next_deadline.is_not(None))
+        .where(Application.deleted.is_(False))
+        .group_by(Application.deadline_step)
+    )
+    with store.sessions.read() as s:
+        rows = s.execute(stmt).all()
+    by_step = {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
+    return DeadlineSummary(
+        sum(v[0] for v in by_step.values()),
+        sum(v[1] for v in by_step.values()),
+        sum(int(r[3] or 0) for r in rows),
+        by_step,
+    )
+
+
+def recompute_deadlines(session: Session, office_id: str, today: date) -> int:
+    """Re-count the stored next deadline of this office's open cases; returns rows changed."""
+    from desktop.services.case_codec import snapshot_from_json
+
+    rows = session.execute(
+        select(
+            Application.id,
+            Application.workflow,
+            Application.next_deadline,
+            Application.deadline_step,
+            Application.deadline_owner,
+        ).where(_office_filter(office_id), Application.next_deadline.is_not(None))
+    ).all()
+    calendars = Calendars(session, today)
+    changed = 0
+    for app_id, raw, due, step, owner in rows:
+        if not raw or "case_id" not in raw:
+            continue
+        cols = deadline_columns(case_deadline(snapshot_from_json(raw), calendars, today))
+        if (cols["next_deadline"], cols["deadline_step"], cols["deadline_owner"]) != (
+            due,
+            step,
+            owner,
+        ):
+            session.execute(update(Application).where(Application.id == app_id).values(**cols))
+            changed += 1
+    return changed
+
+
+def office_ids(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Office id by code for the given codes."""
+    return dict(
+        session.execute(select(Office.code, Office.id).where(Office.code.in_(list(codes)))).all()
+    )
