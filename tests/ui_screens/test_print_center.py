@@ -81,6 +81,7 @@ def test_public_notice_has_names_and_no_private_data(qtbot, desk, sync_ops, pdf_
 
 def test_notice_rows_of_demo_cases_in_notice(desk) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
+    _case(store, actor, "in_notice")
     counts = printing.notice_counts(store, actor)
     community = next(c for c, n in counts.items() if n)
     notice = printing.public_notice_for(store, actor, community, date(2025, 9, 1))
