@@ -134,6 +134,8 @@ ENTITY_NAMES = {
     "assets": "asset",
     "applications": "application",
     "documents": "document",
+    "check_requests": "check_request",
+    "warning_disposals": "warning_disposal",
 }
 
 
@@ -158,6 +160,9 @@ class UnitOfWork:
         """Office codes a record belongs to (the hub sends it only to those offices)."""
         if isinstance(obj, Office):
             return [obj.code]
+        own_scope = getattr(obj, "sync_offices", None)
+        if own_scope is not None:  # records not tied to a household (e.g. warning disposals)
+            return sorted(own_scope())
         if isinstance(obj, Household | Application):
             ids = [obj.residence_office_id, obj.hukou_office_id]
         else:
