@@ -90,7 +90,7 @@ def _apply_synced(
             stats.skipped += 1  # an echo of our own change, or a duplicate delivery
             continue
         if local is not None and local[1]:
-            record_conflict(
+            stats.conflicts += record_conflict(
                 conn,
                 entity=codec.entity,
                 rid=rid,
@@ -100,7 +100,6 @@ def _apply_synced(
                 remote_offices=rec["offices"],
                 source="pull",
             )
-            stats.conflicts += 1
             continue
         payload = rec["payload"]
         rows.append(codec.db_row(rid, rev, rec["deleted"], payload, offices.id_for))

@@ -58,8 +58,8 @@ def record_conflict(
     source: str,
     change_id: str | None = None,
     local: dict[str, Any] | None = None,
-) -> str:
-    """Open (or refresh) the conflict of a record; return its id. Nothing is overwritten."""
+) -> bool:
+    """Open (or refresh) the conflict of a record; True when it is new. Nothing is overwritten."""
     local = local if local is not None else local_wire(conn, entity, rid)
     values = {
         "remote": remote,
@@ -80,7 +80,7 @@ def record_conflict(
     if existing is not None:
         values["change_id"] = change_id or existing.change_id
         conn.execute(update(_conflicts).where(_conflicts.c.id == existing.id).values(**values))
-        return str(existing.id)
+        return False
     cid = new_id()
     conn.execute(
         _conflicts.insert().values(
@@ -93,7 +93,7 @@ def record_conflict(
             **values,
         )
     )
-    return cid
+    return True
 
 
 def open_conflict_ids(conn: Connection) -> set[str]:

@@ -179,7 +179,7 @@ def _conflict(conn: Connection, entry: Entry, result: dict[str, Any], wire: dict
         (CONFLICT_MESSAGE, entry.seq),
     )
     local = local_wire(conn, entry.entity, entry.entity_id) or wire["payload"]
-    record_conflict(
+    return record_conflict(
         conn,
         entity=entry.entity,
         rid=entry.entity_id,
@@ -191,7 +191,6 @@ def _conflict(conn: Connection, entry: Entry, result: dict[str, Any], wire: dict
         change_id=entry.change_id,
         local=local,
     )
-    return True
 
 
 def record_results(
@@ -212,10 +211,11 @@ def record_results(
             elif status == "rejected":
                 reason = res.get("message") or res.get("reason") or "市级平台拒绝了该变更"
                 rejected.append((str(reason), entry.seq))
-            elif _conflict(conn, entry, res, wire):
-                counts.conflicts += 1
-            else:
+            elif res.get("current") is None:
+                _conflict(conn, entry, res, wire)
                 counts.recreated += 1
+            else:
+                counts.conflicts += _conflict(conn, entry, res, wire)
         if done:
             _applied(conn, done)
         if rejected:
