@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from desktop.demo import office_rows
+from desktop.demo import create_demo_store, office_rows
 from desktop.demo_data import PASSWORDS
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
@@ -84,11 +84,20 @@ def desk_b(office_b_template: Path, tmp_path: Path) -> Iterator[Desk]:
     d.close()
 
 
+@pytest.fixture(scope="session")
+def second_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second laptop of office A, set up on its own (its own outbox and change ids)."""
+    folder = tmp_path_factory.mktemp("second") / "data"
+    store, _ = create_demo_store(folder, 5, kdf=TEST_KDF, seed_value=8)
+    store.close()
+    return folder
+
+
 @pytest.fixture
-def second_desk(template_dir: Path, tmp_path: Path) -> Iterator[Desk]:
-    """A second laptop of office A (another copy of the demo store)."""
+def second_desk(second_template: Path, tmp_path: Path) -> Iterator[Desk]:
+    """A private copy of the second laptop's store."""
     folder = tmp_path / "data_a2"
-    shutil.copytree(template_dir, folder)
+    shutil.copytree(second_template, folder)
     d = Desk(folder)
     yield d
     d.close()

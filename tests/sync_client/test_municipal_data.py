@@ -66,6 +66,7 @@ def test_warnings_are_listed_disposed_and_synced_back(desk, second_desk, linker,
     # another laptop of the office sees the warning as disposed, with the finding
     other = linker(second_desk, OFFICE_A)
     other.sync()
-    [seen] = [w for w in list_warnings(other.store, office) if w.id == first.id]
+    theirs = office_id(other.store, OFFICE_A)
+    [seen] = [w for w in list_warnings(other.store, theirs) if w.id == first.id]
     assert seen.status == "disposed" and seen.finding == "入户核实：工资收入确有增加"
     assert seen.checked_by == "王调查"
