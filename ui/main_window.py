@@ -11,6 +11,7 @@ from desktop.services.status import unsynced_count
 from desktop.store.store import Store
 from ui import ops
 from ui.cases.list_panel import CaseListPanel
+from ui.sync_panel import install_sync
 
 STATUS_REFRESH_MS = 5000
 
@@ -34,6 +35,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.add_action("刷新", self.refresh, QKeySequence.StandardKey.Refresh)
         self._build_status_bar()
+        self.sync = install_sync(self)
         ops.change_bus().changed.connect(self._on_changed)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.update_status)
