@@ -1,12 +1,15 @@
 """Sync client benchmark: initial pull into SQLCipher, incremental pull, no-op sync, push.
 
-The hub runs in this process (HubThread over 127.0.0.1, SQLite); peak memory is the growth of
-this whole process during the pull (client and hub together, so an upper bound for the client).
+The hub runs as its own process (``python -m sync.hub serve`` on 127.0.0.1, SQLite), seeded
+directly through its database; peak memory is this (client) process's peak RSS growth.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -26,10 +29,44 @@ from sync.client import SyncClient
 from sync.http import HttpClient
 from sync.hub import accounts, records
 from sync.hub.config import HubSettings
-from sync.hub.server import HubThread
+from sync.hub.db import Database
 from sync.wire import codec_for
 
 OFFICE = "120103001"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class HubProcess:
+    """The reference hub in a child process; ``database`` is a direct handle for seeding."""
+
+    def __init__(self, folder: Path) -> None:
+        url = f"sqlite:///{folder}/hub.db"
+        self.settings = HubSettings(db_url=url)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        cmd = [sys.executable, "-m", "sync.hub", "serve", "--db", url, "--port", str(port)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(self.base_url + "/v1/info", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("hub did not start")
+            time.sleep(0.1)
+        self.database = Database(url)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.database.dispose()
+
 MIX = (("household", 2), ("person", 4), ("income_item", 4))  # shares of every 10 records
 
 
@@ -94,8 +131,8 @@ def _records(n: int) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-def _seed_hub(hub: HubThread, recs: list[tuple[str, str, dict[str, Any]]], rev: int = 1) -> None:
-    db = hub.app.state.database
+def _seed_hub(hub: HubProcess, recs: list[tuple[str, str, dict[str, Any]]], rev: int = 1) -> None:
+    db = hub.database
     with db.write() as conn:
         rows = records._load_rows(conn, [(e, i) for e, i, _p in recs])
         for entity, rid, payload in recs:
@@ -160,8 +197,8 @@ def _status(field: str) -> float:
     return float("nan")
 
 
-def _client(hub: HubThread, store: Store) -> SyncClient:
-    code = accounts.create_enrolment(hub.app.state.database, OFFICE, hub.settings)
+def _client(hub: HubProcess, store: Store) -> SyncClient:
+    code = accounts.create_enrolment(hub.database, OFFICE, hub.settings)
     api = HubApi(hub.base_url, http=HttpClient())
     api.register(OFFICE, code, "基准测试")
     return SyncClient(store, api)
@@ -198,9 +235,9 @@ def run(smoke: bool) -> list[dict]:
     results: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        hub = HubThread(HubSettings(db_url=f"sqlite:///{root}/hub.db")).start()
+        hub = HubProcess(root)
         try:
-            accounts.add_office(hub.app.state.database, OFFICE, "河西区友谊路街道", "河西区")
+            accounts.add_office(hub.database, OFFICE, "河西区友谊路街道", "河西区")
             _seed_hub(hub, recs)
             base = [_baseline(root / f"base{i}", recs) for i in range(reps)]
             runs: list[float] = []
@@ -240,7 +277,7 @@ def run(smoke: bool) -> list[dict]:
 
 
 def _incremental_and_noop(
-    hub: HubThread, client: SyncClient, recs: list[tuple[str, str, dict[str, Any]]], reps: int
+    hub: HubProcess, client: SyncClient, recs: list[tuple[str, str, dict[str, Any]]], reps: int
 ) -> list[dict]:
     session = requests.Session()
     headers = {"Authorization": f"Bearer {client.api.token}"}
@@ -279,7 +316,7 @@ def _incremental_and_noop(
     ]
 
 
-def _push(hub: HubThread, root: Path, n: int, reps: int) -> dict:
+def _push(hub: HubProcess, root: Path, n: int, reps: int) -> dict:
     runs: list[float] = []
     bare: list[float] = []
     for i in range(reps):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,13 +24,23 @@ from sync.api import HubApi
 from sync.apply import apply_page
 from sync.conflicts import office_codes
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
-from sync.http import HttpClient, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
-from sync.outbox import Entry, note_error, record_results, reject, release, take_batch, wire_changes
+from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
+from sync.outbox import (
+    Entry,
+    PushCounts,
+    note_error,
+    record_results,
+    reject,
+    release,
+    take_batch,
+    wire_changes,
+)
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
-from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, put_many
+from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, relaxed
 
 Cancelled = Callable[[], bool]
 BISECT_CODES = frozenset({"malformed", "too_large"})
+PIPELINE = 5  # batches taken (marked sent) at once and posted back to back
 
 
 class NotRegistered(DeskError):
@@ -125,13 +136,9 @@ class SyncClient:
         result = asdict(summary)
         result["ok"] = summary.ok
         result["text"] = summary.text()
-        put_many(
-            self.store,
-            {
-                LAST_SYNC_AT: datetime.now().isoformat(timespec="seconds"),
-                LAST_RESULT: orjson.dumps(result).decode(),
-            },
-        )
+        with relaxed(self.store) as conn:
+            put(conn, LAST_SYNC_AT, datetime.now().isoformat(timespec="seconds"))
+            put(conn, LAST_RESULT, orjson.dumps(result).decode())
 
     # ------------------------------------------------------------------ push
     def push(
@@ -147,16 +154,64 @@ class SyncClient:
         with self.store.engine.connect() as conn:
             codes = office_codes(conn)
         while True:
-            if cancelled is not None and cancelled():
-                raise SyncCancelled("同步已取消，未发送的变更下次继续发送")
-            entries = take_batch(self.store, self.push_batch, uploads.held)
+            entries = take_batch(self.store, self.push_batch * PIPELINE, uploads.held)
             if not entries:
                 break
-            self._send(entries, codes, summary)
-            if progress is not None:
-                progress(summary.pushed, summary.pushed + self._sendable(), "上传变更")
+            batches = [
+                entries[i : i + self.push_batch] for i in range(0, len(entries), self.push_batch)
+            ]
+            self._send_pipelined(batches, codes, summary, progress, cancelled)
         if uploads.errors:
             raise HubUnavailable(uploads.errors[0], "unavailable")
+
+    def _send_pipelined(
+        self,
+        batches: list[list[Entry]],
+        codes: dict[str, str],
+        summary: SyncSummary,
+        progress: ProgressHook | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        """Post batch i+1 while the answer to batch i is written (all are already ``sent``)."""
+        wires = [wire_changes(b, codes) for b in batches]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as pool:
+            ahead: Future[list[dict[str, Any]]] = pool.submit(self._post, wires[0])
+            for i, batch in enumerate(batches):
+                current = ahead
+                stop = cancelled is not None and cancelled()
+                if i + 1 < len(batches) and not stop:
+                    ahead = pool.submit(self._post, wires[i + 1])
+                try:
+                    results = current.result()
+                except (HubUnavailable, HubRefused) as exc:
+                    self._failed(batch, codes, summary, exc)
+                    continue
+                counts = record_results(self.store, batch, wires[i], results)
+                self._count(summary, len(batch), counts)
+                if progress is not None:
+                    progress(summary.pushed, summary.pushed + self._sendable(), "上传变更")
+                if stop:
+                    raise SyncCancelled("同步已取消，未发送的变更下次继续发送")
+
+    def _count(self, summary: SyncSummary, sent: int, counts: PushCounts) -> None:
+        summary.pushed += sent - counts.recreated
+        summary.applied += counts.applied
+        summary.conflicts += counts.conflicts
+        summary.rejected += counts.rejected
+
+    def _failed(
+        self, batch: list[Entry], codes: dict[str, str], summary: SyncSummary, exc: HubError
+    ) -> None:
+        """A batch got no usable answer: bisect a malformed one, else keep it for next time."""
+        if isinstance(exc, HubRefused) and exc.code in BISECT_CODES:
+            release(self.store, batch, "")
+            self._send(batch, codes, summary)
+            return
+        if isinstance(exc, HubRefused):
+            release(self.store, batch, exc.message)
+        else:
+            note_error(self.store, batch, exc.message)
+        raise exc
 
     def _sendable(self) -> int:
         with self.store.engine.connect() as conn:
@@ -188,11 +243,7 @@ class SyncClient:
                 return
             release(self.store, entries, exc.message)
             raise
-        counts = record_results(self.store, entries, wires, results)
-        summary.pushed += len(entries) - counts.recreated
-        summary.applied += counts.applied
-        summary.conflicts += counts.conflicts
-        summary.rejected += counts.rejected
+        self._count(summary, len(entries), record_results(self.store, entries, wires, results))
 
     def _post(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         body = orjson.dumps({"v": 1, "changes": changes})
@@ -239,38 +290,45 @@ class SyncClient:
     ) -> None:
         """Apply pages after the stored cursor; each page and its cursor commit together."""
         cursor = self.cursor()
-        while True:
-            if cancelled is not None and cancelled():
-                raise SyncCancelled("同步已取消，下次从已接收的位置继续")
-            page = self.fetch(cursor)
-            records = page["records"]
-            with self._pull_transaction() as conn:
-                stats = apply_page(conn, records, self.store.attachments.has)
-                put(conn, CURSOR, str(page["cursor"]))
-            remember_downloads(self.store, stats.downloads)
-            cursor = str(page["cursor"])
-            summary.pages += 1
-            summary.pulled += stats.applied
-            summary.skipped += stats.skipped
-            summary.deleted += stats.deleted
-            summary.conflicts += stats.conflicts
-            if progress is not None:
-                progress(summary.pulled + summary.skipped, 0, "接收数据")
-            if not page["has_more"]:
-                return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as pool:
+            ahead = pool.submit(self.fetch, cursor)
+            while True:
+                page = ahead.result()
+                if page["has_more"]:  # fetch the next page while this one is written
+                    ahead = pool.submit(self.fetch, str(page["cursor"]))
+                self._apply(page, summary, progress, cancelled)
+                if not page["has_more"]:
+                    return
 
-    @contextmanager
-    def _pull_transaction(self) -> Iterator[Connection]:
+    def _apply(
+        self,
+        page: dict[str, Any],
+        summary: SyncSummary,
+        progress: ProgressHook | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        """Apply one page and store its cursor in one transaction."""
+        if cancelled is not None and cancelled():
+            raise SyncCancelled("同步已取消，下次从已接收的位置继续")
+        records = page["records"]
+        if not records and str(page["cursor"]) == self.cursor():
+            summary.pages += 1
+            return
+        with self._pull_transaction() as conn:
+            stats = apply_page(conn, records, self.store.attachments.has)
+            put(conn, CURSOR, str(page["cursor"]))
+        remember_downloads(self.store, stats.downloads)
+        summary.pages += 1
+        summary.pulled += stats.applied
+        summary.skipped += stats.skipped
+        summary.deleted += stats.deleted
+        summary.conflicts += stats.conflicts
+        if progress is not None:
+            progress(summary.pulled + summary.skipped, 0, "接收数据")
+
+    def _pull_transaction(self) -> AbstractContextManager[Connection]:
         """One transaction with foreign keys off: the hub, not page order, is the authority."""
-        with self.store.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
-            conn.commit()
-            try:
-                with conn.begin():
-                    yield conn
-            finally:
-                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
-                conn.commit()
+        return relaxed(self.store, foreign_keys=False)
 
 
 def client_from_settings(store: Store, http: HttpClient | None = None) -> SyncClient:

@@ -20,7 +20,7 @@ from sync.http import HubRefused, HubUnavailable, ProgressHook
 from sync.outbox import Entry as OutboxItem
 from sync.outbox import reject
 from sync.protocol import ATTACHMENT_META
-from sync.state import PENDING_DOWNLOADS, get_json, put_json
+from sync.state import PENDING_DOWNLOADS, get_json, put_json, relaxed
 
 META_NAMESPACE = uuid.UUID("6f0f3c55-5b7e-4c57-9b1e-2f1c7d0a9e11")
 DOWNLOAD_DIR = "sync-downloads"
@@ -34,7 +34,7 @@ def meta_id(document_id: str, sha256: str) -> str:
 def ensure_attachment_meta(store: Store) -> int:
     """Queue an attachment_meta entry for every unsent document entry with a file."""
     added = 0
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         rows = conn.exec_driver_sql(
             "SELECT entity_id, payload, offices FROM outbox WHERE entity = 'document' "
             "AND op = 'upsert' AND state IN ('pending', 'sent')"

@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from desktop.store.store import Store
 from sync.conflicts import BASE_UPSERT, local_wire, record_conflict
+from sync.state import relaxed
 from sync.wire import codec_for, dumps
 
 CONFLICT_MESSAGE = "与市级平台上的版本冲突，请在“同步”页逐项处理"
@@ -51,7 +52,7 @@ def _in(ids: list[Any]) -> str:
 
 def take_batch(store: Store, limit: int, held: set[str]) -> list[Entry]:
     """Mark up to ``limit`` sendable entries ``sent`` (one per record) and return them."""
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         blocked = {
             r[0]
             for r in conn.exec_driver_sql(
@@ -113,7 +114,7 @@ def wire_changes(entries: list[Entry], office_codes: dict[str, str]) -> list[dic
 
 def release(store: Store, entries: list[Entry], message: str) -> None:
     """The hub refused the whole request (applied nothing): back to pending, with the reason."""
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         conn.exec_driver_sql(
             "UPDATE outbox SET state = 'pending', last_error = ? WHERE seq = ?",
             [(message, e.seq) for e in entries],  # type: ignore[arg-type]
@@ -122,7 +123,7 @@ def release(store: Store, entries: list[Entry], message: str) -> None:
 
 def note_error(store: Store, entries: list[Entry], message: str) -> None:
     """No answer came (network): entries stay ``sent`` and are resent next time."""
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         conn.exec_driver_sql(
             "UPDATE outbox SET last_error = ? WHERE seq = ?",
             [(message, e.seq) for e in entries],  # type: ignore[arg-type]
@@ -131,7 +132,7 @@ def note_error(store: Store, entries: list[Entry], message: str) -> None:
 
 def reject(store: Store, entry: Entry, message: str) -> None:
     """Quarantine one entry with a Chinese reason (it stays visible, nothing else waits)."""
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         conn.exec_driver_sql(
             "UPDATE outbox SET state = 'rejected', last_error = ? WHERE seq = ?",
             (message, entry.seq),
@@ -202,7 +203,7 @@ def record_results(
     """Store the hub's answers (one per entry, in order) in one transaction."""
     counts = PushCounts()
     done: list[tuple[Entry, int, dict[str, Any]]] = []
-    with store.engine.begin() as conn:
+    with relaxed(store) as conn:
         rejected: list[tuple[str, int]] = []
         for entry, wire, res in zip(entries, wires, results, strict=True):
             status = res["status"]

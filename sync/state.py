@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -61,3 +63,25 @@ def get_json(store: Store, key: str, default: Any) -> Any:
 def put_json(store: Store, key: str, value: Any) -> None:
     """Store a JSON value."""
     put_many(store, {key: orjson.dumps(value).decode()})
+
+
+@contextmanager
+def relaxed(store: Store, foreign_keys: bool = True) -> Iterator[Connection]:
+    """A write transaction of the sync bookkeeping, committed without waiting for the disk.
+
+    Safe because every sync write is repeatable: WAL keeps each commit atomic, and a commit
+    lost to a power cut only means an entry is resent (the hub answers from its change log)
+    or a page is pulled again (its cursor was in the same lost commit).
+    """
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA synchronous = NORMAL")
+        if not foreign_keys:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.exec_driver_sql("PRAGMA synchronous = FULL")
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            conn.commit()
