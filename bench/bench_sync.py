@@ -67,6 +67,7 @@ class HubProcess:
         self.proc.wait(timeout=30)
         self.database.dispose()
 
+
 MIX = (("household", 2), ("person", 4), ("income_item", 4))  # shares of every 10 records
 
 
@@ -209,7 +210,7 @@ def _queue_new(store: Store, n: int) -> None:
     codec = codec_for("household")
     assert codec is not None
     with store.engine.begin() as conn:
-        office = conn.exec_driver_sql("SELECT id FROM offices").scalar()
+        office = str(conn.exec_driver_sql("SELECT id FROM offices").scalar())
         rows, entries = [], []
         for k in range(n):
             rid = new_id()
@@ -297,11 +298,15 @@ def _incremental_and_noop(
         summary = client.sync_once()
         inc.append(time.perf_counter() - start)
         assert summary.pulled == 100, summary
-    bare = timed(lambda: session.get(url, params={"cursor": cursor, "limit": "5000"}, headers=headers), 20)
+    bare = timed(
+        lambda: session.get(url, params={"cursor": cursor, "limit": "5000"}, headers=headers), 20
+    )
     inc.sort()
     noop = timed(client.sync_once, 30)
     empty = timed(
-        lambda: session.get(url, params={"cursor": client.cursor(), "limit": "5000"}, headers=headers),
+        lambda: session.get(
+            url, params={"cursor": client.cursor(), "limit": "5000"}, headers=headers
+        ),
         30,
     )
     return [
@@ -329,10 +334,15 @@ def _push(hub: HubProcess, root: Path, n: int, reps: int) -> dict:
         assert summary.applied == n, summary
         bodies = _bare_bodies(n)
         session = requests.Session()
-        headers = {"Authorization": f"Bearer {client.api.token}", "Content-Type": "application/json"}
+        headers = {
+            "Authorization": f"Bearer {client.api.token}",
+            "Content-Type": "application/json",
+        }
         start = time.perf_counter()
         for body in bodies:
-            session.post(client.api.base_url + "/push", data=body, headers=headers).raise_for_status()
+            session.post(
+                client.api.base_url + "/push", data=body, headers=headers
+            ).raise_for_status()
         bare.append(time.perf_counter() - start)
         store.close()
     runs.sort()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select, text, update
+from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop.services.base import payload_of
@@ -13,7 +13,7 @@ from desktop.store.models import new_id
 from desktop.store.sync_models import SyncConflict
 from sync.wire import LOCAL_ENTITIES, codec_for
 
-_conflicts = SyncConflict.__table__
+_conflicts: Table = SyncConflict.__table__  # type: ignore[assignment]
 BASE_UPSERT = (
     "INSERT INTO sync_base (entity, id, rev, payload) VALUES (?, ?, ?, ?) "
     "ON CONFLICT(entity, id) DO UPDATE SET rev = excluded.rev, payload = excluded.payload"

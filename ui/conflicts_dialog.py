@@ -83,7 +83,10 @@ class ConflictsDialog(QDialog):
 
     def labels(self) -> list[str]:
         """Field labels in table order (differing fields first)."""
-        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+        return [
+            (self.table.item(r, 0) or QTableWidgetItem()).text()
+            for r in range(self.table.rowCount())
+        ]
 
     def set_choice(self, key: str, side: str) -> None:
         """Choose "local" or "remote" for one differing field."""

@@ -237,7 +237,7 @@ def resolve_conflict(
             raise WorkflowError(f"该类记录（{c.entity}）不在本机保存，无法合并")
         merged = _merge(c, choices)
         offices = {o.code: o.id for o in s.scalars(select(Office))}
-        obj = s.get(model, c.entity_id) or model(id=c.entity_id)
+        obj = s.get(model, c.entity_id) or model(id=c.entity_id)  # type: ignore[call-arg]
         for key, value in codec.attrs(merged, lambda code: offices.get(code, code)).items():
             setattr(obj, key, value)
         obj.deleted = bool(merged.get("deleted", False))

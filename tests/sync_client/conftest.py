@@ -68,7 +68,13 @@ def office_b_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     display, role, password = PASSWORDS["clerk"]
     create_user(
-        store, admin, username="clerk", display_name=display, role=role, password=password, kdf=TEST_KDF
+        store,
+        admin,
+        username="clerk",
+        display_name=display,
+        role=role,
+        password=password,
+        kdf=TEST_KDF,
     )
     store.close()
     return folder

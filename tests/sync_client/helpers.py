@@ -20,7 +20,9 @@ def office_id(store: Store, code: str) -> str:
     return found
 
 
-def new_household(desk: Linked, residence: str, hukou: str, id_number: str = "120101199001011239") -> str:
+def new_household(
+    desk: Linked, residence: str, hukou: str, id_number: str = "120101199001011239"
+) -> str:
     """A household with one applicant, registered through the service (queued in the outbox)."""
     view = create_household(
         desk.store,

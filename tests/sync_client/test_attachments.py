@@ -25,7 +25,9 @@ class CutAfterChunks(HTTPAdapter):
         super().__init__(max_retries=0)
         self.left = chunks
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:  # type: ignore[override]
         if self.left <= 0:
             raise requests.ConnectionError("cable pulled")
         if "/chunks/" in (request.url or ""):
@@ -38,7 +40,12 @@ def test_upload_cut_midway_resumes_and_other_office_downloads(desk, desk_b, link
     hid = new_household(a, OFFICE_A, OFFICE_B)
     data = os.urandom(2 * DEFAULT_CHUNK_BYTES + 12345)
     doc = attach_document(
-        a.store, a.clerk, household_id=hid, kind="application_form", data=data, file_name="申请书.pdf"
+        a.store,
+        a.clerk,
+        household_id=hid,
+        kind="application_form",
+        data=data,
+        file_name="申请书.pdf",
     )
 
     cut = HttpClient(QUICK)
@@ -58,7 +65,12 @@ def test_upload_cut_midway_resumes_and_other_office_downloads(desk, desk_b, link
     assert second.ok and second.uploaded == 1
     assert probe.attachment_status(doc.sha256).complete
     with a.store.sessions.read() as s:
-        assert s.scalars(select(OutboxEntry.state).where(OutboxEntry.entity == "attachment_meta")).one() == "applied"
+        assert (
+            s.scalars(
+                select(OutboxEntry.state).where(OutboxEntry.entity == "attachment_meta")
+            ).one()
+            == "applied"
+        )
 
     b = linker(desk_b, OFFICE_B)
     got = b.sync()

@@ -67,8 +67,13 @@ def test_three_desks_through_faults_lose_and_duplicate_nothing(
     desk, second_desk, desk_b, linker, hub
 ) -> None:
     desks = [linker(desk, OFFICE_A), linker(second_desk, OFFICE_A), linker(desk_b, OFFICE_B)]
-    households = [new_household(d, OFFICE_A, OFFICE_B, n) for d, n in zip(desks, ID_NUMBERS)]
-    made = [add_incomes(d, h, 400, f"desk{i}") for i, (d, h) in enumerate(zip(desks, households))]
+    households = [
+        new_household(d, OFFICE_A, OFFICE_B, n) for d, n in zip(desks, ID_NUMBERS, strict=True)
+    ]
+    made = [
+        add_incomes(d, h, 400, f"desk{i}")
+        for i, (d, h) in enumerate(zip(desks, households, strict=True))
+    ]
     for i, d in enumerate(desks):
         faulty = HttpClient(FAST_RETRY)
         faulty.mount(
@@ -81,17 +86,22 @@ def test_three_desks_through_faults_lose_and_duplicate_nothing(
         d.client.api.http = faulty
     for d in desks:
         d.sync()
-    for d, ids in zip(desks, made):
+    for d, ids in zip(desks, made, strict=True):
         edit_incomes(d, ids[:100])  # edits queued while earlier entries may still be in flight
     until_quiet(desks)
 
     assert hub_count(hub, "SELECT count(*) FROM hub_records WHERE entity = 'income_item'") == 1200
-    assert hub_count(hub, "SELECT count(*) FROM hub_records WHERE entity = 'income_item' AND rev = 2") == 300
+    assert (
+        hub_count(hub, "SELECT count(*) FROM hub_records WHERE entity = 'income_item' AND rev = 2")
+        == 300
+    )
     assert hub_count(hub, "SELECT max(rev) FROM hub_records WHERE entity = 'income_item'") == 2
     total_entries = 0
     for d in desks:
         with d.store.sessions.read() as s:
-            states = dict(s.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all())
+            states = dict(
+                s.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all()
+            )
             assert set(states) == {"applied"}, states
             total_entries += states["applied"]
             ours = IncomeItem.household_id.in_(households)
@@ -112,7 +122,9 @@ class DeadAfter(HTTPAdapter):
         super().__init__(max_retries=0)
         self.marker, self.left, self.on_trip = marker, n, on_trip
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:  # type: ignore[override]
         if self.left <= 0:
             raise requests.ConnectionError("line cut")
         if self.marker in (request.url or ""):
@@ -162,7 +174,9 @@ def test_hub_restarted_mid_push_applies_everything_once(desk, linker, hub, hub_s
     down = a.sync()
     assert not down.ok and down.applied == 200  # the second batch's answer never arrived
     with a.store.sessions.read() as s:
-        confirmed = s.scalar(select(func.count()).where(IncomeItem.household_id == hid, IncomeItem.rev == 1))
+        confirmed = s.scalar(
+            select(func.count()).where(IncomeItem.household_id == hid, IncomeItem.rev == 1)
+        )
     on_hub = hub_count(hub, "SELECT count(*) FROM hub_records WHERE entity = 'income_item'")
     assert 0 < confirmed < on_hub < 600, "the hub applied a batch whose answer was lost"
     restarted = HubThread(hub_settings).start()
@@ -171,8 +185,14 @@ def test_hub_restarted_mid_push_applies_everything_once(desk, linker, hub, hub_s
         a.client.api.http = HttpClient(FAST_RETRY)
         up = a.sync()
         assert up.ok and up.conflicts == 0 and up.rejected == 0
-        assert hub_count(restarted, "SELECT count(*) FROM hub_records WHERE entity = 'income_item'") == 600
-        assert hub_count(restarted, "SELECT max(rev) FROM hub_records WHERE entity = 'income_item'") == 1
+        assert (
+            hub_count(restarted, "SELECT count(*) FROM hub_records WHERE entity = 'income_item'")
+            == 600
+        )
+        assert (
+            hub_count(restarted, "SELECT max(rev) FROM hub_records WHERE entity = 'income_item'")
+            == 1
+        )
         with a.store.sessions.read() as s:
             assert set(s.scalars(select(OutboxEntry.state))) == {"applied"}
     finally:

@@ -31,9 +31,17 @@ def test_store_at_0002_with_data_upgrades_through_0005(tmp_path: Path) -> None:
     assert migrate(engine, path) is not None
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())
-    assert {"sync_conflicts", "sync_base", "check_requests", "check_reports", "warnings",
-            "warning_disposals"} <= tables
+    assert {
+        "sync_conflicts",
+        "sync_base",
+        "check_requests",
+        "check_reports",
+        "warnings",
+        "warning_disposals",
+    } <= tables
     with engine.connect() as c:
-        assert c.execute(text("SELECT state FROM outbox WHERE change_id = 'c1'")).scalar() == "pending"
+        assert (
+            c.execute(text("SELECT state FROM outbox WHERE change_id = 'c1'")).scalar() == "pending"
+        )
         assert c.execute(text("SELECT name FROM offices WHERE id = 'o1'")).scalar() == "友谊路街道"
     engine.dispose()

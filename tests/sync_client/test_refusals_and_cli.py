@@ -54,9 +54,23 @@ def test_wrong_token_is_recorded_and_nothing_is_lost(desk, linker) -> None:
 def _run_main(data: Path, password: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "JIUZHU_PASSWORD": password}
     return subprocess.run(
-        [sys.executable, "main.py", "--data-dir", str(data), "--sync", "--user", "clerk",
-         "--attempts", "2"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "main.py",
+            "--data-dir",
+            str(data),
+            "--sync",
+            "--user",
+            "clerk",
+            "--attempts",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
 
 

@@ -40,7 +40,10 @@ def test_case_of_two_offices_reaches_both_and_edits_travel_back(desk, desk_b, li
 
     # the registration office corrects the phone; the residence office receives it
     data = HouseholdInput(
-        seen.residence_office_id, seen.hukou_office_id, seen.address, community=seen.community,
+        seen.residence_office_id,
+        seen.hukou_office_id,
+        seen.address,
+        community=seen.community,
         phone="022-23456789",
     )
     update_household(b.store, b.clerk, hid, data)
@@ -69,7 +72,9 @@ def test_edit_made_while_a_change_is_in_flight_is_rebased(desk, desk_b, linker) 
     update_household(a.store, a.clerk, hid, base)
     # the first edit goes out but its answer is "lost": the entry stays sent
     with a.store.sessions.write() as s:
-        for e in s.scalars(select(OutboxEntry).where(OutboxEntry.entity_id == hid, OutboxEntry.state == "pending")):
+        for e in s.scalars(
+            select(OutboxEntry).where(OutboxEntry.entity_id == hid, OutboxEntry.state == "pending")
+        ):
             e.state = "sent"
     update_household(a.store, a.clerk, hid, replace(base, phone="13900000002"))
     done = a.sync()

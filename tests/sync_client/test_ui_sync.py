@@ -65,7 +65,9 @@ def test_conflict_dialog_and_sync_tab(qtbot, inline_ops, desk, second_desk, link
     assert merged is not None and merged.address.endswith("3-202") and merged.phone == "13911112222"
 
 
-def test_unregistered_desk_shows_offline_and_admin_sees_registration(qtbot, inline_ops, admin) -> None:
+def test_unregistered_desk_shows_offline_and_admin_sees_registration(
+    qtbot, inline_ops, admin
+) -> None:
     store, actor = admin
     window = MainWindow(store, actor)
     qtbot.addWidget(window)
