@@ -280,6 +280,7 @@ class SyncClient:
             what="接收数据",
         )
         page: dict[str, Any] = orjson.loads(resp.content)
+        page["asked"] = cursor
         return page
 
     def pull(
@@ -311,7 +312,7 @@ class SyncClient:
         if cancelled is not None and cancelled():
             raise SyncCancelled("同步已取消，下次从已接收的位置继续")
         records = page["records"]
-        if not records and str(page["cursor"]) == self.cursor():
+        if not records and not page["has_more"] and str(page["cursor"]) == page.get("asked"):
             summary.pages += 1
             return
         with self._pull_transaction() as conn:

@@ -34,11 +34,15 @@ def meta_id(document_id: str, sha256: str) -> str:
 def ensure_attachment_meta(store: Store) -> int:
     """Queue an attachment_meta entry for every unsent document entry with a file."""
     added = 0
+    query = (
+        "SELECT entity_id, payload, offices FROM outbox WHERE entity = 'document' "
+        "AND op = 'upsert' AND state IN ('pending', 'sent')"
+    )
+    with store.engine.connect() as conn:
+        if conn.exec_driver_sql(query + " LIMIT 1").first() is None:
+            return 0
     with relaxed(store) as conn:
-        rows = conn.exec_driver_sql(
-            "SELECT entity_id, payload, offices FROM outbox WHERE entity = 'document' "
-            "AND op = 'upsert' AND state IN ('pending', 'sent')"
-        ).all()
+        rows = conn.exec_driver_sql(query).all()
         for doc_id, payload_text, offices in rows:
             payload = orjson.loads(payload_text)
             sha = payload.get("sha256") or ""

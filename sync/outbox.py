@@ -52,6 +52,12 @@ def _in(ids: list[Any]) -> str:
 
 def take_batch(store: Store, limit: int, held: set[str]) -> list[Entry]:
     """Mark up to ``limit`` sendable entries ``sent`` (one per record) and return them."""
+    with store.engine.connect() as conn:
+        sendable = conn.exec_driver_sql(
+            "SELECT 1 FROM outbox WHERE state IN ('pending', 'sent') LIMIT 1"
+        ).first()
+    if sendable is None:
+        return []
     with relaxed(store) as conn:
         blocked = {
             r[0]

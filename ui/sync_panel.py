@@ -142,8 +142,11 @@ class SyncPanel(QWidget):
         self.conflicts.cellDoubleClicked.connect(lambda row, _c: self.open_conflict(row))
         layout.addWidget(self.conflicts, 1)
         self._conflict_ids: list[str] = []
-        controller.finished.connect(lambda _r: self.refresh())
-        ops.change_bus().changed.connect(lambda _k: self.refresh())
+        controller.finished.connect(self._on_changed)
+        ops.change_bus().changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, _what: object) -> None:
         self.refresh()
 
     def _register_box(self) -> QGroupBox:
