@@ -14,6 +14,7 @@ from ui.admin.panel import AdminPanel
 from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
 from ui.settings_dialog import SettingsDialog
+from ui.sync_panel import install_sync
 
 STATUS_REFRESH_MS = 5000
 
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
             self.admin = AdminPanel(store, actor)
             self.add_panel("系统管理", self.admin)
         self._build_status_bar()
+        self.sync = install_sync(self)
         ops.change_bus().changed.connect(self._on_changed)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.update_status)

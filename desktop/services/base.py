@@ -135,6 +135,8 @@ ENTITY_NAMES = {
     "applications": "application",
     "documents": "document",
     "home_surveys": "home_survey",
+    "check_requests": "check_request",
+    "warning_disposals": "warning_disposal",
 }
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}
 """Append-only records queued with ``UnitOfWork.append`` (never folded, never updated)."""
@@ -161,6 +163,9 @@ class UnitOfWork:
         """Office codes a record belongs to (the hub sends it only to those offices)."""
         if isinstance(obj, Office):
             return [obj.code]
+        own_scope = getattr(obj, "sync_offices", None)
+        if own_scope is not None:  # records not tied to a household (e.g. warning disposals)
+            return sorted(own_scope())
         if isinstance(obj, Household | Application):
             ids = [obj.residence_office_id, obj.hukou_office_id]
         else:

@@ -187,9 +187,6 @@ def test_main_window_toolbar_opens_the_screens(qtbot, desk, sync_ops) -> None:  
     assert isinstance(window.open_selfcheck(), SelfCheckPanel)
     assert isinstance(window.open_print_center(), PrintCenterPanel)
     window.open_selfcheck()  # the second time the tab is reused
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
-        "案件列表",
-        "自助评估",
-        "打印",
-    ]
-    assert window.tabs.currentIndex() == 1
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles.count("自助评估") == 1 and titles.count("打印") == 1
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "自助评估"

@@ -1,0 +1,171 @@
+"""Device registration with the municipal hub and the sync status shown to people."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select
+
+from desktop.errors import ValidationError
+from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.store.models import OutboxEntry
+from desktop.store.store import Store
+from desktop.store.sync_models import SyncConflict
+from sync import state
+
+OUTBOX_STATES = {
+    "pending": "待发送",
+    "sent": "已发送待确认",
+    "applied": "已同步",
+    "conflict": "版本冲突",
+    "rejected": "被拒绝",
+}
+ENTITY_LABELS = {
+    "office": "街道",
+    "household": "家庭",
+    "person": "家庭成员",
+    "income_item": "收入",
+    "asset": "财产",
+    "application": "救助申请",
+    "document": "材料",
+    "audit_event": "操作日志",
+    "attachment_meta": "附件信息",
+    "check_request": "核对申请",
+    "warning_disposal": "预警处置",
+}
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Whether the desk is registered, when it last synced, and what waits."""
+
+    hub_url: str
+    device_id: str
+    device_name: str
+    office_code: str
+    registered: bool
+    last_sync_at: str
+    last_ok: bool | None
+    last_text: str
+    unsynced: int
+    by_state: dict[str, int]
+    open_conflicts: int
+
+
+@dataclass(frozen=True)
+class OutboxView:
+    """One outbox entry as listed in the sync panel."""
+
+    seq: int
+    change_id: str
+    entity: str
+    entity_label: str
+    entity_id: str
+    op: str
+    state: str
+    state_label: str
+    attempts: int
+    reason: str
+
+
+def _check_url(hub_url: str) -> str:
+    url = require_text(hub_url, "市级平台地址", max_len=200).rstrip("/")
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ValidationError("市级平台地址", "须以 https:// 开头（本机测试可用 http://127.0.0.1）")
+    return url
+
+
+@service(roles={Role.ADMIN}, changes={"sync"})
+def register_device(
+    store: Store,
+    actor: Actor,
+    hub_url: str,
+    enrol_code: str,
+    device_name: str,
+    http: Any = None,
+) -> SyncStatus:
+    """Enrol this desk for the actor's office with a one-time code; keep the token encrypted."""
+    from sync.api import HubApi  # the core reaches the network only here
+
+    url = _check_url(hub_url)
+    code = require_text(enrol_code, "注册码", max_len=64)
+    name = require_text(device_name, "终端名称", max_len=64)
+    known = state.get_many(store, [state.DEVICE_ID, state.HUB_URL])
+    device_id = uuid.UUID(known[state.DEVICE_ID]) if state.DEVICE_ID in known else uuid.uuid4()
+    api = HubApi(url, http=http)
+    token = api.register(actor.office_code, code, name, device_id)
+    values = {
+        state.HUB_URL: url,
+        state.DEVICE_ID: str(device_id),
+        state.DEVICE_NAME: name,
+        state.TOKEN: token,
+        state.OFFICE_CODE: actor.office_code,
+    }
+    if known.get(state.HUB_URL) != url:
+        values[state.CURSOR] = "0"  # another hub: start its pull from the beginning
+    with unit_of_work(store, actor) as uow:
+        for key, value in values.items():
+            state.put(uow.session.connection(), key, value)
+        uow.audit("register_device", "device", str(device_id), f"本机注册到市级平台：{name}")
+    return sync_status(store)
+
+
+def sync_status(store: Store) -> SyncStatus:
+    """Registration, last result and the outbox counts by state."""
+    keys = [
+        state.HUB_URL,
+        state.DEVICE_ID,
+        state.DEVICE_NAME,
+        state.TOKEN,
+        state.OFFICE_CODE,
+        state.LAST_SYNC_AT,
+        state.LAST_RESULT,
+    ]
+    values = state.get_many(store, keys)
+    with store.sessions.read() as s:
+        counts = dict(
+            s.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all()
+        )
+        conflicts = s.scalar(
+            select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
+        )
+    last = orjson.loads(values[state.LAST_RESULT]) if state.LAST_RESULT in values else None
+    return SyncStatus(
+        hub_url=values.get(state.HUB_URL, ""),
+        device_id=values.get(state.DEVICE_ID, ""),
+        device_name=values.get(state.DEVICE_NAME, ""),
+        office_code=values.get(state.OFFICE_CODE, ""),
+        registered=bool(values.get(state.TOKEN) and values.get(state.HUB_URL)),
+        last_sync_at=values.get(state.LAST_SYNC_AT, ""),
+        last_ok=None if last is None else bool(last.get("ok")),
+        last_text="" if last is None else str(last.get("text", "")),
+        unsynced=sum(v for k, v in counts.items() if k != "applied"),
+        by_state={k: int(v) for k, v in counts.items()},
+        open_conflicts=int(conflicts or 0),
+    )
+
+
+def list_outbox(store: Store, states: tuple[str, ...] = (), limit: int = 500) -> list[OutboxView]:
+    """Outbox entries, newest first, optionally only some states (rejected ones show why)."""
+    query = select(OutboxEntry).order_by(OutboxEntry.seq.desc()).limit(limit)
+    if states:
+        query = query.where(OutboxEntry.state.in_(states))
+    with store.sessions.read() as s:
+        return [
+            OutboxView(
+                e.seq,
+                e.change_id,
+                e.entity,
+                ENTITY_LABELS.get(e.entity, e.entity),
+                e.entity_id,
+                e.op,
+                e.state,
+                OUTBOX_STATES.get(e.state, e.state),
+                e.attempts,
+                e.last_error,
+            )
+            for e in s.scalars(query)
+        ]

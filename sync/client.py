@@ -1,0 +1,340 @@
+"""The desk's sync client (no Qt): push the outbox, then pull pages after the stored cursor.
+
+``SyncClient(store, api).sync_once(progress, cancelled)`` is resumable at any point: entries
+without an answer stay ``sent`` and are resent with the same change_id; each pull page is
+applied together with its cursor in one transaction, so a cut only repeats the last page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from desktop.errors import DeskError
+from desktop.store.store import Store
+from sync.api import HubApi
+from sync.apply import apply_page
+from sync.conflicts import office_codes
+from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
+from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
+from sync.outbox import (
+    Entry,
+    PushCounts,
+    note_error,
+    record_results,
+    reject,
+    release,
+    take_batch,
+    wire_changes,
+)
+from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
+from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, relaxed
+
+Cancelled = Callable[[], bool]
+BISECT_CODES = frozenset({"malformed", "too_large"})
+PIPELINE = 5  # batches taken (marked sent) at once and posted back to back
+
+
+class NotRegistered(DeskError):
+    """The desk has no hub address or token yet."""
+
+
+@dataclass
+class SyncSummary:
+    """What one sync did; ``ok`` is False when something stopped it (see ``errors``)."""
+
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    uploaded: int = 0
+    downloaded: int = 0
+    pages: int = 0
+    errors: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.cancelled
+
+    def text(self) -> str:
+        """One Chinese line for the status bar and the command line."""
+        head = "同步完成" if self.ok else ("同步已取消" if self.cancelled else "同步未完成")
+        parts = [
+            f"上传 {self.pushed} 条（成功 {self.applied}，冲突 {self.conflicts}，"
+            f"被拒 {self.rejected}）",
+            f"接收 {self.pulled} 条",
+        ]
+        if self.uploaded or self.downloaded:
+            parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
+        text = f"{head}：" + "；".join(parts)
+        if self.errors:
+            text += "。原因：" + self.errors[0]
+        return text
+
+
+class SyncClient:
+    """Push then pull against one hub for one local store."""
+
+    def __init__(
+        self,
+        store: Store,
+        api: HubApi,
+        push_batch: int = MAX_PUSH_CHANGES,
+        pull_limit: int = MAX_PULL_LIMIT,
+    ) -> None:
+        self.store = store
+        self.api = api
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+
+    # ------------------------------------------------------------------ entry point
+    def sync_once(
+        self, progress: ProgressHook | None = None, cancelled: Cancelled | None = None
+    ) -> SyncSummary:
+        """Push every sendable outbox entry, then pull until the hub has nothing more."""
+        summary = SyncSummary()
+        start = time.perf_counter()
+        try:
+            with self._guard(summary):
+                self.push(summary, progress, cancelled)
+            if summary.ok:
+                with self._guard(summary):
+                    self.pull(summary, progress, cancelled)
+            if summary.ok:
+                with self._guard(summary):
+                    done, errors = download_missing(self.store, self.api, progress, cancelled)
+                    summary.downloaded += done
+                    summary.errors.extend(errors)
+        finally:
+            summary.seconds = time.perf_counter() - start
+            self._remember(summary)
+        return summary
+
+    @contextmanager
+    def _guard(self, summary: SyncSummary) -> Iterator[None]:
+        try:
+            yield
+        except SyncCancelled:
+            summary.cancelled = True
+        except (HubUnavailable, HubRefused) as exc:
+            summary.errors.append(exc.message)
+
+    def _remember(self, summary: SyncSummary) -> None:
+        result = asdict(summary)
+        result["ok"] = summary.ok
+        result["text"] = summary.text()
+        with relaxed(self.store) as conn:
+            put(conn, LAST_SYNC_AT, datetime.now().isoformat(timespec="seconds"))
+            put(conn, LAST_RESULT, orjson.dumps(result).decode())
+
+    # ------------------------------------------------------------------ push
+    def push(
+        self,
+        summary: SyncSummary,
+        progress: ProgressHook | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> None:
+        """Send the outbox in batches until nothing sendable is left."""
+        ensure_attachment_meta(self.store)
+        uploads = upload_pending(self.store, self.api, progress, cancelled)
+        summary.uploaded += uploads.uploaded
+        with self.store.engine.connect() as conn:
+            codes = office_codes(conn)
+        while True:
+            entries = take_batch(self.store, self.push_batch * PIPELINE, uploads.held)
+            if not entries:
+                break
+            batches = [
+                entries[i : i + self.push_batch] for i in range(0, len(entries), self.push_batch)
+            ]
+            self._send_pipelined(batches, codes, summary, progress, cancelled)
+        if uploads.errors:
+            raise HubUnavailable(uploads.errors[0], "unavailable")
+
+    def _send_pipelined(
+        self,
+        batches: list[list[Entry]],
+        codes: dict[str, str],
+        summary: SyncSummary,
+        progress: ProgressHook | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        """Post batch i+1 while the answer to batch i is written (all are already ``sent``)."""
+        wires = [wire_changes(b, codes) for b in batches]
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as pool:
+            ahead: Future[list[dict[str, Any]]] = pool.submit(self._post, wires[0])
+            for i, batch in enumerate(batches):
+                current = ahead
+                stop = cancelled is not None and cancelled()
+                if i + 1 < len(batches) and not stop:
+                    ahead = pool.submit(self._post, wires[i + 1])
+                try:
+                    results = current.result()
+                except (HubUnavailable, HubRefused) as exc:
+                    self._failed(batch, codes, summary, exc)
+                    continue
+                counts = record_results(self.store, batch, wires[i], results)
+                self._count(summary, len(batch), counts)
+                if progress is not None:
+                    progress(summary.pushed, summary.pushed + self._sendable(), "上传变更")
+                if stop:
+                    raise SyncCancelled("同步已取消，未发送的变更下次继续发送")
+
+    def _count(self, summary: SyncSummary, sent: int, counts: PushCounts) -> None:
+        summary.pushed += sent - counts.recreated
+        summary.applied += counts.applied
+        summary.conflicts += counts.conflicts
+        summary.rejected += counts.rejected
+
+    def _failed(
+        self, batch: list[Entry], codes: dict[str, str], summary: SyncSummary, exc: HubError
+    ) -> None:
+        """A batch got no usable answer: bisect a malformed one, else keep it for next time."""
+        if isinstance(exc, HubRefused) and exc.code in BISECT_CODES:
+            release(self.store, batch, "")
+            self._send(batch, codes, summary)
+            return
+        if isinstance(exc, HubRefused):
+            release(self.store, batch, exc.message)
+        else:
+            note_error(self.store, batch, exc.message)
+        raise exc
+
+    def _sendable(self) -> int:
+        with self.store.engine.connect() as conn:
+            return int(
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')"
+                ).scalar()
+                or 0
+            )
+
+    def _send(self, entries: list[Entry], codes: dict[str, str], summary: SyncSummary) -> None:
+        wires = wire_changes(entries, codes)
+        try:
+            results = self._post(wires)
+        except HubUnavailable as exc:
+            note_error(self.store, entries, exc.message)
+            raise
+        except HubRefused as exc:
+            if exc.code in BISECT_CODES and len(entries) > 1:
+                release(self.store, entries, "")
+                half = len(entries) // 2
+                self._send(entries[:half], codes, summary)
+                self._send(entries[half:], codes, summary)
+                return
+            if exc.code in BISECT_CODES:
+                reject(self.store, entries[0], exc.message)
+                summary.pushed += 1
+                summary.rejected += 1
+                return
+            release(self.store, entries, exc.message)
+            raise
+        self._count(summary, len(entries), record_results(self.store, entries, wires, results))
+
+    def _post(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        body = orjson.dumps({"v": 1, "changes": changes})
+        resp = self.api.http.request(
+            "POST",
+            self.api.base_url + "/push",
+            data=body,
+            headers=self._headers({"Content-Type": "application/json"}),
+            what="提交变更",
+        )
+        results: list[dict[str, Any]] = orjson.loads(resp.content)["results"]
+        if len(results) != len(changes):
+            raise HubUnavailable("市级平台的答复不完整，请稍后重试", "unavailable")
+        return results
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.api.token:
+            headers["Authorization"] = f"Bearer {self.api.token}"
+        return headers
+
+    # ------------------------------------------------------------------ pull
+    def cursor(self) -> str:
+        """The cursor after the last committed page ("0" before the first pull)."""
+        return get_many(self.store, [CURSOR]).get(CURSOR, "0")
+
+    def fetch(self, cursor: str) -> dict[str, Any]:
+        """One raw pull page (parsed with orjson; records stay plain dicts)."""
+        resp = self.api.http.request(
+            "GET",
+            self.api.base_url + "/pull",
+            params={"cursor": cursor, "limit": str(self.pull_limit)},
+            headers=self._headers(),
+            what="接收数据",
+        )
+        page: dict[str, Any] = orjson.loads(resp.content)
+        page["asked"] = cursor
+        return page
+
+    def pull(
+        self,
+        summary: SyncSummary,
+        progress: ProgressHook | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> None:
+        """Apply pages after the stored cursor; each page and its cursor commit together."""
+        cursor = self.cursor()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as pool:
+            ahead = pool.submit(self.fetch, cursor)
+            while True:
+                page = ahead.result()
+                if page["has_more"]:  # fetch the next page while this one is written
+                    ahead = pool.submit(self.fetch, str(page["cursor"]))
+                self._apply(page, summary, progress, cancelled)
+                if not page["has_more"]:
+                    return
+
+    def _apply(
+        self,
+        page: dict[str, Any],
+        summary: SyncSummary,
+        progress: ProgressHook | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        """Apply one page and store its cursor in one transaction."""
+        if cancelled is not None and cancelled():
+            raise SyncCancelled("同步已取消，下次从已接收的位置继续")
+        records = page["records"]
+        if not records and not page["has_more"] and str(page["cursor"]) == page.get("asked"):
+            summary.pages += 1
+            return
+        with self._pull_transaction() as conn:
+            stats = apply_page(conn, records, self.store.attachments.has)
+            put(conn, CURSOR, str(page["cursor"]))
+        remember_downloads(self.store, stats.downloads)
+        summary.pages += 1
+        summary.pulled += stats.applied
+        summary.skipped += stats.skipped
+        summary.deleted += stats.deleted
+        summary.conflicts += stats.conflicts
+        if progress is not None:
+            progress(summary.pulled + summary.skipped, 0, "接收数据")
+
+    def _pull_transaction(self) -> AbstractContextManager[Connection]:
+        """One transaction with foreign keys off: the hub, not page order, is the authority."""
+        return relaxed(self.store, foreign_keys=False)
+
+
+def client_from_settings(store: Store, http: HttpClient | None = None) -> SyncClient:
+    """A client for the hub and token stored by ``register_device``."""
+    values = get_many(store, [HUB_URL, TOKEN])
+    if not values.get(HUB_URL) or not values.get(TOKEN):
+        raise NotRegistered("本机尚未在市级平台注册，请由系统管理员在“同步”页注册")
+    return SyncClient(store, HubApi(values[HUB_URL], values[TOKEN], http=http))
