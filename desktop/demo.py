@@ -30,6 +30,7 @@ from desktop.domain.ids import check_char
 from desktop.pinyin import name_keys
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
+from desktop.services.benefits import settle_demo_amounts
 from desktop.store.keys import DEFAULT_KDF, KdfParams
 from desktop.store.models import Application, Asset, Household, IncomeItem, Office, Person, new_id
 from desktop.store.store import Store
@@ -351,6 +352,8 @@ def seed(
             data = rows[name]
             for start in range(0, len(data), batch):
                 s.execute(insert(model), data[start : start + batch])
+    # Cases in payment get the amount the policy engine computes for this month.
+    settle_demo_amounts(store)
     return {name: len(rows[name]) for name, _ in tables}
 
 

@@ -1,0 +1,299 @@
+"""Store-to-facts mapping: the policy engine's ``Household`` for a stored family and benefit
+month (persons, 3-month income look-back, assets, policy facts), one family or many at once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.domain.household import MemberFacts, membership
+from desktop.domain.policy.household import Dwelling, Household, IncomeItem, Member, Vehicle
+from desktop.errors import NotFound, ValidationError
+from desktop.store.store import Store
+
+# Store codes → engine codes. The store keeps employment as short free text typed at the
+# window, so the usual words are accepted besides the engine's own codes.
+EMPLOYMENT: dict[str, str] = {
+    "": "unemployed",
+    "无业": "unemployed",
+    "失业": "unemployed",
+    "待业": "unemployed",
+    "unemployed": "unemployed",
+    "就业": "employed",
+    "在职": "employed",
+    "务工": "employed",
+    "employed": "employed",
+    "灵活就业": "self_employed",
+    "个体经营": "self_employed",
+    "个体": "self_employed",
+    "self_employed": "self_employed",
+    "退休": "retired",
+    "retired": "retired",
+}
+# Any school level only matters to the engine as "is a student"; postgraduates map to the
+# highest level it knows.
+STUDENT: dict[str, str] = {
+    "": "none",
+    "primary": "school",
+    "junior": "school",
+    "senior": "vocational",
+    "college": "college",
+    "bachelor": "bachelor",
+    "postgraduate": "bachelor",
+}
+SEX = {"M": "male", "F": "female"}
+# Pensions and support payments are transfer income; "excluded" is any non-counted money.
+INCOME_KIND = {
+    "wage": "wage",
+    "business": "business",
+    "property": "property",
+    "transfer": "transfer",
+    "pension": "transfer",
+    "support": "transfer",
+    "excluded": "assistance",
+}
+VEHICLE_PURPOSE = {
+    "disabled_mobility": "disabled_mobility",
+    "treatment": "treatment",
+    "livelihood": "other",
+    "private": "other",
+    "": "other",
+}
+LIQUID = frozenset({"cash", "deposit", "securities"})
+
+_PERSONS = (
+    "SELECT household_id, id, name, sex, birth_date, relation, non_member_reason, "
+    "lives_with_family, student_level, work_capacity, disability_type, disability_level, "
+    "illness_class, employment, self_care_failed, supporter, found_work_on "
+    "FROM persons WHERE deleted = 0 AND household_id IN ({scope}) ORDER BY household_id, rowid"
+)
+_INCOMES = (
+    "SELECT household_id, person_id, kind, month, amount FROM income_items "
+    "WHERE deleted = 0 AND month < :until AND month >= :since AND household_id IN ({scope})"
+)
+_ASSETS = (
+    "SELECT household_id, kind, amount, vehicle_purpose, floor_area FROM assets "
+    "WHERE deleted = 0 AND household_id IN ({scope})"
+)
+_HOUSEHOLDS = (
+    "SELECT h.id, h.setting, h.single_parent, h.childless, h.family_planning_support, "
+    "h.rigid_spending, o.region_code FROM households h JOIN offices o ON o.id = h.hukou_office_id "
+    "WHERE h.deleted = 0 AND h.id IN ({scope})"
+)
+
+
+def fen(value: int | None) -> Decimal:
+    """A stored fen count as a 2-place Decimal."""
+    return Decimal(value or 0).scaleb(-2)
+
+
+@dataclass
+class _Family:
+    """Facts gathered for one household before the engine's Household is built."""
+
+    members: list[Member] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)  # person id → member id
+    applicant: str = ""
+    incomes: list[tuple[str | None, str, date, Decimal]] = field(default_factory=list)
+    liquid: list[tuple[str, Decimal]] = field(default_factory=list)
+    vehicles: list[Vehicle] = field(default_factory=list)
+    dwellings: list[Dwelling] = field(default_factory=list)
+    error: ValidationError | None = None
+
+
+def _code(table: dict[str, str], value: str | None, who: str, label: str) -> str:
+    try:
+        return table[value or ""]
+    except KeyError:
+        known = "、".join(k for k in table if k)
+        raise ValidationError(
+            f"{who}的{label}", f"无法识别“{value}”（可填：{known}）", "unknown_code"
+        ) from None
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _json_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    return list(json.loads(value) if isinstance(value, str) else value)
+
+
+def _member(r: Any, month: date, member_id: str) -> Member | None:
+    """One person row as an engine Member, or None when not a member in ``month``."""
+    (_, _, name, sex, born, relation, non_member, lives, student, capacity) = r[:10]
+    (dis_type, dis_level, illness, employment, self_care, supporter, found) = r[10:]
+    birth = _date(born)
+    assert birth is not None
+    facts = MemberFacts(relation, birth, bool(lives), student or "", capacity, non_member or "")
+    if not membership(facts, month)[0]:
+        return None
+    who = f"家庭成员 {name} "
+    return Member(
+        id=member_id,
+        relation=relation,
+        sex=_code(SEX, sex, who, "性别"),
+        birth_date=birth,
+        disability_type=dis_type or None,
+        disability_level=dis_level,
+        illness=illness or None,
+        work_capacity=capacity,
+        student=_code(STUDENT, student, who, "在校情况"),
+        employment=_code(EMPLOYMENT, (employment or "").strip(), who, "就业情况"),
+        self_care_failed=frozenset(_json_list(self_care)),
+        supporter=supporter or "able",
+        found_work_on=_date(found),
+    )
+
+
+def _add_person(fam: _Family, r: Any, month: date) -> None:
+    name = r[2]
+    member_id = name if name not in fam.ids.values() else f"{name}（{len(fam.ids) + 1}）"
+    m = _member(r, month, member_id)
+    if m is None:
+        return
+    fam.members.append(m)
+    fam.ids[r[1]] = member_id
+    if m.relation == "applicant":
+        fam.applicant = member_id
+
+
+def _add_asset(fam: _Family, r: Any) -> None:
+    kind, amount, purpose, area = r[1], fen(r[2]), r[3], r[4]
+    if kind in LIQUID:
+        fam.liquid.append((kind, amount))
+    elif kind == "vehicle":
+        fam.vehicles.append(Vehicle(_code(VEHICLE_PURPOSE, purpose, "", "车辆用途")))
+    elif kind in ("dwelling", "nonresidential"):
+        fam.dwellings.append(Dwelling(fen(area), kind == "dwelling"))
+    # "other" property (jewellery, …) has no rule of its own in the engine: not counted.
+
+
+def _rigid(value: Any) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((str(i["kind"]), Decimal(str(i["amount"]))) for i in _json_list(value))
+
+
+def _build(fam: _Family, h: Any) -> Household:
+    incomes = []
+    for person_id, kind, month, amount in fam.incomes:
+        member_id = fam.ids.get(person_id) if person_id else fam.applicant
+        if member_id is None:
+            continue  # income of someone who is not a member that month is not counted
+        incomes.append(IncomeItem(member_id, month, _code(INCOME_KIND, kind, "", "收入类别"), amount))
+    return Household(
+        members=tuple(fam.members),
+        incomes=tuple(incomes),
+        liquid_assets=tuple(fam.liquid),
+        vehicles=tuple(fam.vehicles),
+        dwellings=tuple(fam.dwellings),
+        rigid_spending=_rigid(h[5]),
+        setting=h[1] or "urban",
+        district=h[6] or None,
+        single_parent=bool(h[2]),
+        childless=bool(h[3]),
+        family_planning_support=bool(h[4]),
+    )
+
+
+def _months_before(month: date, n: int) -> date:
+    idx = month.year * 12 + month.month - 1 - n
+    return date(idx // 12, idx % 12 + 1, 1)
+
+
+def collect_households(
+    session: Session,
+    scope: str,
+    params: dict[str, Any],
+    month: date,
+    *,
+    income_month: date | None = None,
+    lookback: int | None = None,
+) -> tuple[dict[str, Household], dict[str, ValidationError]]:
+    """Households whose id is in the SQL ``scope`` (a sub-select or ``:hid``) as engine facts
+    for ``month``, and the families whose stored data cannot be mapped (with the error)."""
+    day = month.replace(day=1)
+    ref = (income_month or day).replace(day=1)
+    since = _months_before(ref, lookback) if lookback else date(1900, 1, 1)
+    fams: dict[str, _Family] = {}
+    run = session.execute
+    for r in run(text(_PERSONS.format(scope=scope)), params):
+        fam = fams.get(r[0])
+        if fam is None:
+            fam = fams[r[0]] = _Family()
+        try:
+            _add_person(fam, r, day)
+        except ValidationError as exc:
+            fam.error = fam.error or exc
+    window = {**params, "until": ref.isoformat(), "since": since.isoformat()}
+    for r in run(text(_INCOMES.format(scope=scope)), window):
+        if r[0] in fams:
+            fams[r[0]].incomes.append((r[1], r[2], _date(r[3]), fen(r[4])))  # type: ignore[arg-type]
+    for r in run(text(_ASSETS.format(scope=scope)), params):
+        if r[0] in fams:
+            try:
+                _add_asset(fams[r[0]], r)
+            except ValidationError as exc:
+                fams[r[0]].error = fams[r[0]].error or exc
+    out: dict[str, Household] = {}
+    errors: dict[str, ValidationError] = {}
+    for h in run(text(_HOUSEHOLDS.format(scope=scope)), params):
+        fam = fams.get(h[0])
+        if fam is None:
+            errors[h[0]] = ValidationError("家庭成员", "该家庭没有登记成员", "required")
+            continue
+        try:
+            if fam.error is not None:
+                raise fam.error
+            out[h[0]] = _build(fam, h)
+        except ValidationError as exc:
+            errors[h[0]] = exc
+    return out, errors
+
+
+def household_facts(
+    store_or_session: Store | Session,
+    household_id: str,
+    month: date,
+    *,
+    income_month: date | None = None,
+) -> Household:
+    """The engine facts of one stored household for the benefit ``month``: members as of that
+    month (age, sex, relation, disability, illness, work capacity, student, employment,
+    self-care, supporter), income of the months before ``income_month`` (default ``month``),
+    liquid assets, vehicles, dwellings and the household's policy facts."""
+    if isinstance(store_or_session, Store):
+        with store_or_session.sessions.read() as s:
+            return household_facts(s, household_id, month, income_month=income_month)
+    found, errors = collect_households(
+        store_or_session, ":hid", {"hid": household_id}, month, income_month=income_month
+    )
+    if household_id in errors:
+        raise errors[household_id]
+    if household_id not in found:
+        raise NotFound("该家庭不存在或已删除")
+    return found[household_id]
+
+
+def member_ids(session: Session, household_id: str, month: date) -> dict[str, str]:
+    """Person id → the member id used in facts and reasons (members of ``month`` only)."""
+    fam = _Family()
+    for r in session.execute(text(_PERSONS.format(scope=":hid")), {"hid": household_id}):
+        _add_person(fam, r, month.replace(day=1))
+    return dict(fam.ids)
+
+
+def scope_ids(ids: Iterable[str]) -> tuple[str, dict[str, Any]]:
+    """A scope clause and parameters for an explicit list of household ids."""
+    params = {f"h{i}": hid for i, hid in enumerate(ids)}
+    return ", ".join(f":{k}" for k in params) or "NULL", params
