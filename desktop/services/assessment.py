@@ -62,9 +62,9 @@ def _choose(assistance_type: str, a: Assessment) -> str:
     """The programme the amount comes from: a 低保 application whose family does not qualify
     as a whole may qualify as 单人保 (one member covered alone)."""
     base = PROGRAMME_OF[assistance_type]
-    if base == "dibao" and not a.programmes["dibao"].eligible:
-        if a.programmes["dibao_single"].eligible:
-            return "dibao_single"
+    single = a.programmes["dibao_single"].eligible
+    if base == "dibao" and not a.programmes["dibao"].eligible and single:
+        return "dibao_single"
     return base
 
 

@@ -154,7 +154,11 @@ def export_run_xlsx(store: Store, run_id: str, path: Path | str) -> Path:
     title = WriteOnlyCell(ws, value=f"{run.month:%Y年%m月} 救助金发放台账（{kind}）")
     title.font = Font(bold=True, size=14)
     ws.append([title])
-    ws.append([f"核算人：{run.actor_name}　核算时间：{run.finished_at:%Y-%m-%d %H:%M}　共 {len(lines)} 户"])
+    ws.append(
+        [
+            f"核算人：{run.actor_name}　核算时间：{run.finished_at:%Y-%m-%d %H:%M}　共 {len(lines)} 户"
+        ]
+    )
     header = []
     for name in HEADERS:
         cell = WriteOnlyCell(ws, value=name)

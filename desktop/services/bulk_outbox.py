@@ -1,101 +1,85 @@
-"""Bulk writes for batch services (the monthly run): applications changed by plain SQL get the
-same outbox entries ``UnitOfWork.record`` would give them (full payload, office scope, folding
-into a pending entry), in the caller's transaction and at thousands of rows per second."""
+"""Bulk outbox entries for batch services (the monthly run): applications changed by plain SQL
+get the entries ``UnitOfWork.record`` would give them — full payload, office scope, base rev,
+folded into a still-pending entry — built by SQLite itself in the caller's transaction."""
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection
+from sqlalchemy import JSON, Boolean, Connection, DateTime
 
 from desktop.services.base import ENTITY_NAMES
 from desktop.store.models import Application, Fixed2
 
 _LOCAL = {"rev", "dirty", "created_at", "updated_at"}
-CHUNK = 5000
+
+# A random RFC 4122 version-4 UUID as text from a per-row random hex string ``h`` (a plain
+# expression, not a sub-select, which SQLite would evaluate once for all rows).
+_UUID4 = (
+    "substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' || "
+    "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12)"
+)
+# Office codes of the two offices, sorted and without duplicates (UnitOfWork.scope_of).
+_OFFICES = (
+    "CASE WHEN r.code = k.code THEN json_array(r.code) WHEN r.code < k.code "
+    "THEN json_array(r.code, k.code) ELSE json_array(k.code, r.code) END"
+)
 
 
-def _converter(column: Any) -> Callable[[Any], Any]:
-    """Raw SQLite value → the JSON-safe value ``payload_of`` gives for this column."""
+def _json_value(column: Any) -> str:
+    """SQL for one column's value exactly as ``payload_of`` renders it in JSON."""
+    c = f'a."{column.name}"'
     kind = column.type
     if isinstance(kind, Fixed2):
-        return lambda v: None if v is None else str(Decimal(v).scaleb(-2))
+        return (
+            f"CASE WHEN {c} IS NULL THEN NULL ELSE printf('%s%d.%02d', "
+            f"CASE WHEN {c} < 0 THEN '-' ELSE '' END, abs({c}) / 100, abs({c}) % 100) END"
+        )
     if isinstance(kind, Boolean):
-        return lambda v: None if v is None else bool(v)
+        return f"json(CASE WHEN {c} IS NULL THEN 'null' WHEN {c} THEN 'true' ELSE 'false' END)"
     if isinstance(kind, JSON):
-        return lambda v: None if v is None else json.loads(v)
-    return lambda v: v.isoformat() if isinstance(v, date) else v
+        return f"json({c})"
+    if isinstance(kind, DateTime):
+        return f"replace(substr({c}, 1, 19), ' ', 'T')"
+    return c
 
 
-_APP_COLUMNS = [c for c in Application.__table__.columns if c.key not in _LOCAL]
-_APP_CONVERT = [(c.key, _converter(c)) for c in _APP_COLUMNS]
-_APP_SELECT = ", ".join(f'"{c.name}"' for c in _APP_COLUMNS)
+def payload_sql(model: Any = Application) -> str:
+    """A ``json_object(...)`` expression over alias ``a`` giving the row's synced payload."""
+    parts = [
+        f"'{col.key}', {_json_value(col)}"
+        for col in model.__table__.columns
+        if col.key not in _LOCAL
+    ]
+    return "json_object(" + ", ".join(parts) + ")"
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+_SOURCE = (
+    "FROM applications a JOIN offices r ON r.id = a.residence_office_id "
+    "JOIN offices k ON k.id = a.hukou_office_id WHERE a.id IN ({ids})"
+)
 
 
-def application_payloads(
-    conn: Connection, ids: Sequence[str]
-) -> dict[str, tuple[dict[str, Any], int]]:
-    """Full synced payloads (and server revs) of the given applications, as they are now in
-    the transaction."""
-    out: dict[str, tuple[dict[str, Any], int]] = {}
-    for part in _chunks(ids, 900):
-        marks = ", ".join("?" * len(part))
-        sql = f"SELECT rev, {_APP_SELECT} FROM applications WHERE id IN ({marks})"
-        for rev, *row in conn.exec_driver_sql(sql, tuple(part)):
-            payload = {key: conv(v) for (key, conv), v in zip(_APP_CONVERT, row, strict=True)}
-            out[payload["id"]] = (payload, rev)
-    return out
-
-
-def queue_applications(
-    conn: Connection, ids: Sequence[str], cancelled: Callable[[], bool] | None = None
-) -> int:
-    """One outbox entry per application id (an unsent entry is updated instead, keeping its
-    idempotency key). Returns the number of entries written; stops early if ``cancelled``."""
+def queue_applications(conn: Connection, ids_sql: str, params: tuple[Any, ...] = ()) -> int:
+    """One outbox entry per application whose id ``ids_sql`` (a sub-select) yields; an unsent
+    entry of the same application is updated instead, keeping its idempotency key. Returns
+    the number of applications queued."""
     entity = ENTITY_NAMES["applications"]
-    codes = dict(conn.exec_driver_sql("SELECT id, code FROM offices").all())
-    pending = dict(
-        conn.exec_driver_sql(
-            "SELECT entity_id, seq FROM outbox WHERE state = 'pending' AND entity = ?", (entity,)
-        ).all()
-    )
-    written = 0
-    for part in _chunks(ids):
-        if cancelled is not None and cancelled():
-            return written
-        payloads = application_payloads(conn, part)
-        inserts, updates = [], []
-        for app_id in part:
-            p, rev = payloads[app_id]
-            offices = json.dumps(
-                sorted({codes[p["residence_office_id"]], codes[p["hukou_office_id"]]})
-            )
-            text = json.dumps(p)
-            seq = pending.get(app_id)
-            if seq is not None:
-                updates.append((text, offices, seq))
-            else:
-                inserts.append((str(uuid.uuid4()), entity, app_id, rev or None, text, offices))
-        if updates:
-            conn.exec_driver_sql(
-                "UPDATE outbox SET payload = ?, op = 'upsert', offices = ? WHERE seq = ?", updates
-            )
-        if inserts:
-            conn.exec_driver_sql(
-                "INSERT INTO outbox (change_id, entity, entity_id, op, base_rev, payload, "
-                "offices, state, attempts, last_error) "
-                "VALUES (?, ?, ?, 'upsert', ?, ?, ?, 'pending', 0, '')",
-                inserts,
-            )
-        written += len(part)
-    return written
+    payload = payload_sql()
+    source = _SOURCE.format(ids=ids_sql)
+    folded = conn.exec_driver_sql(
+        "UPDATE outbox SET payload = p.payload, offices = p.offices, op = 'upsert' "
+        f"FROM (SELECT a.id AS aid, {payload} AS payload, {_OFFICES} AS offices {source}) p "
+        "WHERE outbox.entity_id = p.aid AND outbox.state = 'pending'",
+        params,
+    ).rowcount
+    added = conn.exec_driver_sql(
+        "INSERT INTO outbox (change_id, entity, entity_id, op, base_rev, payload, offices, "
+        f"state, attempts, last_error) SELECT {_UUID4}, '{entity}', aid, 'upsert', base_rev, "
+        "payload, offices, 'pending', 0, '' FROM (SELECT a.id AS aid, NULLIF(a.rev, 0) AS "
+        f"base_rev, {payload} AS payload, {_OFFICES} AS offices, "
+        f"lower(hex(randomblob(16))) AS h {source} AND NOT EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.entity_id = a.id AND o.state = 'pending'))",
+        params,
+    ).rowcount
+    return int(folded) + int(added)

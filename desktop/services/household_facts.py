@@ -4,10 +4,10 @@ month (persons, 3-month income look-back, assets, policy facts), one family or m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
@@ -72,20 +72,20 @@ _PERSONS = (
     "SELECT household_id, id, name, sex, birth_date, relation, non_member_reason, "
     "lives_with_family, student_level, work_capacity, disability_type, disability_level, "
     "illness_class, employment, self_care_failed, supporter, found_work_on "
-    "FROM persons WHERE deleted = 0 AND household_id IN ({scope}) ORDER BY household_id, rowid"
+    "FROM persons WHERE deleted = 0 AND {scope} ORDER BY rowid"
 )
 _INCOMES = (
     "SELECT household_id, person_id, kind, month, amount FROM income_items "
-    "WHERE deleted = 0 AND month < :until AND month >= :since AND household_id IN ({scope})"
+    "WHERE deleted = 0 AND month < :until AND month >= :since AND {scope}"
 )
 _ASSETS = (
     "SELECT household_id, kind, amount, vehicle_purpose, floor_area FROM assets "
-    "WHERE deleted = 0 AND household_id IN ({scope})"
+    "WHERE deleted = 0 AND {scope}"
 )
 _HOUSEHOLDS = (
     "SELECT h.id, h.setting, h.single_parent, h.childless, h.family_planning_support, "
     "h.rigid_spending, o.region_code FROM households h JOIN offices o ON o.id = h.hukou_office_id "
-    "WHERE h.deleted = 0 AND h.id IN ({scope})"
+    "WHERE h.deleted = 0 AND {hscope}"
 )
 
 
@@ -109,51 +109,70 @@ class _Family:
 
 
 def _code(table: dict[str, str], value: str | None, who: str, label: str) -> str:
+    """Look a store code up; ``who`` is the member's name ("" for household-level fields)."""
     try:
         return table[value or ""]
     except KeyError:
         known = "、".join(k for k in table if k)
+        field = f"家庭成员 {who} 的{label}" if who else label
         raise ValidationError(
-            f"{who}的{label}", f"无法识别“{value}”（可填：{known}）", "unknown_code"
+            field, f"无法识别“{value}”（可填：{known}）", "unknown_code"
         ) from None
+
+
+@lru_cache(maxsize=4096)
+def _iso(value: str) -> date:
+    return date.fromisoformat(value[:10])
 
 
 def _date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    return _iso(str(value))
 
 
 def _json_list(value: Any) -> list[Any]:
-    if value is None or value == "":
+    if value is None or value == "" or value == "[]":
         return []
     return list(json.loads(value) if isinstance(value, str) else value)
 
 
+_NO_ACTIVITIES: frozenset[str] = frozenset()
+
+
+def _is_member(r: Any, birth: date, month: date) -> bool:
+    if r[6]:
+        return False  # a recorded non-member reason (prisoner, conscript, …)
+    if r[5] in ("applicant", "spouse") or r[7]:
+        return True  # membership() counts everyone living with the family
+    facts = MemberFacts(r[5], birth, bool(r[7]), r[8] or "", r[9], "")
+    return membership(facts, month)[0]
+
+
 def _member(r: Any, month: date, member_id: str) -> Member | None:
     """One person row as an engine Member, or None when not a member in ``month``."""
-    (_, _, name, sex, born, relation, non_member, lives, student, capacity) = r[:10]
-    (dis_type, dis_level, illness, employment, self_care, supporter, found) = r[10:]
-    birth = _date(born)
-    assert birth is not None
-    facts = MemberFacts(relation, birth, bool(lives), student or "", capacity, non_member or "")
-    if not membership(facts, month)[0]:
+    birth = r[4] if isinstance(r[4], date) else date.fromisoformat(r[4][:10])
+    if not _is_member(r, birth, month):
         return None
-    who = f"家庭成员 {name} "
+    who = r[2]
+    self_care = r[14]
     return Member(
         id=member_id,
-        relation=relation,
-        sex=_code(SEX, sex, who, "性别"),
+        relation=r[5],
+        sex=SEX.get(r[3]) or _code(SEX, r[3], who, "性别"),
         birth_date=birth,
-        disability_type=dis_type or None,
-        disability_level=dis_level,
-        illness=illness or None,
-        work_capacity=capacity,
-        student=_code(STUDENT, student, who, "在校情况"),
-        employment=_code(EMPLOYMENT, (employment or "").strip(), who, "就业情况"),
-        self_care_failed=frozenset(_json_list(self_care)),
-        supporter=supporter or "able",
-        found_work_on=_date(found),
+        disability_type=r[10] or None,
+        disability_level=r[11],
+        illness=r[12] or None,
+        work_capacity=r[9],
+        student=STUDENT.get(r[8] or "") or _code(STUDENT, r[8], who, "在校情况"),
+        employment=EMPLOYMENT.get(r[13] or "")
+        or _code(EMPLOYMENT, (r[13] or "").strip(), who, "就业情况"),
+        self_care_failed=_NO_ACTIVITIES
+        if self_care in (None, "", "[]")
+        else frozenset(_json_list(self_care)),
+        supporter=r[15] or "able",
+        found_work_on=_date(r[16]),
     )
 
 
@@ -181,6 +200,8 @@ def _add_asset(fam: _Family, r: Any) -> None:
 
 
 def _rigid(value: Any) -> tuple[tuple[str, Decimal], ...]:
+    if value in (None, "", "[]"):
+        return ()
     return tuple((str(i["kind"]), Decimal(str(i["amount"]))) for i in _json_list(value))
 
 
@@ -190,7 +211,8 @@ def _build(fam: _Family, h: Any) -> Household:
         member_id = fam.ids.get(person_id) if person_id else fam.applicant
         if member_id is None:
             continue  # income of someone who is not a member that month is not counted
-        incomes.append(IncomeItem(member_id, month, _code(INCOME_KIND, kind, "", "收入类别"), amount))
+        engine_kind = INCOME_KIND.get(kind) or _code(INCOME_KIND, kind, "", "收入类别")
+        incomes.append(IncomeItem(member_id, month, engine_kind, amount))
     return Household(
         members=tuple(fam.members),
         incomes=tuple(incomes),
@@ -213,33 +235,51 @@ def _months_before(month: date, n: int) -> date:
 
 def collect_households(
     session: Session,
-    scope: str,
+    scope: str | None,
     params: dict[str, Any],
     month: date,
     *,
     income_month: date | None = None,
     lookback: int | None = None,
+    only: set[str] | None = None,
 ) -> tuple[dict[str, Household], dict[str, ValidationError]]:
     """Households whose id is in the SQL ``scope`` (a sub-select or ``:hid``) as engine facts
-    for ``month``, and the families whose stored data cannot be mapped (with the error)."""
+    for ``month``, and the families whose stored data cannot be mapped (with the error).
+
+    ``scope`` None reads every household and keeps those in ``only`` (cheaper than an SQL
+    filter when most households are wanted)."""
     day = month.replace(day=1)
     ref = (income_month or day).replace(day=1)
     since = _months_before(ref, lookback) if lookback else date(1900, 1, 1)
+    where = f"household_id IN ({scope})" if scope else "1 = 1"
+    hwhere = f"h.id IN ({scope})" if scope else "1 = 1"
+    wanted = only if scope is None else None
     fams: dict[str, _Family] = {}
-    run = session.execute
-    for r in run(text(_PERSONS.format(scope=scope)), params):
+    raw = session.connection().connection
+
+    def run(sql: str, args: dict[str, Any]) -> list[Any]:
+        # Plain DB-API rows: no result-object overhead on hundreds of thousands of rows.
+        cursor = raw.cursor()
+        try:
+            return cursor.execute(sql.format(scope=where, hscope=hwhere), args).fetchall()
+        finally:
+            cursor.close()
+
+    for r in run(_PERSONS, params):
         fam = fams.get(r[0])
         if fam is None:
+            if wanted is not None and r[0] not in wanted:
+                continue
             fam = fams[r[0]] = _Family()
         try:
             _add_person(fam, r, day)
         except ValidationError as exc:
             fam.error = fam.error or exc
     window = {**params, "until": ref.isoformat(), "since": since.isoformat()}
-    for r in run(text(_INCOMES.format(scope=scope)), window):
+    for r in run(_INCOMES, window):
         if r[0] in fams:
             fams[r[0]].incomes.append((r[1], r[2], _date(r[3]), fen(r[4])))  # type: ignore[arg-type]
-    for r in run(text(_ASSETS.format(scope=scope)), params):
+    for r in run(_ASSETS, params):
         if r[0] in fams:
             try:
                 _add_asset(fams[r[0]], r)
@@ -247,9 +287,11 @@ def collect_households(
                 fams[r[0]].error = fams[r[0]].error or exc
     out: dict[str, Household] = {}
     errors: dict[str, ValidationError] = {}
-    for h in run(text(_HOUSEHOLDS.format(scope=scope)), params):
+    for h in run(_HOUSEHOLDS, params):
         fam = fams.get(h[0])
         if fam is None:
+            if wanted is not None and h[0] not in wanted:
+                continue
             errors[h[0]] = ValidationError("家庭成员", "该家庭没有登记成员", "required")
             continue
         try:
@@ -288,12 +330,7 @@ def household_facts(
 def member_ids(session: Session, household_id: str, month: date) -> dict[str, str]:
     """Person id → the member id used in facts and reasons (members of ``month`` only)."""
     fam = _Family()
-    for r in session.execute(text(_PERSONS.format(scope=":hid")), {"hid": household_id}):
+    sql = _PERSONS.format(scope="household_id = :hid")
+    for r in session.execute(text(sql), {"hid": household_id}).all():
         _add_person(fam, r, month.replace(day=1))
     return dict(fam.ids)
-
-
-def scope_ids(ids: Iterable[str]) -> tuple[str, dict[str, Any]]:
-    """A scope clause and parameters for an explicit list of household ids."""
-    params = {f"h{i}": hid for i, hid in enumerate(ids)}
-    return ", ".join(f":{k}" for k in params) or "NULL", params
