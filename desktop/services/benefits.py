@@ -15,10 +15,8 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.monthly import (
     CHANGE_KINDS,
-    RUN_PROGRAMMES,
     ActiveCase,
     BenefitChange,
     monthly_run,
@@ -121,8 +119,7 @@ def _load_cases(session: Session) -> dict[str, _Case]:
     rows = session.execute(
         text(
             "SELECT id, number, household_id, assistance_type, benefit_programme, "
-            f"benefit_amount, gradual_exit_since FROM applications WHERE {_ACTIVE_WHERE} "
-            "ORDER BY number"
+            f"benefit_amount, gradual_exit_since FROM applications WHERE {_ACTIVE_WHERE}"
         )
     )
     return {
@@ -254,17 +251,20 @@ def _stage(session: Session, comp: _Computed) -> list[BenefitChange]:
 
 
 def _report(month: date, comp: _Computed, changed: list[BenefitChange], **kw: object) -> RunReport:
-    lines = tuple(
-        ChangeLine(
-            r.case_id,
-            comp.cases[r.case_id].number,
-            comp.cases[r.case_id].programme,
-            r.kind,
-            comp.cases[r.case_id].stored,
-            r.new,
-            r.gradual_exit_since,
-        )
-        for r in changed
+    lines = sorted(
+        (
+            ChangeLine(
+                r.case_id,
+                comp.cases[r.case_id].number,
+                comp.cases[r.case_id].programme,
+                r.kind,
+                comp.cases[r.case_id].stored,
+                r.new,
+                r.gradual_exit_since,
+            )
+            for r in changed
+        ),
+        key=lambda line: line.number,
     )
     total_old = _total_old(comp)
     return RunReport(
@@ -274,8 +274,8 @@ def _report(month: date, comp: _Computed, changed: list[BenefitChange], **kw: ob
         counts=_counts(comp.results),
         total_old=total_old,
         total_new=sum((r.new for r in comp.results), Decimal("0.00")),
-        changes=lines,
-        skipped=tuple(comp.skipped),
+        changes=tuple(lines),
+        skipped=tuple(sorted(comp.skipped)),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -404,19 +404,3 @@ def settle_demo_amounts(store: Store, month: date | None = None) -> int:
         write_amounts(s.connection(), mark_dirty=False)
         unstage(s.connection())
     return len(comp.results)
-
-
-def programme_label(code: str) -> str:
-    """Chinese name of an engine programme code (for reports and ledgers)."""
-    return PROGRAMMES.get(code, code)
-
-
-__all__ = [
-    "ACTIVE_STATES",
-    "RUN_PROGRAMMES",
-    "ChangeLine",
-    "RunReport",
-    "programme_label",
-    "run_monthly_benefits",
-    "settle_demo_amounts",
-]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from desktop.domain.household import MemberFacts, membership
@@ -325,12 +324,3 @@ def household_facts(
     if household_id not in found:
         raise NotFound("该家庭不存在或已删除")
     return found[household_id]
-
-
-def member_ids(session: Session, household_id: str, month: date) -> dict[str, str]:
-    """Person id → the member id used in facts and reasons (members of ``month`` only)."""
-    fam = _Family()
-    sql = _PERSONS.format(scope="household_id = :hid")
-    for r in session.execute(text(sql), {"hid": household_id}).all():
-        _add_person(fam, r, month.replace(day=1))
-    return dict(fam.ids)
