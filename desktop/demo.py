@@ -37,6 +37,7 @@ from desktop.domain.ids import check_char
 from desktop.pinyin import name_keys
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
+from desktop.services.benefits import settle_demo_amounts
 from desktop.store.keys import DEFAULT_KDF, KdfParams
 from desktop.store.models import Application, Asset, Household, IncomeItem, Office, Person, new_id
 from desktop.store.store import Store
@@ -366,6 +367,8 @@ def seed(
             for start in range(0, len(data), batch):
                 s.execute(insert(model), data[start : start + batch])
         insert_case_events(s, rows["case_events"])
+    # Cases in payment get the amount the policy engine computes for this month.
+    settle_demo_amounts(store)
     return {name: len(rows[name]) for name in (*(t for t, _ in tables), "case_events")}
 
 

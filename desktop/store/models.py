@@ -110,6 +110,12 @@ class Household(Synced, Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     address_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Policy facts (migration 0004): 特困 setting, 边缘 grant conditions, rigid spending.
+    setting: Mapped[str] = mapped_column(String(20), default="urban")
+    single_parent: Mapped[bool] = mapped_column(Boolean, default=False)
+    childless: Mapped[bool] = mapped_column(Boolean, default=False)
+    family_planning_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    rigid_spending: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class Person(Synced, Base):
@@ -134,6 +140,11 @@ class Person(Synced, Base):
     student_level: Mapped[str] = mapped_column(String(20), default="")
     employment: Mapped[str] = mapped_column(String(20), default="")
     lives_with_family: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Policy facts (migration 0004): the 6 self-care activities the person cannot do (特困),
+    # the legal supporter's ability (法定义务人) and the date a job was found (渐退).
+    self_care_failed: Mapped[list] = mapped_column(JSON, default=list)
+    supporter: Mapped[str] = mapped_column(String(10), default="able")
+    found_work_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     __table_args__ = (Index("ix_persons_id_number_live", "id_number", "deleted"),)
 
@@ -188,6 +199,12 @@ class Application(Synced, Base):
     workflow: Mapped[dict] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
     """Optimistic-concurrency counter: the number of workflow steps stored (migration 0003)."""
+    # Benefit facts (migration 0004): the engine programme paid (e.g. 单人保 on a 低保 case),
+    # the 临时救助 amount asked, the last assessment summary and the 渐退 start month.
+    benefit_programme: Mapped[str] = mapped_column(String(20), default="")
+    hardship_requested: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    assessment: Mapped[dict] = mapped_column(JSON, default=dict)
+    gradual_exit_since: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Document(Synced, Base):
