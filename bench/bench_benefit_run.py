@@ -159,6 +159,7 @@ def _engine_cases(store: Store) -> list[ActiveCase]:
     return [
         ActiveCase(c.id, facts[c.household_id], c.programme, c.stored or zero, c.since)
         for c in cases.values()
+        if c.household_id in facts  # the service skips (and names) families with bad data too
     ]
 
 
