@@ -95,11 +95,13 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(index)
                 return page
         page = CasePage(self.store, self.actor, application_id)
-        index = self.add_panel("案件", page)
+        index = self.add_panel(page.tab_title, page)
         self.tabs.setTabsClosable(True)
         for i in range(self.tabs.count()):
             if not isinstance(self.tabs.widget(i), CasePage):
-                self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)  # type: ignore[arg-type]
+                self.tabs.tabBar().setTabButton(
+                    i, self.tabs.tabBar().ButtonPosition.RightSide, None
+                )  # type: ignore[arg-type]
         page.title_changed.connect(lambda title: self._retitle(page, title))
         self.tabs.setCurrentIndex(index)
         return page

@@ -146,7 +146,11 @@ class ActionDialog(QDialog):
     submitted = Signal(object, object)  # params dict, date
 
     def __init__(
-        self, option: ActionOption, fields: list[Field], note: str = "", parent: QWidget | None = None
+        self,
+        option: ActionOption,
+        fields: list[Field],
+        note: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.option = option
@@ -181,6 +185,7 @@ class ActionDialog(QDialog):
         layout = QVBoxLayout(self)
         if note:
             info = QLabel(note)
+            info.setObjectName("actionNote")
             info.setWordWrap(True)
             info.setProperty("muted", True)
             layout.addWidget(info)

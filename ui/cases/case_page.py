@@ -74,6 +74,7 @@ class CasePage(QWidget):
         self.store, self.actor = store, actor
         self.application_id = application_id
         self.data: CasePageData | None = None
+        self.tab_title = "案件"
         self.dialog: ActionDialog | None = None
         self.survey_window: QWidget | None = None
         self.preview: QDialog | None = None
@@ -143,13 +144,13 @@ class CasePage(QWidget):
         layout.addLayout(body, 1)
 
     def _side_column(self) -> QWidget:
-        self.actions = ActionPanel()
-        self.actions.triggered.connect(self.open_action)
+        self.step_panel = ActionPanel()
+        self.step_panel.triggered.connect(self.open_action)
         steps = QGroupBox("办理")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.actions)
+        scroll.setWidget(self.step_panel)
         QVBoxLayout(steps).addWidget(scroll)
         self.survey_button = QPushButton("入户调查表…")
         self.survey_button.setObjectName("surveyButton")
@@ -198,13 +199,16 @@ class CasePage(QWidget):
         self.assessment.set_case(c, editable=not locked)
         self.documents.set_documents(c.id, c.household_id, data.documents, editable=not locked)
         self.checks.set_reports(c.household_id, data.check_reports, editable=not locked)
-        self.actions.set_options(data.actions, locked)
+        self.step_panel.set_options(data.actions, locked)
         allowed, why = may_fill_survey(self.actor, c)
         self.survey_button.setEnabled(allowed)
-        self.survey_button.setText("查看入户调查表" if c.survey_status == "已定稿" else "填写入户调查表…")
+        self.survey_button.setText(
+            "查看入户调查表" if c.survey_status == "已定稿" else "填写入户调查表…"
+        )
         self.survey_reason.setText(why or f"调查表：{c.survey_status}")
         self._fill_letters(data)
-        self.title_changed.emit(f"{c.applicant_name} {c.number}")
+        self.tab_title = f"{c.applicant_name} {c.number}"
+        self.title_changed.emit(self.tab_title)
 
     def _state_status(self) -> str:
         statuses = self.deadlines.statuses
@@ -264,7 +268,9 @@ class CasePage(QWidget):
         dialog.open()
         return dialog
 
-    def _call(self, action: str, params: dict[str, Any], when: date) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    def _call(
+        self, action: str, params: dict[str, Any], when: date
+    ) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         assert self.data is not None
         base = (self.store, self.actor, self.application_id)
         version = self.data.overview.version

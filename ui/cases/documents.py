@@ -98,7 +98,9 @@ class DocumentsPanel(QWidget):
         self._file_dialog = file_dialog or _pick_file
         self.table = QTableWidget()
         setup_table(self.table, self.HEADERS)
-        self.table.horizontalHeader().setSectionResizeMode(0, self.table.horizontalHeader().ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, self.table.horizontalHeader().ResizeMode.Stretch
+        )
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _i: self.view_selected())
         self.attach_button = QPushButton("附加文件…")
@@ -225,6 +227,7 @@ class CheckPanel(QWidget):
         super().__init__(parent)
         self.store, self.actor = store, actor
         self.household_id = ""
+        self.requested_note = ""
         self.request_button = QPushButton("申请家庭经济状况核对")
         self.request_button.clicked.connect(self.request_check)
         self.status_label = QLabel()
@@ -240,13 +243,17 @@ class CheckPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.tree, 1)
 
-    def set_reports(self, household_id: str, reports: list[CheckReportView], editable: bool) -> None:
+    def set_reports(
+        self, household_id: str, reports: list[CheckReportView], editable: bool
+    ) -> None:
         """Show the reports received for the household (newest first)."""
         self.household_id = household_id
         self.request_button.setEnabled(editable)
         self.tree.clear()
         for report in reports:
-            top = QTreeWidgetItem([f"核对报告（{report.generated_at[:19]}）", f"{len(report.members)} 人", ""])
+            top = QTreeWidgetItem(
+                [f"核对报告（{report.generated_at[:19]}）", f"{len(report.members)} 人", ""]
+            )
             for member in report.members:
                 person = QTreeWidgetItem([str(member.get("name", "")), "", ""])
                 for item in member.get("items", []):
@@ -258,9 +265,10 @@ class CheckPanel(QWidget):
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
         if not reports:
-            self.status_label.setText("尚未收到核对报告（联网同步后自动取回）")
+            text = "尚未收到核对报告（联网同步后自动取回）"
         else:
-            self.status_label.setText(f"已收到 {len(reports)} 份核对报告")
+            text = f"已收到 {len(reports)} 份核对报告"
+        self.status_label.setText("；".join(t for t in (self.requested_note, text) if t))
 
     def request_check(self) -> None:
         """Queue the check request for the hub (sent with the next sync)."""
@@ -271,6 +279,7 @@ class CheckPanel(QWidget):
         if error is not None:
             show_error(self, error)
             return
-        self.status_label.setText(
+        self.requested_note = (
             f"已提交核对申请（{result.member_count} 人），将在下次同步时发送到市级核对系统"
         )
+        self.status_label.setText(self.requested_note)

@@ -42,7 +42,9 @@ class HouseholdTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.members = QTableWidget()
-        setup_table(self.members, ["姓名", "身份证号", "性别", "出生日期", "关系", "共同生活", "说明"])
+        setup_table(
+            self.members, ["姓名", "身份证号", "性别", "出生日期", "关系", "共同生活", "说明"]
+        )
         self.incomes = QTableWidget()
         setup_table(self.incomes, ["收入类别", "成员", "月份", "金额（元）", "备注"])
         self.assets = QTableWidget()
@@ -132,11 +134,11 @@ class AssessmentTab(QWidget):
             self.headline.setText("尚未测算（点击“重新测算”按现行政策核算）")
             self.figures.setText("")
             return
-        verdict = (
-            f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
-        )
+        verdict = f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
         self.headline.setText(f"<b>{s.get('programme_name', '')}：{verdict}</b>")
-        theme.set_status(self.headline, theme.STATUS_NORMAL if s.get("eligible") else theme.STATUS_OVERDUE)
+        theme.set_status(
+            self.headline, theme.STATUS_NORMAL if s.get("eligible") else theme.STATUS_OVERDUE
+        )
         self.figures.setText(
             f"测算月份 {s.get('month', '')}　共同生活 {s.get('members', '')} 人　"
             f"家庭月收入 {_yuan(s.get('income_total', '0'))} 元　"

@@ -68,7 +68,9 @@ class TimelineTable(QTableWidget):
         self.setRowCount(len(items))
         for row, item in enumerate(items):
             day = item.on or item.at.date()
-            office = office_names.get(item.office_code, item.office_code) if item.office_code else ""
+            office = (
+                office_names.get(item.office_code, item.office_code) if item.office_code else ""
+            )
             values = [
                 day.isoformat(),
                 KIND_CN.get(item.kind, item.kind),

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -137,7 +136,7 @@ class SurveyForm(QWidget):
             edit.setAccessibleName(label)
             edit.setPlaceholderText(SECTION_HINTS[key])
             edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(70)
+            edit.setFixedHeight(78)
             edit.textChanged.connect(self._changed)
             self.texts[key] = edit
             cell = QVBoxLayout()
@@ -161,8 +160,8 @@ class SurveyForm(QWidget):
         QVBoxLayout(signs).addWidget(self.sign)
         inner = QWidget()
         il = QVBoxLayout(inner)
-        for box in (basics, content, photos, signs):
-            il.addWidget(box)
+        for group in (basics, content, photos, signs):
+            il.addWidget(group)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -338,7 +337,11 @@ class SurveyForm(QWidget):
         self.sign.set_locked(locked)
         self.finalize_button.setVisible(not locked)
         if locked:
-            who = f"（{survey.finalized_by}，{survey.finalized_at:%Y-%m-%d %H:%M}）" if survey and survey.finalized_at else ""
+            who = (
+                f"（{survey.finalized_by}，{survey.finalized_at:%Y-%m-%d %H:%M}）"
+                if survey and survey.finalized_at
+                else ""
+            )
             self.banner.setText(f"入户调查表已定稿并锁定{who}，不能再修改")
             theme.set_status(self.banner, theme.STATUS_NORMAL)
             self.banner.show()
