@@ -141,7 +141,9 @@ def test_other_office_holds_the_step_page_is_read_only(desk, qtbot, sync_ops) ->
     assert page.banner.isVisible()
     assert "户籍地河西区东海街道" in page.banner.text()
     assert "一城通办" in page.summary["hukou"].text()
-    assert page.step_panel.buttons and not any(b.isEnabled() for b in page.step_panel.buttons.values())
+    assert page.step_panel.buttons and not any(
+        b.isEnabled() for b in page.step_panel.buttons.values()
+    )
     assert not page.documents.attach_button.isEnabled()
     assert not page.checks.request_button.isEnabled()
 
