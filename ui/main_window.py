@@ -33,6 +33,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.cases = CaseListPanel(store, actor)
         self.add_panel("案件列表", self.cases)
+        self.cases.case_activated.connect(self.open_case)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
         self.toolbar = self.addToolBar("常用")
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
@@ -82,6 +84,40 @@ class MainWindow(QMainWindow):
         widget = make()
         self.tabs.setCurrentIndex(self.add_panel(title, widget))
         return widget
+
+    def open_case(self, application_id: str) -> QWidget:
+        """Show the case page of ``application_id`` (one tab per case, closable)."""
+        from ui.cases.case_page import CasePage
+
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if isinstance(page, CasePage) and page.application_id == application_id:
+                self.tabs.setCurrentIndex(index)
+                return page
+        page = CasePage(self.store, self.actor, application_id)
+        index = self.add_panel(page.tab_title, page)
+        self.tabs.setTabsClosable(True)
+        for i in range(self.tabs.count()):
+            if not isinstance(self.tabs.widget(i), CasePage):
+                self.tabs.tabBar().setTabButton(
+                    i, self.tabs.tabBar().ButtonPosition.RightSide, None
+                )  # type: ignore[arg-type]
+        page.title_changed.connect(lambda title: self._retitle(page, title))
+        self.tabs.setCurrentIndex(index)
+        return page
+
+    def _retitle(self, page: QWidget, title: str) -> None:
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
+
+    def _close_tab(self, index: int) -> None:
+        from ui.cases.case_page import CasePage
+
+        page = self.tabs.widget(index)
+        if isinstance(page, CasePage):
+            self.tabs.removeTab(index)
+            page.deleteLater()
 
     def open_selfcheck(self) -> QWidget:
         from ui.selfcheck import SelfCheckPanel

@@ -62,7 +62,7 @@ def record_survey_from_record(
         "surveyors": list(survey.surveyors),
         "members_present": list(survey.members_present),
         "findings": findings,
-        "mode": "onsite",
+        "mode": survey.sections.get("mode") or "onsite",
         "signed_by_surveyors": True,
         "signed_by_family": True,
     }

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.domain.workflow import DEFAULT_RULES
+from desktop.domain.workflow import DEFAULT_RULES, AssistanceType, definition_of
 from desktop.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from desktop.services.base import Actor, Role, service, unit_of_work
 from desktop.services.case_steps import load_snapshot
@@ -27,7 +27,8 @@ TEXT_SECTIONS = {
     "findings": "调查结论",
     "opinion": "调查人员意见",
 }
-SECTION_LABELS = {**TEXT_SECTIONS, "photos": "现场照片", "signatures": "签字"}
+SECTION_LABELS = {**TEXT_SECTIONS, "photos": "现场照片", "signatures": "签字", "mode": "调查方式"}
+SURVEY_MODES = {"onsite": "实地入户", "phone": "电话调查", "video": "视频调查"}
 _MAX_TEXT = 4000
 
 
@@ -90,6 +91,9 @@ def _sections(raw: Mapping[str, Any]) -> dict[str, Any]:
         if key in TEXT_SECTIONS:
             if not isinstance(value, str) or len(value) > _MAX_TEXT:
                 raise ValidationError(label, f"应为不超过{_MAX_TEXT}字的文字")
+        elif key == "mode":
+            if value not in SURVEY_MODES:
+                raise ValidationError(label, "应为实地入户、电话调查或视频调查")
         elif key == "photos":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ValidationError(label, "应为照片材料编号列表")
@@ -210,6 +214,12 @@ def _check_complete(session: Session, app: Application, row: HomeSurveyRecord, t
     strangers = [n for n in present if n not in members]
     if strangers:
         raise ValidationError("在场家庭成员", f"“{'、'.join(strangers)}”不是该家庭登记的成员")
+    mode = (row.sections or {}).get("mode") or "onsite"
+    if (
+        mode != "onsite"
+        and not definition_of(AssistanceType(app.assistance_type)).remote_survey_allowed
+    ):
+        raise ValidationError("调查方式", "电话或视频调查仅限急难型临时救助")
     for key, label in TEXT_SECTIONS.items():
         if not str((row.sections or {}).get(key) or "").strip():
             raise ValidationError(label, "不能为空")

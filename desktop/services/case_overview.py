@@ -1,0 +1,463 @@
+"""Read helpers for the case page: one case at a glance (masked for the actor) and its letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop.domain.household import RELATIONS
+from desktop.domain.workflow import (
+    SIDE_LABELS,
+    TYPE_LABELS,
+    ActionOption,
+    AssistanceType,
+    CaseSnapshot,
+    Deadline,
+    ReviewOutcome,
+    Side,
+    State,
+    definition_of,
+    holder,
+)
+from desktop.domain.workflow.context import current_amount
+from desktop.errors import NotFound, ReportError, ValidationError
+from desktop.services.applications import CHANNELS
+from desktop.services.base import Actor, Role, service
+from desktop.services.case_steps import get_case
+from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
+from desktop.services.documents import DocumentView, attach_document, list_documents
+from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
+from desktop.services.households import get_household
+from desktop.services.printing import _case_record, _office
+from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
+from desktop.services.warnings import CheckReportView, list_check_reports
+from desktop.store.models import Application, Office, Person
+from desktop.store.store import Store
+from reports import data as rd
+from reports.letters import render_approval_letter, render_change_notice, render_refusal_letter
+from reports.privacy import mask_id
+
+DECIDED_STATES = frozenset(
+    {State.CONFIRMED, State.PAYING, State.ARCHIVED, State.GRADUAL_EXIT, State.STOPPED}
+)
+SEX_CN = {"M": "男", "F": "女"}
+SURVEY_STATES = frozenset({State.ACCEPTED, State.INVESTIGATING, State.AID_PAID})
+LETTERS = {
+    "approval": "审核确认通知书",
+    "refusal": "不予救助决定书",
+    "change": "救助金变更通知书",
+}
+_CHANGE_KIND = {
+    ReviewOutcome.INCREASE: "increase",
+    ReviewOutcome.DECREASE: "decrease",
+    ReviewOutcome.STOP: "stop",
+}
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """One of the case's two offices."""
+
+    id: str
+    code: str
+    name: str
+    district: str
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A household member as shown on the case page (ID masked unless the actor may see it)."""
+
+    name: str
+    id_shown: str
+    sex: str
+    birth_date: date
+    relation_cn: str
+    is_member: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class MoneyRow:
+    """An income (per month) or asset line."""
+
+    kind_cn: str
+    whose: str
+    month: date | None
+    amount: Decimal
+    note: str
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    """Everything the case page shows above the tabs: summary, holder, members, finances."""
+
+    id: str
+    number: str
+    version: int
+    household_id: str
+    applicant_name: str
+    assistance_type: str
+    type_cn: str
+    state: str
+    state_cn: str
+    residence: OfficeInfo
+    hukou: OfficeInfo
+    applied_on: date
+    channel_cn: str
+    proxy_name: str
+    amount: Decimal | None
+    address: str
+    community: str
+    holder_cn: str
+    actor_sides: tuple[str, ...]
+    actor_holds: bool
+    members: tuple[MemberRow, ...]
+    incomes: tuple[MoneyRow, ...]
+    assets: tuple[MoneyRow, ...]
+    assessment: dict[str, Any]
+    survey_status: str
+    snapshot: CaseSnapshot
+
+    @property
+    def split(self) -> bool:
+        """一城通办: the family lives away from its registration office."""
+        return self.residence.id != self.hukou.id
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why this office cannot act now ('' when it holds the current step)."""
+        if self.actor_holds or self.snapshot.is_terminal:
+            return ""
+        if not self.actor_sides:
+            return "本街道不是该案件的居住地或户籍地，只能查看"
+        return f"当前环节由{self.holder_cn}办理，本街道只能查看"
+
+
+def _office_info(store: Store, office_id: str) -> OfficeInfo:
+    with store.sessions.read() as s:
+        office = s.get(Office, office_id)
+        if office is None:
+            raise NotFound("街道不存在")
+        return OfficeInfo(office.id, office.code, office.name, office.district)
+
+
+def _shown_id(actor: Actor, number: str) -> str:
+    if actor.sees_full_personal_data():
+        return number
+    try:
+        return mask_id(number)
+    except ValidationError:
+        return "*" * len(number)
+
+
+def _holder_cn(snap: CaseSnapshot, residence: OfficeInfo, hukou: OfficeInfo) -> str:
+    sides = holder(snap)
+    names = {Side.RESIDENCE: residence.name, Side.HUKOU: hukou.name}
+    if len(sides) > 1 or residence.id == hukou.id:
+        return "、".join(sorted({names[s] for s in sides}))
+    side = next(iter(sides))
+    return f"{SIDE_LABELS[side]}{names[side]}"
+
+
+def _survey_status(store: Store, application_id: str) -> str:
+    survey = get_survey(store, application_id)
+    if survey is None:
+        return "未填写"
+    return "已定稿" if survey.locked else "草稿"
+
+
+def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOverview:
+    """The case for the case page; reads the household file (audited) and masks IDs for
+    roles that may not see them in full."""
+    view = get_case(store, application_id)
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.deleted:
+            raise NotFound("该案件不存在或已删除")
+        applicant = s.get(Person, app.applicant_id)
+        applicant_name = applicant.name if applicant else ""
+        residence_id, hukou_id = app.residence_office_id, app.hukou_office_id
+        channel, proxy, amount = app.channel, app.proxy_name, app.benefit_amount
+        assessment = dict(app.assessment or {})
+        household_id = app.household_id
+    household = get_household(store, actor, household_id)
+    residence, hukou = _office_info(store, residence_id), _office_info(store, hukou_id)
+    names = {m.id: m.name for m in household.members}
+    members = tuple(
+        MemberRow(
+            m.name,
+            _shown_id(actor, m.id_number),
+            SEX_CN.get(m.sex, m.sex),
+            m.birth_date,
+            RELATIONS.get(m.relation, m.relation),
+            m.is_member,
+            m.membership_reason,
+        )
+        for m in household.members
+    )
+    incomes, assets = list_finances(store, household.id)
+    snap = view.snapshot
+    sides = tuple(
+        side.value
+        for side, office in ((Side.RESIDENCE, residence), (Side.HUKOU, hukou))
+        if office.code == actor.office_code
+    )
+    holds = bool({Side(x) for x in sides} & holder(snap))
+    return CaseOverview(
+        id=view.id,
+        number=view.number,
+        version=view.version,
+        household_id=household.id,
+        applicant_name=applicant_name,
+        assistance_type=snap.assistance_type.value,
+        type_cn=TYPE_LABELS[AssistanceType(snap.assistance_type)],
+        state=view.state,
+        state_cn=view.state_cn,
+        residence=residence,
+        hukou=hukou,
+        applied_on=snap.applied_on,
+        channel_cn=CHANNELS.get(channel, channel),
+        proxy_name=proxy,
+        amount=amount,
+        address=household.address,
+        community=household.community,
+        holder_cn=_holder_cn(snap, residence, hukou),
+        actor_sides=sides,
+        actor_holds=holds,
+        members=members,
+        incomes=tuple(
+            MoneyRow(
+                INCOME_KINDS.get(i.kind, i.kind),
+                names.get(i.person_id or "", "家庭"),
+                i.month,
+                i.amount,
+                i.note,
+            )
+            for i in incomes
+        ),  # fmt: skip
+        assets=tuple(
+            MoneyRow(ASSET_KINDS.get(a.kind, a.kind), "家庭", None, a.amount, a.note)
+            for a in assets
+        ),
+        assessment=assessment,
+        survey_status=_survey_status(store, application_id),
+        snapshot=snap,
+    )
+
+
+def may_fill_survey(actor: Actor, overview: CaseOverview) -> tuple[bool, str]:
+    """Whether this user may open the 入户调查表 for editing, with the Chinese reason if not."""
+    if actor.role not in SURVEY_ROLES:
+        return False, f"{actor.role.label}不填写入户调查表（仅限入户调查员、审核负责人）"
+    if actor.office_id != overview.residence.id:
+        return False, "入户调查表由家庭居住地街道填写，本街道不是居住地"
+    if overview.survey_status == "已定稿":
+        return True, ""
+    if State(overview.state) not in SURVEY_STATES:
+        return False, f"案件处于“{overview.state_cn}”，不需要入户调查"
+    return True, ""
+
+
+def may_assess(actor: Actor) -> tuple[bool, str]:
+    """Whether this user may run 重新测算, with the Chinese reason if not."""
+    if actor.role in {Role.CLERK, Role.SUPERVISOR, Role.ADMIN}:
+        return True, ""
+    return False, f"{actor.role.label}不能测算救助金额（仅限窗口受理员、审核负责人）"
+
+
+def remote_survey_allowed(assistance_type: str) -> bool:
+    """急难型临时救助 may be surveyed by phone or video."""
+    return definition_of(AssistanceType(assistance_type)).remote_survey_allowed
+
+
+def printable_letters(snap: CaseSnapshot) -> list[tuple[str, str]]:
+    """The letters the case's state allows: ``(kind, Chinese title)``."""
+    out: list[tuple[str, str]] = []
+    if snap.state in DECIDED_STATES and snap.approved_amount is not None and snap.decision_on:
+        out.append(("approval", LETTERS["approval"]))
+    if snap.refusal_reasons:
+        out.append(("refusal", LETTERS["refusal"]))
+    if any(r.outcome in _CHANGE_KIND for r in snap.reviews):
+        out.append(("change", LETTERS["change"]))
+    return out
+
+
+def _letter_no(number: str, kind: str) -> str:
+    return f"{number}-{ {'approval': 'QR', 'refusal': 'BY', 'change': 'BG'}[kind] }"
+
+
+def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.ApprovalLetter:
+    """审核确认通知书 of a confirmed case (amount, start date, review cycle)."""
+    snap = get_case(store, application_id).snapshot
+    if snap.decision_on is None or snap.approved_amount is None or snap.refusal_reasons:
+        raise ReportError("该案件尚未审核确认同意，不能打印审核确认通知书")
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        assert app is not None
+        case = _case_record(s, app, snap.decision_on)
+    start = snap.payment.start_on if snap.payment else snap.decision_on
+    return rd.ApprovalLetter(
+        case=_with_amount(case, current_amount(snap)),
+        decision_date=snap.decision_on,
+        start_date=start,
+        review_months=snap.review_cycle_months or 12,
+        letter_no=_letter_no(case.case_no, "approval"),
+    )
+
+
+def _with_amount(case: rd.CaseRecord, amount: Decimal) -> rd.CaseRecord:
+    return replace(case, amount=amount)
+
+
+def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.RefusalLetter:
+    """不予救助决定书 with the recorded reasons and the appeal bodies of the deciding district."""
+    snap = get_case(store, application_id).snapshot
+    if not snap.refusal_reasons or snap.decision_on is None:
+        raise ReportError("该案件没有不予救助决定，不能打印决定书")
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        assert app is not None
+        case = _case_record(s, app, snap.decision_on)
+        district = _office(s, app.hukou_office_id).district
+    return rd.RefusalLetter(
+        case=case,
+        decision_date=snap.decision_on,
+        reasons=snap.refusal_reasons,
+        review_body=f"天津市{district}人民政府",
+        court=f"天津市{district}人民法院",
+        letter_no=_letter_no(case.case_no, "refusal"),
+    )
+
+
+def change_notice_for(store: Store, actor: Actor, application_id: str) -> rd.ChangeNotice:
+    """增发/减发/停发通知书 of the case's last review that changed the amount."""
+    snap = get_case(store, application_id).snapshot
+    changes = [i for i, r in enumerate(snap.reviews) if r.outcome in _CHANGE_KIND]
+    if not changes:
+        raise ReportError("该案件没有增发、减发或停发的核查结果，不能打印变更通知书")
+    index = changes[-1]
+    review = snap.reviews[index]
+    old = _amount_before(snap, index)
+    new = review.new_amount if review.new_amount is not None else Decimal("0.00")
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        assert app is not None
+        case = _case_record(s, app, review.reviewed_on)
+    return rd.ChangeNotice(
+        case=_with_amount(case, new),
+        kind=_CHANGE_KIND[review.outcome],
+        old_amount=old,
+        new_amount=new,
+        effective=review.effective_on,
+        reasons=review.reasons,
+        decision_date=review.reviewed_on,
+        letter_no=_letter_no(case.case_no, "change"),
+    )
+
+
+def _amount_before(snap: CaseSnapshot, index: int) -> Decimal:
+    for review in reversed(snap.reviews[:index]):
+        if review.new_amount is not None:
+            return review.new_amount
+    if snap.payment is not None:
+        return snap.payment.monthly_amount
+    return snap.approved_amount or Decimal("0.00")
+
+
+def render_case_letter(store: Store, actor: Actor, application_id: str, kind: str) -> bytes:
+    """PDF bytes of one of ``LETTERS`` for the case."""
+    if kind == "approval":
+        return render_approval_letter(approval_letter_for(store, actor, application_id))
+    if kind == "refusal":
+        return render_refusal_letter(refusal_letter_for(store, actor, application_id))
+    if kind == "change":
+        return render_change_notice(change_notice_for(store, actor, application_id))
+    raise ValidationError("文书类别", f"“{kind}”不是可打印的文书")
+
+
+@dataclass(frozen=True)
+class CasePageData:
+    """One load of the case page: the overview and everything listed in its tabs."""
+
+    overview: CaseOverview
+    actions: list[ActionOption]
+    timeline: list[TimelineItem]
+    deadlines: list[Deadline]
+    documents: list[DocumentView]
+    check_reports: list[CheckReportView]
+    office_names: dict[str, str]
+    survey: SurveyView | None
+
+
+def case_page_data(
+    store: Store, actor: Actor, application_id: str, today: date | None = None
+) -> CasePageData:
+    """Everything the case page shows, read in one go (run it off the UI thread)."""
+    day = today or date.today()
+    overview = case_overview(store, actor, application_id)
+    with store.sessions.read() as s:
+        names = {o.code: o.name for o in s.scalars(select(Office))}
+    return CasePageData(
+        overview=overview,
+        actions=case_actions(store, actor, application_id, day),
+        timeline=case_timeline(store, application_id),
+        deadlines=case_deadlines(store, application_id, day),
+        documents=list_documents(store, application_id),
+        check_reports=list_check_reports(store, overview.household_id),
+        office_names=names,
+        survey=get_survey(store, application_id),
+    )
+
+
+def _household_of(store: Store, application_id: str) -> str:
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.deleted:
+            raise NotFound("该申请不存在或已删除")
+        return app.household_id
+
+
+@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+def save_survey_signature(
+    store: Store, actor: Actor, application_id: str, signer: str, png: bytes
+) -> SurveyView:
+    """Store a signature drawn on the survey laptop (kind "signature") and link it to the
+    draft under the signer's name; a second drawing replaces the first in the same entry."""
+    survey = get_survey(store, application_id)
+    signatures = dict((survey.sections.get("signatures") or {}) if survey else {})
+    doc = attach_document(
+        store, actor, household_id=_household_of(store, application_id), kind="signature",
+        data=png, file_name=f"签字-{signer}.png", application_id=application_id,
+        title=f"入户调查签字：{signer}", document_id=signatures.get(signer),
+    )  # fmt: skip
+    signatures[signer] = doc.id
+    return save_survey_draft(store, actor, application_id, sections={"signatures": signatures})
+
+
+@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+def save_survey_photo(
+    store: Store, actor: Actor, application_id: str, file_name: str, data: bytes
+) -> SurveyView:
+    """Store one site photo (kind "photo") and add it to the draft's photo list."""
+    doc = attach_document(
+        store, actor, household_id=_household_of(store, application_id), kind="photo",
+        data=data, file_name=file_name, application_id=application_id,
+        title=f"入户调查照片：{file_name}"[:100],
+    )  # fmt: skip
+    survey = get_survey(store, application_id)
+    photos = list((survey.sections.get("photos") or []) if survey else [])
+    if doc.id not in photos:
+        photos.append(doc.id)
+    return save_survey_draft(store, actor, application_id, sections={"photos": photos})
+
+
+def survey_photo_hashes(store: Store, application_id: str) -> dict[str, str]:
+    """sha256 → document id of the photos linked to the survey draft (to skip re-imports)."""
+    survey = get_survey(store, application_id)
+    ids = set((survey.sections.get("photos") or []) if survey else [])
+    return {d.sha256: d.id for d in list_documents(store, application_id) if d.id in ids}

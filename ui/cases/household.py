@@ -1,0 +1,167 @@
+"""The case page's household tab (members, incomes, assets) and the assessment with its reasons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.money import fmt_yuan
+from desktop.services.assessment import assess_application
+from desktop.services.base import Actor
+from desktop.services.case_overview import CaseOverview, may_assess
+from desktop.store.store import Store
+from ui import theme
+from ui.cases.timeline import setup_table
+from ui.errors import show_error
+from ui.ops import run_op
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, text in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class HouseholdTab(QWidget):
+    """Members (ID masked for roles that may not see it), incomes and assets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.members = QTableWidget()
+        setup_table(
+            self.members, ["姓名", "身份证号", "性别", "出生日期", "关系", "共同生活", "说明"]
+        )
+        self.incomes = QTableWidget()
+        setup_table(self.incomes, ["收入类别", "成员", "月份", "金额（元）", "备注"])
+        self.assets = QTableWidget()
+        setup_table(self.assets, ["财产类别", "金额（元）", "备注"])
+        self.totals = QLabel()
+        self.totals.setProperty("muted", True)
+        money = QHBoxLayout()
+        money.addWidget(self.incomes, 3)
+        money.addWidget(self.assets, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>家庭成员</b>"))
+        layout.addWidget(self.members, 3)
+        layout.addWidget(QLabel("<b>收入和财产</b>"))
+        layout.addLayout(money, 2)
+        layout.addWidget(self.totals)
+
+    def set_case(self, case: CaseOverview) -> None:
+        """Fill the three tables from the overview."""
+        _fill(self.members, [
+            [m.name, m.id_shown, m.sex, m.birth_date.isoformat(), m.relation_cn,
+             "是" if m.is_member else "否", m.note]
+            for m in case.members
+        ])  # fmt: skip
+        _fill(self.incomes, [
+            [i.kind_cn, i.whose, i.month.strftime("%Y-%m") if i.month else "", fmt_yuan(i.amount),
+             i.note]
+            for i in case.incomes
+        ])  # fmt: skip
+        _fill(self.assets, [[a.kind_cn, fmt_yuan(a.amount), a.note] for a in case.assets])
+        income = sum((i.amount for i in case.incomes), start=Decimal(0))
+        assets = sum((a.amount for a in case.assets), start=Decimal(0))
+        self.totals.setText(
+            f"共 {len(case.members)} 人；登记收入 {len(case.incomes)} 条，合计 {fmt_yuan(income)} 元；"
+            f"财产 {len(case.assets)} 项，合计 {fmt_yuan(assets)} 元"
+        )
+
+
+def _yuan(value: Any) -> str:
+    return fmt_yuan(Decimal(str(value or "0")))
+
+
+def reason_lines(summary: dict[str, Any]) -> list[tuple[str, bool | None]]:
+    """``(text, ok)`` of the saved assessment's reasons; ✓/✗ come from ``ok``."""
+    return [(str(r.get("text", "")), r.get("ok")) for r in summary.get("reasons", [])]
+
+
+class AssessmentTab(QWidget):
+    """The saved assessment (amount, per-capita income, standard) and its reasons; 重新测算."""
+
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.application_id = ""
+        self.headline = QLabel("尚未测算")
+        self.headline.setObjectName("assessmentHeadline")
+        self.headline.setWordWrap(True)
+        self.figures = QLabel()
+        self.figures.setProperty("muted", True)
+        self.figures.setWordWrap(True)
+        self.reasons = QListWidget()
+        self.reasons.setWordWrap(True)
+        self.run_button = QPushButton("重新测算")
+        self.run_button.setObjectName("assessButton")
+        self.run_button.clicked.connect(self.reassess)
+        allowed, why = may_assess(actor)
+        self.run_button.setEnabled(allowed)
+        self.run_button.setToolTip(why or "按现行政策重新核算资格和金额")
+        self._allowed = allowed
+        bar = QHBoxLayout()
+        bar.addWidget(self.headline, 1)
+        bar.addWidget(self.run_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.figures)
+        layout.addWidget(self.reasons, 1)
+
+    def set_case(self, case: CaseOverview, editable: bool) -> None:
+        """Show the assessment saved on the application."""
+        self.application_id = case.id
+        self.run_button.setEnabled(self._allowed and editable)
+        self.show_summary(case.assessment)
+
+    def show_summary(self, s: dict[str, Any]) -> None:
+        """Headline, figures and ✓/✗ reasons of a saved assessment summary."""
+        self.reasons.clear()
+        if not s:
+            self.headline.setText("尚未测算（点击“重新测算”按现行政策核算）")
+            self.figures.setText("")
+            return
+        verdict = f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
+        self.headline.setText(f"<b>{s.get('programme_name', '')}：{verdict}</b>")
+        theme.set_status(
+            self.headline, theme.STATUS_NORMAL if s.get("eligible") else theme.STATUS_OVERDUE
+        )
+        self.figures.setText(
+            f"测算月份 {s.get('month', '')}　共同生活 {s.get('members', '')} 人　"
+            f"家庭月收入 {_yuan(s.get('income_total', '0'))} 元　"
+            f"人均 {_yuan(s.get('income_per_capita', '0'))} 元　"
+            f"低保标准 {_yuan(s.get('standard', '0'))} 元　"
+            f"政策版本 {s.get('policy_version', '')}　测算人 {s.get('assessed_by', '')}"
+            f"（{s.get('assessed_on', '')}）"
+        )
+        for text, ok in reason_lines(s):
+            mark = "✓" if ok else ("✗" if ok is False else "·")
+            item = QListWidgetItem(f"{mark} {text}")
+            if ok is not None:
+                key = theme.STATUS_NORMAL if ok else theme.STATUS_OVERDUE
+                item.setForeground(QBrush(theme.status_color(key)))
+            self.reasons.addItem(item)
+
+    def reassess(self) -> None:
+        """Run assess_application off the UI thread; the result replaces the shown summary."""
+        run_op(self, assess_application, self.store, self.actor, self.application_id,
+               on_done=self._assessed)  # fmt: skip
+
+    def _assessed(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, error)
+            return
+        self.show_summary(result.summary)
