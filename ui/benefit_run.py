@@ -396,4 +396,3 @@ class BenefitRunPanel(QWidget):
     def changed_count(self) -> int:
         """Rows in the changed-cases table."""
         return self.changed_table.rowCount()
-

@@ -287,8 +287,11 @@ class DashboardPanel(QWidget):
         return _table_text(self.due_table)
 
 
+def _cell_text(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    return item.text() if item is not None else ""
+
+
 def _table_text(table: QTableWidget) -> list[list[str]]:
-    return [
-        [(table.item(r, c).text() if table.item(r, c) else "") for c in range(table.columnCount())]
-        for r in range(table.rowCount())
-    ]
+    cols = range(table.columnCount())
+    return [[_cell_text(table, r, c) for c in cols] for r in range(table.rowCount())]

@@ -82,7 +82,9 @@ def read_only_table(headers: Sequence[str], stretch: int | None = None) -> QTabl
     return table
 
 
-def fill_table(table: QTableWidget, rows: Sequence[Sequence[Cell]], keys: Sequence[object] = ()) -> None:
+def fill_table(
+    table: QTableWidget, rows: Sequence[Sequence[Cell]], keys: Sequence[object] = ()
+) -> None:
     """Replace the rows; ``keys[i]`` is stored on the first cell of row i (UserRole)."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):

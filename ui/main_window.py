@@ -78,9 +78,7 @@ class MainWindow(QMainWindow):
 
     def update_calendar_warning(self) -> None:
         """Warn in the status bar when next year's holidays are not known yet."""
-        self.set_calendar_warning(
-            calendar_warning(self.store, date.today(), self.actor.office_id)
-        )
+        self.set_calendar_warning(calendar_warning(self.store, date.today(), self.actor.office_id))
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         return self.tabs.addTab(widget, title)

@@ -76,7 +76,9 @@ class WarningsPanel(QWidget):
         self.checked_by.setAccessibleName("核查人")
         self.finding = QPlainTextEdit()
         self.finding.setAccessibleName("核查情况")
-        self.finding.setPlaceholderText("入户或电话核查的情况，如：核实其配偶已于本月就业，月收入约3000元")
+        self.finding.setPlaceholderText(
+            "入户或电话核查的情况，如：核实其配偶已于本月就业，月收入约3000元"
+        )
         self.finding.setFixedHeight(70)
         self.disposal = QComboBox()
         self.disposal.setAccessibleName("处置方式")

@@ -55,7 +55,10 @@ def changed_cases(store: Store, run_id: str) -> list[ChangedCase]:
     with store.sessions.read() as s:
         if s.get(BenefitRun, run_id) is None:
             raise NotFound("该发放核算记录不存在")
-        return [ChangedCase(r[0], r[1], r[2], r[3], r[4], r[5]) for r in s.execute(stmt)]
+        return [
+            ChangedCase(r[0], r[1], r[2], r[3], r[4] or Decimal("0.00"), r[5])
+            for r in s.execute(stmt)
+        ]
 
 
 def change_notice_for(

@@ -108,7 +108,9 @@ def month_intake(store: Store, office_id: str, month: date) -> MonthIntake:
     first = month.replace(day=1)
     last = first.replace(day=monthrange(first.year, first.month)[1])
     in_month = (Application.applied_on >= first, Application.applied_on <= last)
-    u = _office_cases(office_id, Application.applied_on, Application.assistance_type, where=in_month)
+    u = _office_cases(
+        office_id, Application.applied_on, Application.assistance_type, where=in_month
+    )
     stmt = select(u.c.applied_on, u.c.assistance_type, func.count()).group_by(
         u.c.applied_on, u.c.assistance_type
     )
@@ -124,7 +126,10 @@ def month_intake(store: Store, office_id: str, month: date) -> MonthIntake:
 def deadlines_by_owner(store: Store, office_id: str, today: date) -> dict[str, tuple[int, int]]:
     """Running deadlines of the office by owner ("side:role") → (open, overdue)."""
     overdue = case(
-        (and_(Application.next_deadline < today, Application.state != State.SUPPLEMENTING.value), 1),
+        (
+            and_(Application.next_deadline < today, Application.state != State.SUPPLEMENTING.value),
+            1,
+        ),
         else_=0,
     )
     u = _office_cases(
@@ -133,9 +138,7 @@ def deadlines_by_owner(store: Store, office_id: str, today: date) -> dict[str, t
         overdue.label("late"),
         where=(Application.next_deadline.is_not(None),),
     )
-    stmt = select(u.c.deadline_owner, func.count(), func.sum(u.c.late)).group_by(
-        u.c.deadline_owner
-    )
+    stmt = select(u.c.deadline_owner, func.count(), func.sum(u.c.late)).group_by(u.c.deadline_owner)
     with store.sessions.read() as s:
         return {r[0] or "": (int(r[1]), int(r[2] or 0)) for r in s.execute(stmt)}
 

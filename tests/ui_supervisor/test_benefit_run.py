@@ -34,9 +34,7 @@ def _counts(store) -> tuple:  # type: ignore[no-untyped-def]
 
 
 def _panel(qtbot, store, actor, tmp_path: Path, **kw) -> BenefitRunPanel:  # type: ignore[no-untyped-def]
-    panel = BenefitRunPanel(
-        store, actor, save_dialog=lambda _p, name: str(tmp_path / name), **kw
-    )
+    panel = BenefitRunPanel(store, actor, save_dialog=lambda _p, name: str(tmp_path / name), **kw)
     qtbot.addWidget(panel)
     panel.month.setDate(QDate(MONTH.year, MONTH.month, 1))
     return panel
@@ -76,14 +74,18 @@ def test_run_report_export_and_notices(qtbot, desk, tmp_path: Path) -> None:  # 
     assert float(rows[-1][5]) == float(report.total_new)
 
     with store.sessions.read() as s:
-        expected = s.execute(
-            text(
-                "SELECT a.number FROM benefit_changes c JOIN applications a ON a.id = "
-                "c.application_id WHERE c.run_id = :r AND c.kind IN ('increase','decrease',"
-                "'stop') AND c.old_amount IS NOT NULL ORDER BY a.number"
-            ),
-            {"r": report.run_id},
-        ).scalars().all()
+        expected = (
+            s.execute(
+                text(
+                    "SELECT a.number FROM benefit_changes c JOIN applications a ON a.id = "
+                    "c.application_id WHERE c.run_id = :r AND c.kind IN ('increase','decrease',"
+                    "'stop') AND c.old_amount IS NOT NULL ORDER BY a.number"
+                ),
+                {"r": report.run_id},
+            )
+            .scalars()
+            .all()
+        )
     assert expected and [c.number for c in panel.changed] == list(expected)
     ops.set_synchronous(True)
     panel.preview_notice()

@@ -16,8 +16,7 @@ from ui.dashboard import DashboardPanel, short_state
 from ui.dashboard_parts import short_type
 
 OFFICE_CASES = (
-    "FROM applications WHERE deleted = 0 "
-    "AND (residence_office_id = :o OR hukou_office_id = :o)"
+    "FROM applications WHERE deleted = 0 AND (residence_office_id = :o OR hukou_office_id = :o)"
 )
 
 
@@ -57,7 +56,9 @@ def test_dashboard_figures_match_the_store(qtbot, desk, sync_ops) -> None:  # ty
         o=o, a=first, b=today.replace(day=28).isoformat()[:8] + "31",
     )  # fmt: skip
     assert panel.cards["intake"].value.text() == str(intake)
-    ((fund,),) = _sql(store, "SELECT sum(amount) FROM reserve_fund_entries WHERE office_id = :o", o=o)
+    ((fund,),) = _sql(
+        store, "SELECT sum(amount) FROM reserve_fund_entries WHERE office_id = :o", o=o
+    )
     assert panel.cards["fund"].value.text() == f"{Decimal(fund) / 100:,.2f} 元"
     assert panel.cards["warnings"].value.text() == "1"
 
@@ -90,9 +91,10 @@ def test_dashboard_refreshes_on_changes_while_shown(qtbot, desk, sync_ops) -> No
 
 def test_grouped_queries_use_the_office_indexes(desk) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
+    from sqlalchemy import func, select
+
     from desktop.services.statistics import _office_cases
     from desktop.store.models import Application
-    from sqlalchemy import func, select
 
     u = _office_cases(actor.office_id, Application.assistance_type, Application.state)
     stmt = select(u.c.assistance_type, func.count()).group_by(u.c.assistance_type)

@@ -64,13 +64,14 @@ class PolicyRowsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("政策参数："))
         top.addWidget(self.key_filter, 1)
-        forms = QHBoxLayout()
-        forms.addWidget(self._add_box(), 1)
-        forms.addWidget(self._correct_box(), 1)
+        self.editable = actor.role == Role.ADMIN
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        if actor.role == Role.ADMIN:
+        if self.editable:
+            forms = QHBoxLayout()
+            forms.addWidget(self._add_box(), 1)
+            forms.addWidget(self._correct_box(), 1)
             layout.addLayout(forms)
         else:
             note = QLabel("政策参数只能由系统管理员录入和更正。")
@@ -156,6 +157,8 @@ class PolicyRowsPage(QWidget):
         return next((r for r in self.rows if r.id == key), None)
 
     def _row_selected(self) -> None:
+        if not self.editable:
+            return
         row = self.selected_row()
         if row is None:
             self.fix_target.setText("请先在上表中选择一行")
@@ -224,4 +227,3 @@ class PolicyRowsPage(QWidget):
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
-
