@@ -169,9 +169,9 @@ class BenefitRunPanel(QWidget):
         column.addWidget(self.message)
         column.addLayout(cards)
         column.addLayout(totals)
-        column.addWidget(self.kind_chart, 3)
+        column.addWidget(self.kind_chart, 4)
         column.addWidget(QLabel("数据有误、未核算的案件："))
-        column.addWidget(self.skipped, 2)
+        column.addWidget(self.skipped, 1)
         return box
 
     def _runs_box(self) -> QGroupBox:

@@ -34,6 +34,8 @@ from ui.dashboard_parts import (
     read_only_table,
     row_key,
     short_type,
+    tiny_state,
+    tiny_type,
 )
 from ui.errors import error_message
 from ui.widgets.charts import BarChart, StackedBarChart
@@ -233,7 +235,7 @@ class DashboardPanel(QWidget):
         by_type = d.caseload.by_type
         self.type_chart.set_data([(short_type(k), n, None) for k, n in by_type.items()])
         by_state = d.caseload.by_state
-        self.state_chart.set_data([short_state(k) for k in by_state], list(by_state.values()))
+        self.state_chart.set_data([tiny_state(k) for k in by_state], list(by_state.values()))
         self._show_intake()
         self._show_due(d.due)
         fill_table(
@@ -263,7 +265,7 @@ class DashboardPanel(QWidget):
             )
         else:
             items = sorted(intake.by_type.items(), key=lambda kv: -kv[1])
-            names = [short_type(k) for k, _n in items]
+            names = [tiny_type(k) for k, _n in items]
             self.intake_chart.set_data(names, [n for _k, n in items])
 
     def _show_due(self, items: list[DueItem]) -> None:

@@ -141,6 +141,47 @@ SHORT_TYPES = {
 }
 
 
+TINY_TYPES = {
+    "dibao": "低保",
+    "tekun": "特困",
+    "bianyuan": "边缘",
+    "linshi_jinan": "急难",
+    "linshi_zhichu": "支出",
+    "gangxing": "刚性",
+}
+TINY_STATES = {
+    "new": "待受理",
+    "supplementing": "待补正",
+    "accepted": "已受理",
+    "investigating": "调查中",
+    "preliminary_review": "待初审",
+    "notice_pending": "待公示",
+    "in_notice": "公示中",
+    "appraisal": "待评议",
+    "confirming": "待确认",
+    "confirmed": "待发放",
+    "refused": "不予",
+    "paying": "发放中",
+    "archived": "在保",
+    "gradual_exit": "渐退",
+    "aid_paid": "先行救助",
+    "backfilled": "已补办",
+    "stopped": "停发",
+    "closed": "办结",
+    "withdrawn": "撤回",
+}
+
+
+def tiny_type(code: str) -> str:
+    """A two- or three-character name of an assistance type for narrow chart axes."""
+    return TINY_TYPES.get(code, code)
+
+
+def tiny_state(code: str) -> str:
+    """A short name of a case state for chart axes."""
+    return TINY_STATES.get(code, code)
+
+
 def short_type(code: str) -> str:
     """A short name of an assistance type for charts and narrow columns."""
     return SHORT_TYPES.get(code, code)

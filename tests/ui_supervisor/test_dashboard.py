@@ -12,8 +12,8 @@ from desktop.services.reserve_fund import deposit_reserve_fund
 from desktop.services.statistics import caseload, open_warning_count
 from tests.ui_supervisor.conftest import add_warning
 from ui import ops
-from ui.dashboard import DashboardPanel, short_state
-from ui.dashboard_parts import short_type
+from ui.dashboard import DashboardPanel
+from ui.dashboard_parts import short_type, tiny_state
 
 OFFICE_CASES = (
     "FROM applications WHERE deleted = 0 AND (residence_office_id = :o OR hukou_office_id = :o)"
@@ -39,7 +39,7 @@ def test_dashboard_figures_match_the_store(qtbot, desk, sync_ops) -> None:  # ty
     segments = {label: value for label, value, _c in panel.type_chart.segments}
     assert segments == {short_type(k): n for k, n in by_type.items()}
     shown = dict(zip(panel.state_chart.categories, panel.state_chart.values, strict=True))
-    assert shown == {short_state(k): n for k, n in by_state.items()}
+    assert shown == {tiny_state(k): n for k, n in by_state.items()}
 
     ((overdue, running, due_today),) = _sql(
         store,
