@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from desktop.services.base import Actor, Role
+from desktop.services.calendar_admin import calendar_warning
 from desktop.services.status import unsynced_count
 from desktop.store.store import Store
 from ui import ops
-from ui.admin.panel import AdminPanel
+from ui.admin.panel import ADMIN_ROLES, AdminPanel
 from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
 from ui.settings_dialog import SettingsDialog
 from ui.sync_panel import install_sync
+from ui.warnings_panel import WarningsPanel
+
+SUPERVISOR_ROLES = {Role.SUPERVISOR, Role.ADMIN}
 
 STATUS_REFRESH_MS = 5000
 
@@ -44,10 +50,9 @@ class MainWindow(QMainWindow):
         self.add_action("打印", self.open_print_center, QKeySequence("Ctrl+Shift+P"))
         self.add_action("设置", self.open_settings)
         self.add_action("修改密码", self.change_password)
-        if actor.role == Role.ADMIN:
-            self.admin = AdminPanel(store, actor)
-            self.add_panel("系统管理", self.admin)
+        self._add_supervisor_panels()
         self._build_status_bar()
+        self.update_calendar_warning()
         self.sync = install_sync(self)
         ops.change_bus().changed.connect(self._on_changed)
         self._status_timer = QTimer(self)
@@ -55,6 +60,27 @@ class MainWindow(QMainWindow):
         self._status_timer.start(STATUS_REFRESH_MS)
         self.update_status()
         self.cases.search.setFocus()
+
+    def _add_supervisor_panels(self) -> None:
+        """工作台 and 发放核算 for supervisors and administrators, 预警处置 for everyone,
+        系统管理 for administrators (all pages) and supervisors (calendar, fund, policy view)."""
+        if self.actor.role in SUPERVISOR_ROLES:
+            from ui.benefit_run import BenefitRunPanel
+            from ui.dashboard import DashboardPanel
+
+            self.dashboard = DashboardPanel(self.store, self.actor)
+            self.add_panel("工作台", self.dashboard)
+            self.benefit_run = BenefitRunPanel(self.store, self.actor)
+            self.add_panel("发放核算", self.benefit_run)
+        self.warnings = WarningsPanel(self.store, self.actor)
+        self.add_panel("预警处置", self.warnings)
+        if self.actor.role in ADMIN_ROLES:
+            self.admin = AdminPanel(self.store, self.actor)
+            self.add_panel("系统管理", self.admin)
+
+    def update_calendar_warning(self) -> None:
+        """Warn in the status bar when next year's holidays are not known yet."""
+        self.set_calendar_warning(calendar_warning(self.store, date.today(), self.actor.office_id))
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         return self.tabs.addTab(widget, title)
@@ -169,6 +195,8 @@ class MainWindow(QMainWindow):
     def _on_changed(self, kinds: set[str]) -> None:
         if kinds & {"cases", "households", "persons", "documents"}:
             self.cases.refresh()
+        if "calendar" in kinds:
+            self.update_calendar_warning()
         self.update_status()
 
     def closeEvent(self, event: QCloseEvent) -> None:
