@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
             from ui.dashboard import DashboardPanel
 
             self.dashboard = DashboardPanel(self.store, self.actor)
+            self.dashboard.case_requested.connect(self.open_case)
             self.add_panel("工作台", self.dashboard)
             self.benefit_run = BenefitRunPanel(self.store, self.actor)
             self.add_panel("发放核算", self.benefit_run)

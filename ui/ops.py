@@ -244,9 +244,10 @@ def _deliver(task: _Task) -> None:
         show_error(task.parent, handle.error)
     if handle.error is None:
         # A core service declares what it changes (@service(changes=...)); a result may add more.
-        kinds = set(getattr(task.fn, "changes", ()) or ()) | set(
-            getattr(handle.result, "changed", ()) or ()
-        )
+        kinds = set(getattr(task.fn, "changes", ()) or ())
+        extra = getattr(handle.result, "changed", None)
+        if isinstance(extra, set | frozenset):  # a count or flag named "changed" is not kinds
+            kinds |= extra
         if kinds:
             change_bus().publish(kinds)
 

@@ -32,7 +32,7 @@ from desktop.services.case_views import TimelineItem, case_actions, case_deadlin
 from desktop.services.documents import DocumentView, attach_document, list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
 from desktop.services.households import get_household
-from desktop.services.printing import _case_record, _office
+from desktop.services.printing import case_record, office_record
 from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
 from desktop.services.warnings import CheckReportView, list_check_reports
 from desktop.store.models import Application, Office, Person
@@ -299,7 +299,7 @@ def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.A
     with store.sessions.read() as s:
         app = s.get(Application, application_id)
         assert app is not None
-        case = _case_record(s, app, snap.decision_on)
+        case = case_record(s, app, snap.decision_on)
     start = snap.payment.start_on if snap.payment else snap.decision_on
     return rd.ApprovalLetter(
         case=_with_amount(case, current_amount(snap)),
@@ -322,8 +322,8 @@ def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.Re
     with store.sessions.read() as s:
         app = s.get(Application, application_id)
         assert app is not None
-        case = _case_record(s, app, snap.decision_on)
-        district = _office(s, app.hukou_office_id).district
+        case = case_record(s, app, snap.decision_on)
+        district = office_record(s, app.hukou_office_id).district
     return rd.RefusalLetter(
         case=case,
         decision_date=snap.decision_on,
@@ -347,7 +347,7 @@ def change_notice_for(store: Store, actor: Actor, application_id: str) -> rd.Cha
     with store.sessions.read() as s:
         app = s.get(Application, application_id)
         assert app is not None
-        case = _case_record(s, app, review.reviewed_on)
+        case = case_record(s, app, review.reviewed_on)
     return rd.ChangeNotice(
         case=_with_amount(case, new),
         kind=_CHANGE_KIND[review.outcome],

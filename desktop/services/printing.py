@@ -52,7 +52,8 @@ def list_offices(store: Store) -> list[OfficeChoice]:
         return [OfficeChoice(o.id, o.code, o.name, o.district) for o in rows]
 
 
-def _office(session: Session, office_id: str) -> rd.Office:
+def office_record(session: Session, office_id: str) -> rd.Office:
+    """An office as documents print it (name, address, phone)."""
     office = session.get(Office, office_id)
     if office is None:
         raise NotFound("街道不存在")
@@ -63,7 +64,7 @@ def _office(session: Session, office_id: str) -> rd.Office:
 def report_office(store: Store, office_id: str) -> rd.Office:
     """An office as printed on documents (name, window address, public phone)."""
     with store.sessions.read() as s:
-        return _office(s, office_id)
+        return office_record(s, office_id)
 
 
 def notice_communities(store: Store, actor: Actor) -> list[str]:
@@ -153,7 +154,7 @@ def public_notice_for(
         if not cases:
             raise ReportError(f"{community}目前没有处于公示中的案件，无法生成公示")
         rows = tuple(_notice_row(s, app, name, start_date, policy) for app, name in cases)
-        office = _office(s, actor.office_id)
+        office = office_record(s, actor.office_id)
     return rd.PublicNotice(
         office=office,
         community=community,
@@ -206,8 +207,8 @@ def confirmation_announcement_for(
             )
         rows = tuple(_notice_row(s, app, name, period_end, policy) for app, name in cases)
         residence_id = Counter(app.residence_office_id for app, _n in cases).most_common(1)[0][0]
-        residence = _office(s, residence_id)
-        hukou = _office(s, actor.office_id)
+        residence = office_record(s, residence_id)
+        hukou = office_record(s, actor.office_id)
         decided = max(decision_date(app) for app, _n in cases)
     return rd.ConfirmationAnnouncement(
         residence_office=residence,
@@ -279,7 +280,8 @@ def _report_person(p: Person, on: date) -> rd.Person:
     )
 
 
-def _case_record(session: Session, app: Application, on: date) -> rd.CaseRecord:
+def case_record(session: Session, app: Application, on: date) -> rd.CaseRecord:
+    """A case as documents print it: applicant, family size, type, amount as of ``on``."""
     household = session.get(Household, app.household_id)
     if household is None:
         raise NotFound("该家庭不存在或已删除")
@@ -300,8 +302,8 @@ def _case_record(session: Session, app: Application, on: date) -> rd.CaseRecord:
         community=household.community,
         assistance_type=REPORT_TYPE[app.assistance_type],
         amount=app.benefit_amount or Decimal("0.00"),
-        residence_office=_office(session, app.residence_office_id),
-        hukou_office=_office(session, app.hukou_office_id),
+        residence_office=office_record(session, app.residence_office_id),
+        hukou_office=office_record(session, app.hukou_office_id),
         illness="、".join(ILLNESS_CLASSES[p.illness_class] for p in members if p.illness_class),
     )
 
@@ -320,7 +322,7 @@ def check_authorization_for(
     with store.sessions.read() as s:
         app = _application(s, application_id)
         day = signed_on or date.today()
-        return rd.CheckAuthorization(case=_case_record(s, app, day), signed_on=day)
+        return rd.CheckAuthorization(case=case_record(s, app, day), signed_on=day)
 
 
 def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRoster:
@@ -353,7 +355,7 @@ def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRos
                     bank_account=str(app.workflow["bank_account"]),
                 )
             )
-        office = _office(s, actor.office_id)
+        office = office_record(s, actor.office_id)
     return rd.PaymentRoster(
         office=office,
         month=month.replace(day=1),
@@ -382,7 +384,7 @@ def missing_documents_for(
                 Document.deleted.is_(False),
             )
         ).all()
-        office = _office(s, actor.office_id)
+        office = office_record(s, actor.office_id)
     order = list(DOCUMENT_KINDS)
     ranked = sorted(docs, key=lambda k: order.index(k) if k in order else len(order))
     items = tuple(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desktop.errors import NotFound
 from desktop.services.benefit_ledger import LedgerLine
-from desktop.services.printing import _case_record
+from desktop.services.printing import case_record
 from desktop.store.models import Application, Person
 from desktop.store.policy_models import BenefitChangeRecord, BenefitRun
 from desktop.store.store import Store
@@ -81,7 +81,7 @@ def change_notice_for(
             app.number, "", "", line.programme, line.kind, line.old_amount, line.new_amount, None
         )
         return rd.ChangeNotice(
-            case=_case_record(s, app, day),
+            case=case_record(s, app, day),
             kind=line.kind,
             old_amount=line.old_amount or Decimal("0.00"),
             new_amount=line.new_amount,

@@ -194,3 +194,23 @@ def test_watcher_refreshes_visible_screens_now_and_hidden_ones_when_shown(qtbot)
 def test_is_synchronous_reflects_the_setting(flag: bool) -> None:
     ops.set_synchronous(flag)
     assert ops.is_synchronous() is flag
+
+
+def test_a_result_counting_its_changes_is_not_taken_for_change_kinds(qtbot, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import dataclass
+
+    @dataclass
+    class Report:
+        changed: int
+
+    def job() -> Report:
+        return Report(changed=3)
+
+    job.changes = frozenset({"benefits"})  # type: ignore[attr-defined]
+    seen: list[set[str]] = []
+    ops.change_bus().changed.connect(seen.append)
+    results: list[object] = []
+    ops.run_op(None, job, on_done=lambda r, e: results.append((r, e)))
+    ops.change_bus().changed.disconnect(seen.append)
+    assert results == [(Report(3), None)]
+    assert seen == [{"benefits"}]
