@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from pypdf import PdfReader
@@ -11,32 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import errors, ops
-
-
-@pytest.fixture(autouse=True)
-def _ops_clean() -> Iterator[None]:
-    ops.set_synchronous(False)
-    yield
-    assert ops.wait_idle(10_000)
-    ops.set_synchronous(False)
-
-
-@pytest.fixture
-def sync_ops() -> Iterator[None]:
-    """Run every core call inline so the screens are deterministic."""
-    ops.set_synchronous(True)
-    yield
-    ops.set_synchronous(False)
-
-
-@pytest.fixture
-def captured_errors() -> Iterator[list[errors.ErrorReport]]:
-    """Error reports that would have opened a message box."""
-    reports: list[errors.ErrorReport] = []
-    errors.set_error_sink(reports.append)
-    yield reports
-    errors.set_error_sink(None)
+from tests.ui_fixtures import _ops_clean, captured_errors, sync_ops  # noqa: F401
 
 
 class Keyboard:

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from desktop.store.store import Store
 from desktop.store.sync_models import MonitorWarning
-from ui import errors, ops
-
-
-@pytest.fixture(autouse=True)
-def _ops_clean() -> Iterator[None]:
-    ops.set_synchronous(False)
-    yield
-    assert ops.wait_idle(10_000)
-    ops.set_synchronous(False)
-
-
-@pytest.fixture
-def sync_ops() -> Iterator[None]:
-    """Run every core call inline so the screens are deterministic."""
-    ops.set_synchronous(True)
-    yield
-    ops.set_synchronous(False)
-
-
-@pytest.fixture
-def captured_errors() -> Iterator[list[errors.ErrorReport]]:
-    reports: list[errors.ErrorReport] = []
-    errors.set_error_sink(reports.append)
-    yield reports
-    errors.set_error_sink(None)
+from tests.ui_fixtures import _ops_clean, captured_errors, sync_ops  # noqa: F401
 
 
 def add_warning(
