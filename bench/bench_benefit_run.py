@@ -67,7 +67,7 @@ def _family(rng: random.Random, hid: str, seq: int) -> tuple[list[tuple], list[t
             )
         )  # fmt: skip
         if age >= 60 or (capacity == "full" and rng.random() < 0.6):
-            kind, base = ("pension", 700) if age >= 60 else ("wage", 900)
+            kind, base = ("transfer", 700) if age >= 60 else ("wage", 900)
             for month in INCOME_MONTHS:
                 amount = (base + rng.randint(0, 900)) * 100
                 incomes.append((str(uuid.uuid4()), hid, pid, kind, month, amount))

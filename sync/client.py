@@ -290,9 +290,14 @@ class SyncClient:
         cancelled: Cancelled | None = None,
     ) -> None:
         """Apply pages after the stored cursor; each page and its cursor commit together."""
-        cursor = self.cursor()
+        first = self.fetch(self.cursor())
+        if not first["has_more"]:  # the usual case: no thread is started for one page
+            self._apply(first, summary, progress, cancelled)
+            return
+        done: Future[dict[str, Any]] = Future()
+        done.set_result(first)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as pool:
-            ahead = pool.submit(self.fetch, cursor)
+            ahead = done
             while True:
                 page = ahead.result()
                 if page["has_more"]:  # fetch the next page while this one is written

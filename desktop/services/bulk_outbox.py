@@ -63,23 +63,27 @@ _SOURCE = (
 def queue_applications(conn: Connection, ids_sql: str, params: tuple[Any, ...] = ()) -> int:
     """One outbox entry per application whose id ``ids_sql`` (a sub-select) yields; an unsent
     entry of the same application is updated instead, keeping its idempotency key. Returns
-    the number of applications queued."""
+    the number of applications queued. Each payload is built once, into a temporary table."""
     entity = ENTITY_NAMES["applications"]
-    payload = payload_sql()
-    source = _SOURCE.format(ids=ids_sql)
-    folded = conn.exec_driver_sql(
-        "UPDATE outbox SET payload = p.payload, offices = p.offices, op = 'upsert' "
-        f"FROM (SELECT a.id AS aid, {payload} AS payload, {_OFFICES} AS offices {source}) p "
-        "WHERE outbox.entity_id = p.aid AND outbox.state = 'pending'",
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.queued_payloads")
+    conn.exec_driver_sql(
+        "CREATE TEMP TABLE queued_payloads AS SELECT a.id AS aid, NULLIF(a.rev, 0) AS base_rev, "
+        f"{payload_sql()} AS payload, {_OFFICES} AS offices {_SOURCE.format(ids=ids_sql)}",
         params,
-    ).rowcount
-    added = conn.exec_driver_sql(
-        "INSERT INTO outbox (change_id, entity, entity_id, op, base_rev, payload, offices, "
-        f"state, attempts, last_error) SELECT {_UUID4}, '{entity}', aid, 'upsert', base_rev, "
-        "payload, offices, 'pending', 0, '' FROM (SELECT a.id AS aid, NULLIF(a.rev, 0) AS "
-        f"base_rev, {payload} AS payload, {_OFFICES} AS offices, "
-        f"lower(hex(randomblob(16))) AS h {source} AND NOT EXISTS "
-        "(SELECT 1 FROM outbox o WHERE o.entity_id = a.id AND o.state = 'pending'))",
-        params,
-    ).rowcount
+    )
+    try:
+        folded = conn.exec_driver_sql(
+            "UPDATE outbox SET payload = p.payload, offices = p.offices, op = 'upsert' "
+            "FROM temp.queued_payloads p WHERE outbox.entity_id = p.aid "
+            "AND outbox.state = 'pending'"
+        ).rowcount
+        added = conn.exec_driver_sql(
+            "INSERT INTO outbox (change_id, entity, entity_id, op, base_rev, payload, offices, "
+            f"state, attempts, last_error) SELECT {_UUID4}, '{entity}', aid, 'upsert', "
+            "base_rev, payload, offices, 'pending', 0, '' FROM (SELECT p.*, "
+            "lower(hex(randomblob(16))) AS h FROM temp.queued_payloads p WHERE NOT EXISTS "
+            "(SELECT 1 FROM outbox o WHERE o.entity_id = p.aid AND o.state = 'pending'))"
+        ).rowcount
+    finally:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS temp.queued_payloads")
     return int(folded) + int(added)

@@ -38,6 +38,15 @@ _INCOMES = (
     "SELECT household_id, person_id, kind, month, amount FROM income_items "
     "WHERE deleted = 0 AND month < :until AND month >= :since AND {scope}"
 )
+# The benefit run's form: one row per person and kind, summed over the look-back window and
+# dated by its latest month (the engine only sums the months of the window). A negative row
+# is passed on as such, so the engine's validation refuses the family exactly as it would.
+_INCOME_SUMS = (
+    "SELECT household_id, person_id, kind, max(month), "
+    "CASE WHEN min(amount) < 0 THEN min(amount) ELSE sum(amount) END FROM income_items "
+    "WHERE deleted = 0 AND month < :until AND month >= :since AND {scope} "
+    "GROUP BY household_id, person_id, kind"
+)
 _ASSETS = (
     "SELECT household_id, kind, amount, vehicle_purpose, floor_area FROM assets "
     "WHERE deleted = 0 AND {scope}"
@@ -202,12 +211,15 @@ def collect_households(
     income_month: date | None = None,
     lookback: int | None = None,
     only: set[str] | None = None,
+    sum_months: bool = False,
 ) -> tuple[dict[str, Household], dict[str, ValidationError]]:
     """Households whose id is in the SQL ``scope`` (a sub-select or ``:hid``) as engine facts
     for ``month``, and the families whose stored data cannot be mapped (with the error).
 
     ``scope`` None reads every household and keeps those in ``only`` (cheaper than an SQL
-    filter when most households are wanted)."""
+    filter when most households are wanted). ``sum_months`` gives one income item per person
+    and kind summed over the window instead of one per month: the same engine totals when
+    every family's own look-back equals ``lookback`` (the monthly run checks that)."""
     day = month.replace(day=1)
     ref = (income_month or day).replace(day=1)
     since = _months_before(ref, lookback) if lookback else date(1900, 1, 1)
@@ -236,7 +248,7 @@ def collect_households(
         except ValidationError as exc:
             fam.error = fam.error or exc
     window = {**params, "until": ref.isoformat(), "since": since.isoformat()}
-    for r in run(_INCOMES, window):
+    for r in run(_INCOME_SUMS if sum_months and lookback else _INCOMES, window):
         if r[0] in fams:
             fams[r[0]].incomes.append((r[1], r[2], _date(r[3]), fen(r[4])))  # type: ignore[arg-type]
     for r in run(_ASSETS, params):

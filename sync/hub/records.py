@@ -11,11 +11,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, select
 
 from sync.hub import db
 from sync.hub.accounts import Device
+from sync.hub.fastpush import PushedChange
 from sync.protocol import (
     APPEND_ONLY_ENTITIES,
     ATTACHMENT_META,
@@ -24,16 +26,44 @@ from sync.protocol import (
     MAX_PAYLOAD_BYTES,
     REJECT_REASONS,
     SHA256_RE,
-    Change,
-    ChangeResult,
     CheckRequestPayload,
-    RecordState,
 )
+
+Change = PushedChange
+# One change's answer as sent: always these keys, in this order (the PushResponse shape).
+Result = dict[str, Any]
+_RESULT_KEYS = ("change_id", "entity", "id", "status", "rev", "current", "reason", "message")
 
 
 def dumps(value: Any) -> str:
     """Compact JSON text as stored and sent (UTF-8, no spaces)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits and the like
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _result(change: Change, status: str, **more: Any) -> Result:
+    out: Result = dict.fromkeys(_RESULT_KEYS)
+    out["change_id"], out["entity"], out["id"], out["status"] = (
+        change.change_id,
+        change.entity,
+        change.id,
+        status,
+    )
+    out.update(more)
+    return out
+
+
+def stored_result(text: str) -> Result:
+    """A logged answer read back (older hubs logged it with pydantic: same keys)."""
+    found = orjson.loads(text)
+    return {k: found.get(k) for k in _RESULT_KEYS}
+
+
+def results_body(results: list[Result]) -> bytes:
+    """The PushResponse JSON for ``results``."""
+    return b'{"v":1,"results":' + orjson.dumps(results) + b"}"
 
 
 @dataclass
@@ -60,16 +90,9 @@ class Batch:
     applied: list[tuple[Change, str]] = field(default_factory=list)
 
 
-def _reject(change: Change, reason: str, detail: str | None = None) -> ChangeResult:
+def _reject(change: Change, reason: str, detail: str | None = None) -> Result:
     message = REJECT_REASONS[reason] + (f"：{detail}" if detail else "")
-    return ChangeResult(
-        change_id=change.change_id,
-        entity=change.entity,
-        id=change.id,
-        status="rejected",
-        reason=reason,
-        message=message,
-    )
+    return _result(change, "rejected", reason=reason, message=message)
 
 
 def _load_rows(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Row | None]:
@@ -103,7 +126,7 @@ def _load_logged(conn: Connection, changes: list[Change]) -> dict[str, tuple[str
     return found
 
 
-def _check_payload(change: Change, text: str) -> ChangeResult | None:
+def _check_payload(change: Change, text: str) -> Result | None:
     if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         return _reject(change, "payload_too_large")
     if change.op == "delete":
@@ -121,7 +144,7 @@ def _check_payload(change: Change, text: str) -> ChangeResult | None:
     return None
 
 
-def _refusal(batch: Batch, change: Change, row: Row | None, text: str) -> ChangeResult | None:
+def _refusal(batch: Batch, change: Change, row: Row | None, text: str) -> Result | None:
     office = batch.device.office_code
     if change.entity in HUB_ENTITIES:
         return _reject(change, "read_only_entity")
@@ -139,16 +162,15 @@ def _union(old: list[str], new: list[str]) -> list[str]:
     return old + [c for c in new if c not in old]
 
 
-def _decide(batch: Batch, change: Change, text: str) -> ChangeResult:
+def _decide(batch: Batch, change: Change, text: str) -> Result:
     key = (change.entity, str(change.id))
     row = batch.rows[key]
     refused = _refusal(batch, change, row, text)
     if refused is not None:
         return refused
-    base: dict[str, Any] = {"change_id": change.change_id, "entity": change.entity, "id": change.id}
     if row is None:
         if change.base_rev is not None and change.entity not in APPEND_ONLY_ENTITIES:
-            return ChangeResult(**base, status="conflict")
+            return _result(change, "conflict")
         row = Row(1, change.op == "delete", text, list(dict.fromkeys(change.offices)), False)
         row.dirty = True
         batch.rows[key] = row
@@ -157,23 +179,26 @@ def _decide(batch: Batch, change: Change, text: str) -> ChangeResult:
         if offices != row.offices:  # hand-over of an immutable record: only offices grow
             row.offices, row.rev, row.dirty = offices, row.rev + 1, True
     elif change.base_rev != row.rev:
-        current = RecordState(
-            rev=row.rev, deleted=row.deleted, payload=json.loads(row.payload), offices=row.offices
-        )
-        return ChangeResult(**base, status="conflict", current=current)
+        current = {
+            "rev": row.rev,
+            "deleted": row.deleted,
+            "payload": json.loads(row.payload),
+            "offices": row.offices,
+        }
+        return _result(change, "conflict", current=current)
     else:
         row.rev, row.deleted, row.dirty = row.rev + 1, change.op == "delete", True
         row.payload = text if change.op == "upsert" else row.payload
         row.offices = _union(row.offices, change.offices)
     batch.applied.append((change, text))
-    return ChangeResult(**base, status="applied", rev=row.rev)
+    return _result(change, "applied", rev=row.rev)
 
 
-def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[ChangeResult]:
+def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[Result]:
     logged = _load_logged(conn, changes)
     batch.rows = _load_rows(conn, list(dict.fromkeys((c.entity, str(c.id)) for c in changes)))
-    seen: dict[str, ChangeResult] = {}
-    results: list[ChangeResult] = []
+    seen: dict[str, Result] = {}
+    results: list[Result] = []
     for change in changes:
         cid = str(change.change_id)
         if cid in seen:
@@ -182,13 +207,13 @@ def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[C
         if cid in logged:
             device_id, stored = logged[cid]
             if device_id == batch.device.id:
-                result = ChangeResult.model_validate_json(stored)
+                result = stored_result(stored)
             else:
                 result = _reject(change, "duplicate_change_id")
         else:
             result = _decide(batch, change, dumps(change.payload))
-            if result.status != "conflict":  # a conflict is re-evaluated on replay
-                batch.logged.append((cid, batch.device.id, result.model_dump_json()))
+            if result["status"] != "conflict":  # a conflict is re-evaluated on replay
+                batch.logged.append((cid, batch.device.id, dumps(result)))
         seen[cid] = result
         results.append(result)
     return results
@@ -257,7 +282,7 @@ def write_rows(conn: Connection, rows: dict[tuple[str, str], Row], who: str | No
 
 def push(
     database: db.Database, device: Device, changes: list[Change], check_due_at: float
-) -> tuple[list[ChangeResult], list[tuple[Change, str]]]:
+) -> tuple[list[Result], list[tuple[Change, str]]]:
     """Apply a batch; return one result per change and the (change, payload) pairs applied.
 
     ``check_due_at`` is when the reports of check requests in the batch become due.
