@@ -82,7 +82,11 @@ def test_keyboard_intake_from_empty_to_accepted_application(
     assert result is not None and result.application.applicant_name == "仇红梅"
     with store.sessions.read() as s:
         app = s.get(Application, result.application.id)
-        assert app is not None and app.state == "new" and app.assistance_type == "dibao"
+        # taken at the window: accepted (受理) with the one-time missing list; documents are
+        # still missing, so the case waits for them (待补正材料)
+        assert app is not None and app.assistance_type == "dibao"
+        assert app.state == "supplementing" and result.application.state == "supplementing"
+        assert sorted(app.workflow["missing_documents"]) == sorted(d.title for d in result.missing)
         household = s.get(Household, app.household_id)
         assert household is not None and household.community == "谊景村社区"
         people = s.scalars(select(Person).where(Person.household_id == household.id)).all()

@@ -15,8 +15,16 @@ from typing import Any
 from desktop.domain.documents import ChecklistFacts, DocumentKind, required_documents
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
-from desktop.services.applications import ApplicationInput, ApplicationView, create_application
+from desktop.services.applications import (
+    INITIAL_STATE,
+    ApplicationInput,
+    ApplicationView,
+    create_application,
+    get_application,
+)
 from desktop.services.base import Actor
+from desktop.services.case_steps import get_case
+from desktop.services.case_wrappers import accept_application
 from desktop.services.documents import DocumentView, missing_list
 from desktop.services.finances import AssetInput, IncomeInput, add_asset, add_income
 from desktop.services.households import HouseholdInput, PersonInput, create_household
@@ -131,6 +139,7 @@ class IntakeProgress:
     person_ids: dict[str, str] = field(default_factory=dict)
     incomes_done: int = 0
     assets_done: int = 0
+    application_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +190,17 @@ def submit_intake(
             ),
         )
         progress.assets_done += 1
-    app = create_application(store, actor, application_input(data, household_id))
+    if progress.application_id is None:
+        progress.application_id = create_application(
+            store, actor, application_input(data, household_id)
+        ).id
+    app = get_application(store, progress.application_id)
+    if app.channel == "window" and app.state == INITIAL_STATE:
+        # Taken at the window = 受理 today: the one-time missing-documents list goes into the
+        # case and the 3-working-day survey clock starts. Requests from hotlines and portals
+        # stay 待受理 until a clerk accepts them.
+        accept_application(store, actor, app.id, date.today(), get_case(store, app.id).version)
+        app = get_application(store, app.id)
     return IntakeResult(app, missing_list(store, app.id))
 
 
