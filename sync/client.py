@@ -41,6 +41,7 @@ from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_ma
 Cancelled = Callable[[], bool]
 BISECT_CODES = frozenset({"malformed", "too_large"})
 PIPELINE = 5  # batches taken (marked sent) at once and posted back to back
+STATUS_REFRESH_S = 60.0  # an unchanged sync result is rewritten at most this often
 
 
 class NotRegistered(DeskError):
@@ -133,12 +134,31 @@ class SyncClient:
             summary.errors.append(exc.message)
 
     def _remember(self, summary: SyncSummary) -> None:
-        result = asdict(summary)
+        """Store the time and result of this sync; a repeat of the stored result within
+        ``STATUS_REFRESH_S`` is not written again (a no-op sync then writes nothing)."""
+        result: dict[str, Any] = asdict(summary)
         result["ok"] = summary.ok
         result["text"] = summary.text()
+        now = datetime.now()
+        if self._same_as_stored(result, now):
+            return
         with relaxed(self.store) as conn:
-            put(conn, LAST_SYNC_AT, datetime.now().isoformat(timespec="seconds"))
+            put(conn, LAST_SYNC_AT, now.isoformat(timespec="seconds"))
             put(conn, LAST_RESULT, orjson.dumps(result).decode())
+
+    def _same_as_stored(self, result: dict[str, Any], now: datetime) -> bool:
+        stored = get_many(self.store, [LAST_SYNC_AT, LAST_RESULT])
+        if LAST_SYNC_AT not in stored or LAST_RESULT not in stored:
+            return False
+        try:
+            at = datetime.fromisoformat(stored[LAST_SYNC_AT])
+            before = orjson.loads(stored[LAST_RESULT])
+        except (ValueError, orjson.JSONDecodeError):
+            return False
+        if not 0 <= (now - at).total_seconds() < STATUS_REFRESH_S:
+            return False
+        before.pop("seconds", None)
+        return bool(before == {k: v for k, v in result.items() if k != "seconds"})
 
     # ------------------------------------------------------------------ push
     def push(

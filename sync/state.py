@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
-from desktop.store.models import Setting
 from desktop.store.store import Store
 
 HUB_URL = "sync.hub_url"
@@ -30,15 +29,18 @@ _UPSERT = (
 
 def get(store: Store, key: str, default: str | None = None) -> str | None:
     """One setting's text, or ``default``."""
-    with store.sessions.read() as s:
-        value = s.scalar(select(Setting.value).where(Setting.key == key))
-    return default if value is None else value
+    return get_many(store, [key]).get(key, default)
 
 
 def get_many(store: Store, keys: list[str]) -> dict[str, str]:
-    """The settings among ``keys`` that exist."""
-    with store.sessions.read() as s:
-        rows = s.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys)))
+    """The settings among ``keys`` that exist (one plain query: a no-op sync reads several)."""
+    if not keys:
+        return {}
+    marks = ",".join("?" for _ in keys)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT key, value FROM settings WHERE key IN ({marks})", tuple(keys)
+        )
         return {k: v for k, v in rows}
 
 
