@@ -34,7 +34,7 @@ from desktop.demo_workflow import (
 )
 from desktop.domain.household import address_key
 from desktop.domain.ids import check_char
-from desktop.pinyin import name_keys
+from desktop.pinyin import given_name, name_keys
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
 from desktop.services.benefits import settle_demo_amounts
@@ -232,6 +232,7 @@ def generate(
                     "name": name,
                     "name_pinyin": full,
                     "name_initials": initials,
+                    "name_given": given_name(name),
                     "id_number": gen.id_number(born, male),
                     "sex": "M" if male else "F",
                     "birth_date": born,

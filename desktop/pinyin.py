@@ -41,6 +41,15 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+def given_name(name: str) -> str:
+    """The name after the surname (compound surnames such as 尉迟 count as one)."""
+    name = name.strip()
+    for surname in SURNAME_READINGS:
+        if len(surname) == 2 and name.startswith(surname) and len(name) > 2:
+            return name[2:]
+    return name[1:]
+
+
 @lru_cache(maxsize=65536)
 def name_keys(name: str) -> tuple[str, str]:
     """Return (full pinyin without spaces, initials) for a Chinese name, lower case."""

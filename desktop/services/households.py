@@ -22,7 +22,7 @@ from desktop.domain.household import (
 )
 from desktop.domain.ids import parse_id
 from desktop.errors import DuplicateError, NotFound, ValidationError
-from desktop.pinyin import name_keys
+from desktop.pinyin import given_name, name_keys
 from desktop.services.base import (
     Actor,
     Role,
@@ -159,6 +159,7 @@ def _apply_person(person: Person, data: PersonInput, sex: str, born: date) -> No
     person.name = data.name
     person.name_pinyin = full
     person.name_initials = initials
+    person.name_given = given_name(data.name)
     person.id_number = data.id_number
     person.sex = sex
     person.birth_date = born

@@ -18,6 +18,7 @@ from desktop.store.store import Store
 
 _DIGITS = re.compile(r"^[0-9]{3,17}[0-9Xx]?$")
 _LETTERS = re.compile(r"^[a-zA-Z]+$")
+_CASE_NUMBER = re.compile(r"^\d{9,12}-\d{4}-\d{5}$")
 _OPEN_STATES_EXCLUDED = ("archived", "refused", "withdrawn", "closed", "stopped")
 
 
@@ -62,25 +63,12 @@ def _person_ids(session: Session, query: str, limit: int) -> list[str]:
             .limit(limit)
         )
         return list(session.scalars(stmt))
-    ids = list(
-        session.scalars(
-            select(Person.id)
-            .where(_prefix_range(Person.name, q), Person.deleted.is_(False))
-            .limit(limit)
-        )
+    # Chinese text: the start of the full name (王红) or of the given name (红梅), both by index.
+    by_name = select(Person.id).where(_prefix_range(Person.name, q), Person.deleted.is_(False))
+    by_given = select(Person.id).where(
+        _prefix_range(Person.name_given, q), Person.deleted.is_(False)
     )
-    if len(ids) < limit and len(q) >= 2:
-        more = session.scalars(
-            select(Person.id)
-            .where(
-                Person.name.contains(q, autoescape=True),
-                Person.deleted.is_(False),
-                Person.id.notin_(ids),
-            )
-            .limit(limit - len(ids))
-        )
-        ids.extend(more)
-    return ids
+    return list(session.scalars(by_name.union(by_given).limit(limit)))
 
 
 def search_persons(store: Store, actor: Actor, query: str, limit: int = 50) -> list[PersonHit]:
@@ -139,26 +127,30 @@ class CaseRow:
     benefit_amount: Decimal | None
 
 
-def _case_query(session: Session, f: CaseFilter, columns: tuple) -> Select:  # type: ignore[type-arg]
-    stmt = (
-        select(*columns)
-        .select_from(Application)
-        .join(Person, Person.id == Application.applicant_id)
-        .join(Household, Household.id == Application.household_id)
-        .where(Application.deleted.is_(False))
-    )
-    if f.text.strip():
-        person_ids = _person_ids(session, f.text, 500)
-        households = select(Person.household_id).where(Person.id.in_(person_ids))
-        stmt = stmt.where(
-            or_(Application.household_id.in_(households), Application.number == f.text.strip())
+def _filtered(session: Session, f: CaseFilter, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """Apply the filter to a statement over applications (joining households only if needed)."""
+    stmt = stmt.where(Application.deleted.is_(False))
+    text_query = f.text.strip()
+    if _CASE_NUMBER.match(text_query):
+        stmt = stmt.where(Application.number == text_query)
+    elif text_query:
+        # Resolve the (at most 500) matching people to households first, so the applications
+        # are then found through their household index (an OR with another column would scan).
+        person_ids = _person_ids(session, text_query, 500)
+        households = list(
+            session.scalars(select(Person.household_id).where(Person.id.in_(person_ids)))
         )
+        stmt = stmt.where(Application.household_id.in_(households))
     if f.assistance_type:
         stmt = stmt.where(Application.assistance_type == f.assistance_type)
     if f.state:
         stmt = stmt.where(Application.state == f.state)
     if f.community:
-        stmt = stmt.where(Household.community == f.community)
+        # Resolved first as well: with the community as a bound parameter SQLite would scan.
+        in_community = list(
+            session.scalars(select(Household.id).where(Household.community == f.community))
+        )
+        stmt = stmt.where(Application.household_id.in_(in_community))
     if f.overdue_on is not None:
         stmt = stmt.where(Application.next_deadline < f.overdue_on)
     if f.open_only:
@@ -174,52 +166,65 @@ def _case_query(session: Session, f: CaseFilter, columns: tuple) -> Select:  # t
 
 
 def count_cases(store: Store, f: CaseFilter) -> int:
+    """How many cases the filter shows (an index count: no joins)."""
     with store.sessions.read() as s:
-        return s.scalar(_case_query(s, f, (func.count(Application.id),))) or 0
+        return s.scalar(_filtered(s, f, select(func.count()).select_from(Application))) or 0
+
+
+_ROW_COLUMNS = (
+    Application.id,
+    Application.number,
+    Person.name,
+    Person.id_number,
+    Application.assistance_type,
+    Application.state,
+    Household.community,
+    Application.applied_on,
+    Application.next_deadline,
+    Application.deadline_step,
+    Application.benefit_amount,
+)
 
 
 def fetch_cases(
     store: Store, actor: Actor, f: CaseFilter, offset: int, limit: int
 ) -> list[CaseRow]:
-    """One page of the case list, newest application first."""
-    cols = (
-        Application.id,
-        Application.number,
-        Person.name,
-        Person.id_number,
-        Application.assistance_type,
-        Application.state,
-        Household.community,
-        Application.applied_on,
-        Application.next_deadline,
-        Application.deadline_step,
-        Application.benefit_amount,
-    )
+    """One page of the case list, newest application first.
+
+    The page's ids come from the (applied_on, id, deleted) index alone, so a deep page costs an
+    index walk; only those rows are then joined to their applicant and household."""
     full = actor.sees_full_personal_data()
     with store.sessions.read() as s:
-        stmt = (
-            _case_query(s, f, cols)
-            .order_by(Application.applied_on.desc(), Application.id)
-            .offset(offset)
-            .limit(limit)
+        ids_stmt = _filtered(s, f, select(Application.id))
+        ids_stmt = ids_stmt.order_by(Application.applied_on.desc(), Application.id.desc())
+        ids = list(s.scalars(ids_stmt.offset(offset).limit(limit)))
+        if not ids:
+            return []
+        rows = s.execute(
+            select(*_ROW_COLUMNS)
+            .join(Person, Person.id == Application.applicant_id)
+            .join(Household, Household.id == Application.household_id)
+            .where(Application.id.in_(ids))
+        ).all()
+    order = {case_id: index for index, case_id in enumerate(ids)}
+    rows = sorted(rows, key=lambda r: order[r[0]])
+    return [
+        CaseRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3] if full else mask_id(r[3]),
+            r[4],
+            ASSISTANCE_TYPES.get(r[4], r[4]),
+            r[5],
+            r[6],
+            r[7],
+            r[8],
+            r[9],
+            r[10],
         )
-        return [
-            CaseRow(
-                r[0],
-                r[1],
-                r[2],
-                r[3] if full else mask_id(r[3]),
-                r[4],
-                ASSISTANCE_TYPES.get(r[4], r[4]),
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-            )
-            for r in s.execute(stmt)
-        ]
+        for r in rows
+    ]
 
 
 def communities(store: Store) -> list[str]:

@@ -104,7 +104,7 @@ class Household(Synced, Base):
     __tablename__ = "households"
     residence_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
     hukou_office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"), index=True)
-    community: Mapped[str] = mapped_column(String(60), default="")
+    community: Mapped[str] = mapped_column(String(60), default="", index=True)
     address: Mapped[str] = mapped_column(String(200))
     hukou_address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
@@ -126,6 +126,8 @@ class Person(Synced, Base):
     name: Mapped[str] = mapped_column(String(40), index=True)
     name_pinyin: Mapped[str] = mapped_column(String(120), index=True)
     name_initials: Mapped[str] = mapped_column(String(20), index=True)
+    # The given name (the name after the surname), so "红梅" finds 王红梅 by an index, not a scan.
+    name_given: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     id_number: Mapped[str] = mapped_column(String(18), index=True)
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)
@@ -205,6 +207,10 @@ class Application(Synced, Base):
     hardship_requested: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     assessment: Mapped[dict] = mapped_column(JSON, default=dict)
     gradual_exit_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    # The case list pages through this index (migration 0007); not led by "deleted", or SQLite
+    # would prefer it to the household index for every filter.
+    __table_args__ = (Index("ix_applications_list", "applied_on", "id", "deleted"),)
 
 
 class Document(Synced, Base):
