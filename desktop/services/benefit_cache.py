@@ -39,7 +39,9 @@ def load_cached(conn: Connection, key: str) -> Cached:
         "FROM benefit_facts_cache WHERE policy_key = ?",
         (key,),
     )
-    return {(r[0], r[1]): (r[2], r[3], Basis(Decimal(r[4]), bool(r[5]), bool(r[6]))) for r in rows}
+    return {
+        (r[0], r[1]): (r[2], r[3], Basis(Decimal(str(r[4])), bool(r[5]), bool(r[6]))) for r in rows
+    }
 
 
 def cache_row(

@@ -166,3 +166,16 @@ def test_a_household_written_anew_forgets_its_cached_amounts(desk) -> None:  # t
             text("SELECT count(*) FROM benefit_facts_cache WHERE household_id = :h"), {"h": hid}
         )
     assert left == 0
+
+
+def test_cached_amounts_keep_their_exact_cents(desk) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.policy.monthly import Basis
+    from desktop.services.benefit_cache import cache_row, load_cached, save_cached
+
+    store, _ = desk.as_user("supervisor")
+    hid = _paying_households(store)[0]
+    with store.sessions.write() as s:
+        conn = s.connection()
+        save_cached(conn, [cache_row(hid, "dibao", 7, "k", None, Basis(Decimal("991.33")))])
+        got = load_cached(conn, "k")[(hid, "dibao")]
+    assert got[0] == 7 and str(got[2].new) == "991.33"

@@ -47,7 +47,7 @@ def upgrade() -> None:
         "CREATE TABLE benefit_facts_cache ("
         "household_id VARCHAR(36) NOT NULL, programme VARCHAR(20) NOT NULL, "
         "facts_rev INTEGER NOT NULL, policy_key VARCHAR(64) NOT NULL, district VARCHAR(12), "
-        "new_amount INTEGER NOT NULL, assets_ok INTEGER NOT NULL, working INTEGER NOT NULL, "
+        "new_amount TEXT NOT NULL, assets_ok INTEGER NOT NULL, working INTEGER NOT NULL, "
         "PRIMARY KEY (household_id, programme)) WITHOUT ROWID"
     )
     for table in ("persons", "income_items", "assets"):
