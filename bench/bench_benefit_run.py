@@ -137,7 +137,7 @@ def _insert_all(
 
 
 def _reset(store: Store) -> None:
-    """Back to 'never run': no amounts, no runs, empty outbox and audit."""
+    """Back to 'never run': no amounts, no runs, empty outbox, audit and facts cache."""
     with store.sessions.write() as s:
         conn = s.connection()
         for sql in (
@@ -146,6 +146,7 @@ def _reset(store: Store) -> None:
             "DELETE FROM benefit_runs",
             "DELETE FROM outbox",
             "DELETE FROM audit_events",
+            "DELETE FROM benefit_facts_cache",
         ):
             conn.exec_driver_sql(sql)
 
@@ -163,15 +164,38 @@ def _engine_cases(store: Store) -> list[ActiveCase]:
     ]
 
 
-def _first_runs(store: Store, admin: Actor, reps: int) -> tuple[tuple[float, float, float], Any]:
-    """Time runs that write every amount; the store is reset before each (not timed)."""
-    runs, report = [], None
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _peak_reset() -> float:
+    """Reset this process's peak RSS (Linux clear_refs) and return the current RSS in MiB."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        return float("nan")
+    return _status_mib("VmRSS")
+
+
+def _first_runs(
+    store: Store, admin: Actor, reps: int
+) -> tuple[tuple[float, float, float], Any, float]:
+    """Time runs that write every amount; the store is reset before each (not timed).
+    Also returns the largest RSS growth of the process during one run (the service's peak)."""
+    runs, report, peak = [], None, 0.0
     for _ in range(reps):
         _reset(store)
+        base = _peak_reset()
         start = time.perf_counter()
         report = run_monthly_benefits(store, admin, MONTH)
         runs.append(time.perf_counter() - start)
-    return (statistics.median(runs), min(runs), max(runs)), report
+        peak = max(peak, _status_mib("VmHWM") - base)
+    return (statistics.median(runs), min(runs), max(runs)), report, peak
 
 
 def run(smoke: bool) -> list[dict[str, Any]]:
@@ -186,7 +210,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         policy = load_policy(store)
         cases = _engine_cases(store)
         base = timed(lambda: monthly_run(cases, MONTH, policy), reps)[0]
-        first_t, first_report = _first_runs(store, admin, reps)
+        first_t, first_report, service_peak = _first_runs(store, admin, reps)
         reruns: list[Any] = []
         again = timed(lambda: reruns.append(run_monthly_benefits(store, admin, MONTH)), reps)
         store.close()
@@ -202,6 +226,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             TARGET,
             changed=first_report.changed,
             cases_per_s=round(n / first_t[0]),
+            service_peak_rss_growth_mib=round(service_peak),
             **common,
         ),
         row(

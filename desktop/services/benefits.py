@@ -18,12 +18,23 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy.monthly import (
     CHANGE_KINDS,
     ActiveCase,
+    Basis,
     BenefitChange,
-    monthly_run,
+    decide,
+    monthly_bases,
 )
-from desktop.domain.policy.tables import PolicySet
+from desktop.domain.policy.tables import MonthPolicy, PolicySet
 from desktop.errors import ValidationError
 from desktop.services.base import Actor, Role, UnitOfWork, service, unit_of_work
+from desktop.services.benefit_cache import (
+    CacheRow,
+    cache_row,
+    drop_scope,
+    load_cached,
+    policy_key,
+    save_cached,
+    scope_table,
+)
 from desktop.services.benefit_writes import (
     queue_changed,
     stage,
@@ -42,6 +53,7 @@ RUN_TYPES = {"dibao": "dibao", "bianyuan": "bianyuan", "tekun": "tekun"}
 # Programmes a stored case may be paid under, per application type (单人保 on a 低保 case).
 ALLOWED = {"dibao": ("dibao", "dibao_single"), "bianyuan": ("bianyuan",), "tekun": ("tekun",)}
 CHUNK = 10_000
+ZERO = Decimal("0.00")
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -51,6 +63,12 @@ _ACTIVE_WHERE = (
     "AND assistance_type IN ('dibao', 'bianyuan', 'tekun')"
 )
 _ACTIVE_HOUSEHOLDS = f"SELECT household_id FROM applications WHERE {_ACTIVE_WHERE}"
+_ACTIVE_CASES = (
+    "SELECT a.id, a.number, a.household_id, a.assistance_type, a.benefit_programme, "
+    "a.benefit_amount, a.gradual_exit_since, h.facts_rev FROM applications a "
+    "LEFT JOIN households h ON h.id = a.household_id WHERE a.deleted = 0 "
+    "AND a.state IN ('paying', 'gradual_exit') AND a.assistance_type IN ('dibao', 'bianyuan', 'tekun')"
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +116,7 @@ class _Case:
     programme: str
     stored: Decimal | None
     since: date | None
+    facts_rev: int | None = None
 
 
 @dataclass
@@ -105,6 +124,8 @@ class _Computed:
     cases: dict[str, _Case]
     results: list[BenefitChange] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    fresh: list[CacheRow] = field(default_factory=list)  # bases to cache
+    key: str = ""
 
 
 class _Stop(Exception):
@@ -116,12 +137,7 @@ def _programme(assistance_type: str, stored: str) -> str:
 
 
 def _load_cases(session: Session) -> dict[str, _Case]:
-    rows = session.execute(
-        text(
-            "SELECT id, number, household_id, assistance_type, benefit_programme, "
-            f"benefit_amount, gradual_exit_since FROM applications WHERE {_ACTIVE_WHERE}"
-        )
-    )
+    rows = session.connection().exec_driver_sql(_ACTIVE_CASES)
     return {
         r[0]: _Case(
             r[0],
@@ -130,12 +146,13 @@ def _load_cases(session: Session) -> dict[str, _Case]:
             _programme(r[3], r[4]),
             None if r[5] is None else fen(r[5]),
             date.fromisoformat(r[6]) if r[6] else None,
+            r[7],
         )
         for r in rows
     }
 
 
-def _lookback(session: Session, policy: PolicySet, month: date) -> tuple[int, bool]:
+def _lookback(session: Session, policy: PolicySet, month: date) -> tuple[int, bool, str]:
     """The longest income look-back of any district an office belongs to, and whether every
     district has that same look-back. Reading a wider window than a family needs is harmless
     (the engine applies each family's own window to the months read); the offices table is
@@ -144,7 +161,8 @@ def _lookback(session: Session, policy: PolicySet, month: date) -> tuple[int, bo
     months = {policy.for_month(month).lookback_months} | {
         policy.for_month(month, d).lookback_months for d in districts
     }
-    return max(months), len(months) == 1
+    lookback, uniform = max(months), len(months) == 1
+    return lookback, uniform, policy_key(policy, month, districts, lookback, uniform)
 
 
 # Page cache of the run's connection (KiB): the run reads and rewrites far more pages than
@@ -184,18 +202,47 @@ def _settled(r: BenefitChange) -> BenefitChange:
     return r
 
 
+def _decided(c: _Case, mp: MonthPolicy, b: Basis) -> BenefitChange:
+    return _settled(decide(c.id, c.programme, c.stored or ZERO, c.since, b, mp))
+
+
+def _apply(part: list[ActiveCase], month: date, policy: PolicySet, out: _Computed) -> None:
+    """Run the engine over validated cases; keep each outcome and its basis for the cache."""
+    for case, (mp, b) in zip(part, monthly_bases(part, month, policy), strict=True):
+        c = out.cases[case.case_id]
+        out.results.append(_decided(c, mp, b))
+        if c.facts_rev is not None:
+            out.fresh.append(
+                cache_row(c.household_id, c.programme, c.facts_rev, out.key, mp.district, b)
+            )
+
+
 def _run_chunk(part: list[ActiveCase], month: date, policy: PolicySet, out: _Computed) -> None:
     """Run the engine over a chunk; a case with bad data is reported and left unchanged."""
     try:
-        out.results.extend(map(_settled, monthly_run(part, month, policy)))
+        _apply(part, month, policy, out)
         return
     except ValidationError:
         pass
     for case in part:
         try:
-            out.results.extend(map(_settled, monthly_run([case], month, policy)))
+            _apply([case], month, policy, out)
         except ValidationError as exc:
             out.skipped.append((out.cases[case.case_id].number, exc.message))
+
+
+def _from_cache(session: Session, month: date, policy: PolicySet, out: _Computed) -> list[_Case]:
+    """Decide every case whose family's facts and month policy match the cache; return the
+    others (to be recomputed)."""
+    cached = load_cached(session.connection(), out.key)
+    misses: list[_Case] = []
+    for c in out.cases.values():
+        hit = cached.get((c.household_id, c.programme))
+        if hit is None or hit[0] != c.facts_rev or (c.stored is not None and c.stored < 0):
+            misses.append(c)
+            continue
+        out.results.append(_decided(c, policy.for_month(month, hit[1]), hit[2]))
+    return misses
 
 
 def _compute(
@@ -205,34 +252,59 @@ def _compute(
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> _Computed:
-    """Load every case in payment with its household facts and recompute it for ``month``."""
+    """Load every case in payment and decide it for ``month``: from the cache when its
+    family's facts and the month policy are unchanged, else from freshly read facts."""
     policy.for_month(month)  # PolicyError (no policy for the month) before any work
     out = _Computed(_load_cases(session))
     if progress:
         progress(0, len(out.cases), "读取家庭信息")
-    lookback, uniform = _lookback(session, policy, month)
-    wanted = {c.household_id for c in out.cases.values()}
+    lookback, uniform, out.key = _lookback(session, policy, month)
+    misses = _from_cache(session, month, policy, out)
+    if misses:
+        _recompute(session, month, policy, out, misses, (lookback, uniform), progress, cancelled)
+        save_cached(session.connection(), out.fresh)
+    elif progress:
+        progress(len(out.cases), len(out.cases), "核算救助金")
+    return out
+
+
+def _recompute(
+    session: Session,
+    month: date,
+    policy: PolicySet,
+    out: _Computed,
+    misses: list[_Case],
+    window: tuple[int, bool],
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    """Read the facts of the ``misses``' families and run the engine over them."""
+    wanted = {c.household_id for c in misses}
     total = session.scalar(text("SELECT count(*) FROM households WHERE deleted = 0")) or 0
-    # Most households in payment: one plain scan, filtered here, beats an SQL IN filter.
-    scope = None if 2 * len(wanted) >= total else _ACTIVE_HOUSEHOLDS
-    facts, errors = collect_households(
-        session, scope, {}, month, lookback=lookback, only=wanted, sum_months=uniform
-    )
+    conn = session.connection()
+    # Most households wanted: one plain scan, filtered here, beats an SQL IN filter.
+    scope = None if 2 * len(wanted) >= total else scope_table(conn, wanted)
+    try:
+        facts, errors = collect_households(
+            session, scope, {}, month, lookback=window[0], only=wanted, sum_months=window[1]
+        )
+    finally:
+        drop_scope(conn)
     active: list[ActiveCase] = []
-    for c in out.cases.values():
+    for c in misses:
         h = facts.get(c.household_id)
         if h is None:
             err = errors.get(c.household_id)
             out.skipped.append((c.number, err.message if err else "家庭信息缺失"))
             continue
-        active.append(ActiveCase(c.id, h, c.programme, c.stored or Decimal("0.00"), c.since))
+        active.append(ActiveCase(c.id, h, c.programme, c.stored or ZERO, c.since))
+    done = len(out.cases) - len(misses)
     for start in range(0, len(active), CHUNK):
         if cancelled is not None and cancelled():
             raise _Stop
         _run_chunk(active[start : start + CHUNK], month, policy, out)
         if progress:
-            progress(min(start + CHUNK, len(active)), len(out.cases), "核算救助金")
-    return out
+            progress(done + min(start + CHUNK, len(active)), len(out.cases), "核算救助金")
 
 
 def _is_change(c: _Case, r: BenefitChange) -> bool:
@@ -251,19 +323,23 @@ def _counts(results: Sequence[BenefitChange]) -> dict[str, int]:
     return counts
 
 
-def _stage(session: Session, comp: _Computed) -> list[BenefitChange]:
-    """Stage every result for the writes; return the ones that change a stored case."""
-    rows, changed = [], []
+def _changed(comp: _Computed) -> list[BenefitChange]:
+    """The results that change a stored case."""
+    return [r for r in comp.results if _is_change(comp.cases[r.case_id], r)]
+
+
+def _stage(session: Session, comp: _Computed) -> None:
+    """Stage every result for the writes."""
+    rows = []
     for r in comp.results:
         c = comp.cases[r.case_id]
-        is_change = _is_change(c, r)
-        if is_change:
-            changed.append(r)
         rows.append(
-            staged(r.case_id, c.programme, r.kind, c.stored, r.new, r.gradual_exit_since, is_change)
-        )
+            staged(
+                r.case_id, c.programme, r.kind, c.stored, r.new, r.gradual_exit_since,
+                _is_change(c, r),
+            )
+        )  # fmt: skip
     stage(session.connection(), rows)
-    return changed
 
 
 def _report(month: date, comp: _Computed, changed: list[BenefitChange], **kw: object) -> RunReport:
@@ -348,13 +424,13 @@ def _run(
     s = uow.session
     started = uow.now
     comp = _compute(s, day, policy, progress, cancelled)
-    changed = _stage(s, comp)
+    changed = _changed(comp)
     earlier = s.scalar(select(func.count()).select_from(BenefitRun).where(BenefitRun.month == day))
     conn = s.connection()
     if earlier and not changed:
-        unstage(conn)
         return _with_message(_report(day, comp, [], run_id=None, already_done=True), earlier)
     _check(cancelled)
+    _stage(s, comp)
     run = _start_run(s, uow.actor, day, earlier or 0, started, comp, changed)
     write_lines(conn, run.id, only_changed=bool(earlier))
     _check(cancelled)

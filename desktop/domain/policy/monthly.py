@@ -74,17 +74,8 @@ def _dibao_amount(h: Household, mp: MonthPolicy) -> tuple[Decimal, bool]:
     return (round_benefit(gap, mp) if gap > 0 else ZERO), True
 
 
-def _gradual(case: ActiveCase, mp: MonthPolicy) -> BenefitChange | None:
-    """渐退: income rose above the standard because a member found work → keep paying."""
-    if not any(
-        m.found_work_on is not None and m.found_work_on <= mp.month for m in case.household.members
-    ):
-        return None
-    since = case.gradual_exit_since or mp.month
-    if month_index(mp.month) - month_index(since) >= mp.jiantui_months:
-        return None
-    old = case.current_amount
-    return BenefitChange(case.case_id, "gradual_exit", old, old, since)
+def _working(h: Household, month: date) -> bool:
+    return any(m.found_work_on is not None and m.found_work_on <= month for m in h.members)
 
 
 def _other_amount(case: ActiveCase, mp: MonthPolicy) -> Decimal:
@@ -96,15 +87,40 @@ def _other_amount(case: ActiveCase, mp: MonthPolicy) -> Decimal:
     return result.amount if result.eligible else ZERO
 
 
-def recompute(case: ActiveCase, mp: MonthPolicy) -> BenefitChange:
-    """Recompute one validated case for the month of ``mp``."""
-    old = case.current_amount
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a case's outcome depends on besides its current amount and 渐退 start: the new
+    amount, whether the family passes the 低保 asset test, whether a member found work."""
+
+    new: Decimal
+    assets_ok: bool = True
+    working: bool = False
+
+
+def basis(case: ActiveCase, mp: MonthPolicy) -> Basis:
+    """The household-and-policy part of a validated case's outcome for the month of ``mp``."""
     if case.programme == "dibao":
         new, assets_ok = _dibao_amount(case.household, mp)
-        if new == 0 and assets_ok and (g := _gradual(case, mp)) is not None:
-            return g
-    else:
-        new = _other_amount(case, mp)
+        working = new == 0 and assets_ok and _working(case.household, mp.month)
+        return Basis(new, assets_ok, working)
+    return Basis(_other_amount(case, mp))
+
+
+def decide(
+    case_id: str,
+    programme: str,
+    old: Decimal,
+    since: date | None,
+    b: Basis,
+    mp: MonthPolicy,
+) -> BenefitChange:
+    """The outcome of a case from its ``basis``, current amount ``old`` and 渐退 start."""
+    new = b.new
+    if programme == "dibao" and new == 0 and b.assets_ok and b.working:
+        # 渐退: income rose above the standard because a member found work → keep paying.
+        start = since or mp.month
+        if month_index(mp.month) - month_index(start) < mp.jiantui_months:
+            return BenefitChange(case_id, "gradual_exit", old, old, start)
     if new == 0:
         kind = "stop"
     elif new > old:
@@ -113,25 +129,48 @@ def recompute(case: ActiveCase, mp: MonthPolicy) -> BenefitChange:
         kind = "decrease"
     else:
         kind = "unchanged"
-    return BenefitChange(case.case_id, kind, old, new)
+    return BenefitChange(case_id, kind, old, new)
 
 
-def monthly_run(cases: Sequence[ActiveCase], month: date, policy: PolicySet) -> list[BenefitChange]:
-    """Recompute every active case for ``month``; all cases are validated first so a bad case
-    raises before any result is returned. The month's policy is resolved once per district."""
+def recompute(case: ActiveCase, mp: MonthPolicy) -> BenefitChange:
+    """Recompute one validated case for the month of ``mp``."""
+    return decide(
+        case.case_id,
+        case.programme,
+        case.current_amount,
+        case.gradual_exit_since,
+        basis(case, mp),
+        mp,
+    )
+
+
+def monthly_bases(
+    cases: Sequence[ActiveCase], month: date, policy: PolicySet
+) -> list[tuple[MonthPolicy, Basis]]:
+    """Each case's month policy and basis; all cases are validated first, so a bad case
+    raises before anything is returned (``monthly_run`` decides the outcomes from these)."""
     day = month.replace(day=1)
     for case in cases:
         _check_case(case, day)
     by_district: dict[str | None, MonthPolicy] = {}
-    out: list[BenefitChange] = []
+    out: list[tuple[MonthPolicy, Basis]] = []
     append = out.append
     for case in cases:
         district = case.household.district
         mp = by_district.get(district)
         if mp is None:
             mp = by_district[district] = policy.for_month(day, district)
-        append(recompute(case, mp))
+        append((mp, basis(case, mp)))
     return out
+
+
+def monthly_run(cases: Sequence[ActiveCase], month: date, policy: PolicySet) -> list[BenefitChange]:
+    """Recompute every active case for ``month``; all cases are validated first so a bad case
+    raises before any result is returned. The month's policy is resolved once per district."""
+    return [
+        decide(c.case_id, c.programme, c.current_amount, c.gradual_exit_since, b, mp)
+        for c, (mp, b) in zip(cases, monthly_bases(cases, month, policy), strict=True)
+    ]
 
 
 def changed_only(changes: Iterable[BenefitChange]) -> list[BenefitChange]:
