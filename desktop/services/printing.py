@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.calendar import WorkCalendar
 from desktop.domain.documents import DOCUMENT_KINDS
-from desktop.domain.household import DISABILITY_TYPES, ILLNESS_CLASSES, RELATIONS, WORK_CAPACITY
+from desktop.domain.household import (
+    DISABILITY_TYPES,
+    EMPLOYMENT,
+    ILLNESS_CLASSES,
+    RELATIONS,
+    WORK_CAPACITY,
+)
 from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
@@ -276,7 +282,9 @@ def _report_person(p: Person, on: date) -> rd.Person:
         relation="本人" if p.relation == "applicant" else RELATIONS.get(p.relation, p.relation),
         age=_age(p.birth_date, on),
         health="、".join(health) or "健康",
-        work=p.employment or WORK_CAPACITY.get(p.work_capacity, ""),
+        work=EMPLOYMENT.get(p.employment, p.employment)
+        if p.employment
+        else WORK_CAPACITY.get(p.work_capacity, ""),
     )
 
 

@@ -204,3 +204,15 @@ def test_duplicate_warning_and_filing_on_the_writer_thread(qtbot, clerk, keyboar
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=10_000)
     assert dialog.result_value.application.applicant_name == "仇红梅"
+
+
+def test_employment_is_chosen_from_the_codes_the_rules_know(qtbot, clerk) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.household import EMPLOYMENT
+
+    store, actor = clerk
+    dialog = IntakeDialog(store, actor)
+    qtbot.addWidget(dialog)
+    box = dialog.members.employment
+    assert [box.itemData(i) for i in range(box.count())] == list(EMPLOYMENT)
+    box.setCurrentIndex(box.findData("self_employed"))
+    assert dialog.members.form_data()["employment"] == "self_employed"

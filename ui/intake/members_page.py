@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.household import (
     DISABILITY_TYPES,
+    EMPLOYMENT,
     ILLNESS_CLASSES,
     RELATIONS,
     STUDENT_LEVELS,
@@ -102,9 +103,7 @@ class MembersPage(QWidget):
         self.illness = code_combo(ILLNESS_CLASSES, "重病类别")
         self.capacity = code_combo(WORK_CAPACITY, "劳动能力")
         self.student = code_combo(STUDENT_LEVELS, "在校情况")
-        self.employment = ValidatedLineEdit(
-            "就业情况", max_length("就业情况", 20), placeholder="如：无业、灵活就业、在职、退休"
-        )
+        self.employment = code_combo(EMPLOYMENT, "就业情况")
         self.phone = ValidatedLineEdit(
             "联系电话", matches("联系电话", r"[0-9\- ]{7,14}", "应为7–12位数字（手机或座机）")
         )
@@ -126,7 +125,7 @@ class MembersPage(QWidget):
         self.disability.currentIndexChanged.connect(self._disability_changed)
         self.id_number.textChanged.connect(self._id_changed)
         self.name.line_edit.installEventFilter(self)  # after the form's filter: runs first
-        for edit in (self.name, self.id_number, self.employment, self.phone):
+        for edit in (self.name, self.id_number, self.phone):
             edit.textChanged.connect(lambda _t: self.changed.emit())
         combos: tuple[QComboBox, ...] = (
             self.relation,
@@ -135,6 +134,7 @@ class MembersPage(QWidget):
             self.illness,
             self.capacity,
             self.student,
+            self.employment,
         )
         for box in combos:
             box.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -197,7 +197,7 @@ class MembersPage(QWidget):
             "illness_class": code_of(self.illness),
             "work_capacity": code_of(self.capacity),
             "student_level": code_of(self.student),
-            "employment": self.employment.text().strip(),
+            "employment": code_of(self.employment),
             "phone": self.phone.text().strip(),
         }
 
@@ -211,7 +211,7 @@ class MembersPage(QWidget):
         set_code(self.illness, m.get("illness_class", ""))
         set_code(self.capacity, m.get("work_capacity", "full"))
         set_code(self.student, m.get("student_level", ""))
-        self.employment.setText(m.get("employment", ""))
+        set_code(self.employment, m.get("employment", ""))
         self.phone.setText(m.get("phone", ""))
 
     def _default_relation(self) -> str:
@@ -219,7 +219,7 @@ class MembersPage(QWidget):
 
     def clear_form(self) -> None:
         self.set_form({})
-        for field in (self.name, self.id_number, self.employment, self.phone):
+        for field in (self.name, self.id_number, self.phone):
             field._touched = False
             field._show(None)
         self.id_number.set_warning(None)
