@@ -1,8 +1,8 @@
 """Working-day calendar: State Council holidays and make-up workdays plus office overrides.
 
 Holidays come from the ``chinesecalendar`` package (import name ``chinese_calendar``), which
-only knows the years it was released with (2004–2026 in 1.11) and raises NotImplementedError
-for any other year. This module never lets that escape: for an uncovered year it counts
+only knows the years it was released with (2004–2026 in 1.11) and raises for any other
+year. This module never lets that escape: for an uncovered year it counts
 Monday–Friday as working days, applies the office's own override table (date → workday or
 holiday, e.g. next year's schedule entered by hand) and reports a Chinese warning the app can
 show. Overrides always win over the package.

@@ -111,7 +111,7 @@ def check_char(first17: str) -> str:
 
 def normalise(raw: str) -> str:
     """Strip spaces, full-width characters and a lower-case x."""
-    table = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789XXX")
+    table = str.maketrans("０１２３４５６７８９ｘＸx", "0123456789" + "X" * 3)
     return raw.strip().replace(" ", "").translate(table)
 
 
