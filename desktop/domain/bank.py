@@ -58,8 +58,8 @@ def normalise_account(raw: str, field: str = "银行账号") -> str:
     if len(text) in CARD_LENGTHS and not luhn_ok(text):
         raise ValidationError(
             field,
-            f"{len(text)}位银行卡号校验位不符，请核对是否抄错"
-            "（存折账号不做此项校验：位数不同的账号不受影响）",
+            f"校验位不符：按{len(text)}位银行卡号核验，最后一位与前面的数字对不上，请核对是否抄错"
+            "（存折账号位数不同，不做此项核验）",
             code="check_digit",
         )
     return text

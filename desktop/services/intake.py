@@ -35,7 +35,6 @@ from desktop.services.households import (
     HouseholdInput,
     register_household,
     validate_bank,
-    validate_household,
 )
 from desktop.store.models import Application, Person
 from desktop.store.store import Store
@@ -97,17 +96,6 @@ def _check_incomes(data: IntakeInput) -> list[tuple[IncomeInput, str]]:
         )
         out.append((cleaned, earner))
     return out
-
-
-def validate_intake(store: Store, actor: Actor, data: IntakeInput) -> None:
-    """Every check of ``submit_intake`` without writing (the page check may call it too)."""
-    with store.sessions.read() as session:
-        validate_household(session, actor, data.household)
-    _check_incomes(data)
-    for n, asset in enumerate(data.assets, start=1):
-        clean_asset(asset, f"（第{n}项财产）")
-    if data.bank is not None and not data.bank.is_empty():
-        validate_bank(data.bank)
 
 
 @service(roles=INTAKE_ROLES, changes=IntakeResult.changed)
