@@ -10,6 +10,9 @@ FEN = Decimal("0.01")
 YUAN = Decimal("1")
 ZERO = Decimal("0.00")
 
+MINUS_SIGNS = "-－−‐–"
+PLUS_SIGNS = "+＋"
+
 _ROUNDING = {"half_up": ROUND_HALF_UP, "up": ROUND_UP, "down": ROUND_DOWN}
 
 
@@ -21,6 +24,16 @@ def to_money(value: object, field: str = "金额", *, allow_negative: bool = Fal
         value = value.strip().replace(",", "").replace("，", "")
         if value == "":
             raise ValidationError(field, "不能为空", code="required")
+        # A typed sign is refused, never dropped: "-500" must not become 500.00. Full-width and
+        # typographic minus signs count as signs too.
+        if value[0] in MINUS_SIGNS:
+            if not allow_negative:
+                raise ValidationError(field, f"不能为负数（填写的是“{value}”）", code="negative")
+            value = "-" + value[1:]
+        elif value[0] in PLUS_SIGNS:
+            raise ValidationError(
+                field, f"请直接填写金额，不要带正负号（填写的是“{value}”）", code="signed"
+            )
     try:
         amount = Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):

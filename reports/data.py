@@ -355,7 +355,8 @@ class ArchiveCase:
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One payee of the monthly roster (ID and account are masked when printed)."""
+    """One payee of the monthly roster (the ID is masked when printed; the account is printed
+    in full: the roster is the payer's internal document the bank pays from)."""
 
     name: str
     id_number: str
@@ -363,6 +364,8 @@ class RosterRow:
     assistance_type: str
     amount: Decimal
     bank_account: str
+    bank_name: str = ""
+    account_holder: str = ""
 
 
 @dataclass(frozen=True)

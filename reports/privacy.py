@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.domain.bank import mask_account as core_mask_account
 from desktop.errors import ValidationError
 
 
@@ -33,8 +34,9 @@ def mask_phone(phone: str, field: str = "联系电话") -> str:
 
 
 def mask_account(account: str, field: str = "银行账号") -> str:
-    """Bank account: first 4 and last 4 digits kept, ``6217 **** **** 0123``."""
+    """Bank account: first 4 and last 4 digits kept, ``6217 **** **** 0123`` (the core's
+    ``desktop.domain.bank.mask_account``; refused when it cannot be an account number)."""
     digits = "".join(ch for ch in account if ch.isdigit())
     if len(digits) < 10:
         raise ValidationError(field, f"“{account}”不是有效的银行账号")
-    return f"{digits[:4]} **** **** {digits[-4:]}"
+    return core_mask_account(digits)

@@ -407,6 +407,8 @@ def sample_roster(rows: int = 40) -> PaymentRoster:
                 c.assistance_type,
                 c.amount,
                 f"62172{(1000000000000 + i * 7777777) % 10**14:014d}",
+                "中国工商银行天津友谊路支行",
+                c.applicant.name,
             )
         )
     return PaymentRoster(

@@ -9,8 +9,17 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from desktop.domain.documents import ChecklistFacts, required_documents
+from desktop.domain.household import check_office_scope
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import (
+    Actor,
+    Role,
+    UnitOfWork,
+    choice,
+    require_text,
+    service,
+    unit_of_work,
+)
 from desktop.services.case_steps import open_case
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
@@ -109,8 +118,11 @@ def _next_number(session, office: Office, year: int) -> str:  # type: ignore[no-
 
 
 @service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "documents"})
-def create_application(store: Store, actor: Actor, data: ApplicationInput) -> ApplicationView:
-    """File an application at this office (居住地 or 户籍地 — 一城通办) with its document checklist."""
+def create_application(
+    store: Store, actor: Actor, data: ApplicationInput, *, within: UnitOfWork | None = None
+) -> ApplicationView:
+    """File an application at this office (居住地 or 户籍地 — 一城通办) with its document checklist
+    (``within``: inside the caller's transaction, as intake does)."""
     choice(data.assistance_type, "救助类别", ASSISTANCE_TYPES)
     choice(data.channel, "申请渠道", CHANNELS)
     if not isinstance(data.applied_on, date):
@@ -119,13 +131,14 @@ def create_application(store: Store, actor: Actor, data: ApplicationInput) -> Ap
         raise ValidationError("申请日期", "不能晚于今天")
     reason = require_text(data.reason, "申请理由", max_len=2000, required=False)
     proxy = require_text(data.proxy_name, "代办人姓名", max_len=40, required=False)
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         s = uow.session
         household = s.get(Household, data.household_id)
         if household is None or household.deleted:
             raise NotFound("该家庭不存在或已删除")
-        if actor.office_id not in (household.residence_office_id, household.hukou_office_id):
-            raise ValidationError("受理街道", "本街道既不是该家庭的居住地也不是户籍地，不能受理")
+        check_office_scope(
+            actor.office_id, household.residence_office_id, household.hukou_office_id
+        )
         open_same = s.scalar(
             select(Application.number).where(
                 Application.household_id == household.id,

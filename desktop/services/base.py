@@ -282,8 +282,14 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(store: Store, actor: Actor) -> Iterator[UnitOfWork]:
-    """Open the one write transaction of a service call."""
+def unit_of_work(
+    store: Store, actor: Actor, *, within: UnitOfWork | None = None
+) -> Iterator[UnitOfWork]:
+    """Open the one write transaction of a service call; a service called by another service
+    with ``within`` joins the caller's transaction instead (all or nothing)."""
+    if within is not None:
+        yield within
+        return
     with store.sessions.write() as session:
         yield UnitOfWork(session, actor)
 

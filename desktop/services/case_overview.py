@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain.household import RELATIONS
+from desktop.domain.household import RELATIONS, WorkingAge
 from desktop.domain.workflow import (
     SIDE_LABELS,
     TYPE_LABELS,
@@ -24,15 +24,16 @@ from desktop.domain.workflow import (
     holder,
 )
 from desktop.domain.workflow.context import current_amount
-from desktop.errors import NotFound, ReportError, ValidationError
+from desktop.errors import DeskError, NotFound, ReportError, ValidationError
 from desktop.services.applications import CHANNELS
 from desktop.services.base import Actor, Role, service
 from desktop.services.case_steps import get_case
 from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
 from desktop.services.documents import DocumentView, attach_document, list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
-from desktop.services.households import get_household
+from desktop.services.households import BankView, family_type, get_household
 from desktop.services.printing import case_record, office_record
+from desktop.services.printing_facts import current_policy
 from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
 from desktop.services.warnings import CheckReportView, list_check_reports
 from desktop.store.models import Application, Office, Person
@@ -122,6 +123,9 @@ class CaseOverview:
     assessment: dict[str, Any]
     survey_status: str
     snapshot: CaseSnapshot
+    bank: BankView | None = None
+    family_stability: str = "variable"
+    """The review-cycle family type the confirmation offers by default (domain.md §2.7)."""
 
     @property
     def split(self) -> bool:
@@ -247,7 +251,18 @@ def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOvervi
         assessment=assessment,
         survey_status=_survey_status(store, application_id),
         snapshot=snap,
+        bank=household.bank,
+        family_stability=family_type(household, date.today(), _working_age(store)),
     )
+
+
+def _working_age(store: Store) -> WorkingAge:
+    """The working-age band of this month's policy (the defaults when the table has none)."""
+    try:
+        values = current_policy(store).for_month(date.today()).imputation
+    except DeskError:
+        return WorkingAge()
+    return WorkingAge(values[4], values[5], values[6])
 
 
 def may_fill_survey(actor: Actor, overview: CaseOverview) -> tuple[bool, str]:

@@ -236,13 +236,16 @@ def perform(
     params: Mapping[str, Any] | None,
     when: date,
     expected_version: int,
+    *,
+    within: UnitOfWork | None = None,
 ) -> CaseView:
     """Take one workflow step; refused (WorkflowError / ConcurrencyError, Chinese reason, case
-    unchanged) when not allowed or when the case moved past ``expected_version``."""
+    unchanged) when not allowed or when the case moved past ``expected_version``. ``within``
+    takes the step inside the caller's transaction (受理 at intake)."""
     who = workflow_actor(actor)
     if when > date.today():
         raise WorkflowError(f"办理日期：{when.isoformat()}晚于今天，不能预先办理")
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         app = _lock(uow.session, application_id, expected_version)
         step = apply(load_snapshot(uow.session, app), action, who, when, params, DEFAULT_RULES)
         if action == "pay_emergency_aid":

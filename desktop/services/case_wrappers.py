@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import definition_of
 from desktop.errors import WorkflowError
@@ -20,17 +21,22 @@ from desktop.store.store import Store
 def missing_documents(store: Store, application_id: str) -> list[str]:
     """Titles of the application's documents still marked required (一次性告知)."""
     with store.sessions.read() as s:
-        return list(
-            s.scalars(
-                select(Document.title)
-                .where(
-                    Document.application_id == application_id,
-                    Document.status == "required",
-                    Document.deleted.is_(False),
-                )
-                .order_by(Document.title)
+        return missing_document_titles(s, application_id)
+
+
+def missing_document_titles(session: Session, application_id: str) -> list[str]:
+    """``missing_documents`` inside an open session (seeing its uncommitted rows)."""
+    return list(
+        session.scalars(
+            select(Document.title)
+            .where(
+                Document.application_id == application_id,
+                Document.status == "required",
+                Document.deleted.is_(False),
             )
+            .order_by(Document.title)
         )
+    )
 
 
 def accept_application(

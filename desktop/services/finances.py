@@ -11,7 +11,15 @@ from sqlalchemy import select
 from desktop.domain.policy import codes
 from desktop.errors import NotFound, ValidationError
 from desktop.money import to_money
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import (
+    Actor,
+    Role,
+    UnitOfWork,
+    choice,
+    require_text,
+    service,
+    unit_of_work,
+)
 from desktop.store.models import Asset, Household, IncomeItem, Person
 from desktop.store.store import Store
 
@@ -74,66 +82,92 @@ def _household(session, household_id: str) -> Household:  # type: ignore[no-unty
     return household
 
 
-@service(roles=WRITERS, changes={"finances"})
-def add_income(store: Store, actor: Actor, household_id: str, data: IncomeInput) -> IncomeView:
-    choice(data.kind, "收入类别", INCOME_KINDS)
-    amount = to_money(data.amount, "收入金额")
+def clean_income(data: IncomeInput, where: str = "") -> IncomeInput:
+    """Check one income item (kind, month, amount ≥ 0, note); ``where`` names the item in
+    messages (``（第2条收入）``). Returns it with the amount a Decimal and the month's 1st."""
+    choice(data.kind, f"收入类别{where}", INCOME_KINDS)
+    amount = to_money(data.amount, f"收入金额{where}")
     if not isinstance(data.month, date):
-        raise ValidationError("收入月份", "请选择月份")
+        raise ValidationError(f"收入月份{where}", "请选择月份")
     month = data.month.replace(day=1)
     if month > date.today().replace(day=1):
-        raise ValidationError("收入月份", "不能晚于本月")
-    note = require_text(data.note, "收入说明", max_len=200, required=False)
+        raise ValidationError(f"收入月份{where}", "不能晚于本月")
+    note = require_text(data.note, f"收入说明{where}", max_len=200, required=False)
+    return IncomeInput(data.kind, month, amount, data.person_id, note)
+
+
+def clean_asset(data: AssetInput, where: str = "") -> AssetInput:
+    """Check one asset (kind, amount ≥ 0, vehicle purpose, floor area, note)."""
+    choice(data.kind, f"财产类别{where}", ASSET_KINDS)
+    amount = to_money(data.amount, f"财产金额{where}")
+    choice(data.vehicle_purpose, f"车辆用途{where}", VEHICLE_PURPOSES)
+    if data.kind == "vehicle" and not data.vehicle_purpose:
+        raise ValidationError(f"车辆用途{where}", "登记机动车辆时须填写用途")
+    area = None
+    if data.kind in ("dwelling", "nonresidential"):
+        if data.floor_area in (None, ""):
+            raise ValidationError(f"建筑面积{where}", "登记房产时须填写面积（平方米）")
+        area = to_money(data.floor_area, f"建筑面积{where}")
+        if area == 0 or area > 10000:
+            raise ValidationError(f"建筑面积{where}", "应在0–10000平方米之间")
+    note = require_text(data.note, f"财产说明{where}", max_len=200, required=False)
+    return AssetInput(data.kind, amount, data.vehicle_purpose, area, note)
+
+
+def write_income(uow: UnitOfWork, household_id: str, data: IncomeInput) -> IncomeItem:
+    """Store a cleaned income item inside ``uow`` (row + audit + outbox)."""
+    assert isinstance(data.amount, Decimal)
+    item = IncomeItem(
+        household_id=household_id,
+        person_id=data.person_id,
+        kind=data.kind,
+        month=data.month,
+        amount=data.amount,
+        note=data.note,
+    )
+    uow.record(
+        item,
+        action="add_income",
+        summary=f"登记收入 {INCOME_KINDS[data.kind]} {data.amount} 元（{data.month:%Y-%m}）",
+    )
+    return item
+
+
+def write_asset(uow: UnitOfWork, household_id: str, data: AssetInput) -> Asset:
+    """Store a cleaned asset inside ``uow`` (row + audit + outbox)."""
+    asset = Asset(
+        household_id=household_id,
+        kind=data.kind,
+        amount=data.amount,
+        vehicle_purpose=data.vehicle_purpose,
+        floor_area=data.floor_area,
+        note=data.note,
+    )
+    uow.record(
+        asset, action="add_asset", summary=f"登记财产 {ASSET_KINDS[data.kind]} {data.amount} 元"
+    )
+    return asset
+
+
+@service(roles=WRITERS, changes={"finances"})
+def add_income(store: Store, actor: Actor, household_id: str, data: IncomeInput) -> IncomeView:
+    data = clean_income(data)
     with unit_of_work(store, actor) as uow:
         _household(uow.session, household_id)
         if data.person_id:
             person = uow.session.get(Person, data.person_id)
             if person is None or person.household_id != household_id:
                 raise ValidationError("收入人", "不是本家庭成员")
-        item = IncomeItem(
-            household_id=household_id,
-            person_id=data.person_id,
-            kind=data.kind,
-            month=month,
-            amount=amount,
-            note=note,
-        )
-        uow.record(
-            item,
-            action="add_income",
-            summary=f"登记收入 {INCOME_KINDS[data.kind]} {amount} 元（{month:%Y-%m}）",
-        )
+        item = write_income(uow, household_id, data)
         return IncomeView(item.id, item.person_id, item.kind, item.month, item.amount, item.note)
 
 
 @service(roles=WRITERS, changes={"finances"})
 def add_asset(store: Store, actor: Actor, household_id: str, data: AssetInput) -> AssetView:
-    choice(data.kind, "财产类别", ASSET_KINDS)
-    amount = to_money(data.amount, "财产金额")
-    choice(data.vehicle_purpose, "车辆用途", VEHICLE_PURPOSES)
-    if data.kind == "vehicle" and not data.vehicle_purpose:
-        raise ValidationError("车辆用途", "登记机动车辆时须填写用途")
-    area = None
-    if data.kind in ("dwelling", "nonresidential"):
-        if data.floor_area in (None, ""):
-            raise ValidationError("建筑面积", "登记房产时须填写面积（平方米）")
-        area = to_money(data.floor_area, "建筑面积")
-        if area == 0 or area > 10000:
-            raise ValidationError("建筑面积", "应在0–10000平方米之间")
-    note = require_text(data.note, "财产说明", max_len=200, required=False)
+    data = clean_asset(data)
     with unit_of_work(store, actor) as uow:
         _household(uow.session, household_id)
-        asset = Asset(
-            household_id=household_id,
-            kind=data.kind,
-            amount=amount,
-            vehicle_purpose=data.vehicle_purpose,
-            floor_area=area,
-            note=note,
-        )
-        uow.record(
-            asset, action="add_asset", summary=f"登记财产 {ASSET_KINDS[data.kind]} {amount} 元"
-        )
+        asset = write_asset(uow, household_id, data)
         return AssetView(
             asset.id, asset.kind, asset.amount, asset.vehicle_purpose, asset.floor_area, asset.note
         )

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.bank import mask_account, normalise_account
 from desktop.domain.household import (
+    DEFAULT_WORKING_AGE,
     DISABILITY_TYPES,
     EMPLOYMENT,
     ILLNESS_CLASSES,
@@ -16,8 +18,14 @@ from desktop.domain.household import (
     RELATIONS,
     STUDENT_LEVELS,
     WORK_CAPACITY,
+    Kin,
     MemberFacts,
+    WorkFacts,
+    WorkingAge,
     address_key,
+    check_office_scope,
+    check_relations,
+    family_stability,
     membership,
 )
 from desktop.domain.ids import parse_id
@@ -36,6 +44,11 @@ from desktop.store.models import Household, Office, Person
 from desktop.store.store import Store
 
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
+# Who pays (审核负责人 runs the payment, 系统管理员 maintains): they see account numbers whole.
+# The window clerk types the account at intake and sees it masked afterwards; surveyors and
+# community coordinators see it masked.
+PAYER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+BANK_WRITERS = {Role.CLERK, Role.SUPERVISOR, Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,28 @@ class HouseholdInput:
 
 
 @dataclass(frozen=True)
+class BankInput:
+    """The payee account as typed (收款账户): bank, account holder, account number."""
+
+    bank_name: str
+    holder: str
+    number: str
+
+    def is_empty(self) -> bool:
+        return not (self.bank_name.strip() or self.holder.strip() or self.number.strip())
+
+
+@dataclass(frozen=True)
+class BankView:
+    """The account as this actor may see it: ``number`` is masked unless ``full``."""
+
+    bank_name: str
+    holder: str
+    number: str
+    full: bool
+
+
+@dataclass(frozen=True)
 class PersonView:
     id: str
     household_id: str
@@ -99,6 +134,7 @@ class HouseholdView:
     phone: str
     members: tuple[PersonView, ...]
     likely_duplicates: tuple[str, ...] = ()
+    bank: BankView | None = None
 
     @property
     def member_count(self) -> int:
@@ -137,6 +173,49 @@ def validate_person(p: PersonInput, label: str = "") -> tuple[PersonInput, str, 
         phone=_check_phone(p.phone, f"{label}联系电话"),
     )
     return cleaned, info.sex, info.birth_date
+
+
+def validate_bank(data: BankInput) -> BankInput:
+    """Check a payee account: all three parts present, the number plausible (see
+    desktop.domain.bank); returns it cleaned (number as digits only)."""
+    bank = require_text(data.bank_name, "开户银行", max_len=60)
+    holder = require_text(data.holder, "账户户名", max_len=40)
+    if any(ch.isdigit() for ch in holder):
+        raise ValidationError("账户户名", "不能包含数字")
+    return BankInput(bank, holder, normalise_account(data.number, "银行账号"))
+
+
+def may_edit_bank(actor: Actor) -> bool:
+    """Whether this user may register or change a household's payee account."""
+    return actor.role in BANK_WRITERS
+
+
+def bank_view(household: Household, actor: Actor) -> BankView | None:
+    """The household's account for ``actor`` (None when none is registered)."""
+    if not household.bank_account:
+        return None
+    full = actor.role in PAYER_ROLES
+    number = household.bank_account if full else mask_account(household.bank_account)
+    return BankView(household.bank_name, household.bank_holder, number, full)
+
+
+def _apply_bank(household: Household, data: BankInput | None) -> None:
+    household.bank_name = data.bank_name if data else ""
+    household.bank_holder = data.holder if data else ""
+    household.bank_account = data.number if data else ""
+
+
+def kin_of(relation: str, id_number: str, label: str = "") -> Kin:
+    """A person typed or stored, as the relationship rules see them (sex, birth from the ID)."""
+    info = parse_id(id_number, field=f"{label}身份证号")
+    return Kin(relation, info.sex, info.birth_date, label)
+
+
+def _stored_kin(session: Session, household_id: str, exclude_id: str | None = None) -> list[Kin]:
+    people = session.scalars(
+        select(Person).where(Person.household_id == household_id, Person.deleted.is_(False))
+    ).all()
+    return [Kin(p.relation, p.sex, p.birth_date, "") for p in people if p.id != exclude_id]
 
 
 def _ensure_unique_id(
@@ -263,7 +342,12 @@ def _member_order(p: Person) -> tuple[int, date, str]:
     return (_RELATION_ORDER.get(p.relation, 99), p.birth_date, p.id)
 
 
-def _view(session: Session, household: Household, dups: list[str] | None = None) -> HouseholdView:
+def _view(
+    session: Session,
+    household: Household,
+    dups: list[str] | None = None,
+    actor: Actor | None = None,
+) -> HouseholdView:
     people = session.scalars(
         select(Person).where(Person.household_id == household.id, Person.deleted.is_(False))
     ).all()
@@ -277,47 +361,109 @@ def _view(session: Session, household: Household, dups: list[str] | None = None)
         household.phone,
         tuple(person_view(p) for p in sorted(people, key=_member_order)),
         tuple(dups or ()),
+        bank_view(household, actor) if actor is not None else None,
     )
 
 
-def _add_members(uow: UnitOfWork, household: Household, members: tuple[PersonInput, ...]) -> None:
+def member_label(index: int, count: int) -> str:
+    """How a member is named in messages: ``第2位成员`` (nothing when there is only one)."""
+    return f"第{index}位成员" if count > 1 else ""
+
+
+def validate_members(
+    members: tuple[PersonInput, ...], existing: list[Kin] | None = None
+) -> list[tuple[PersonInput, str, date]]:
+    """Check each member and the family's relations to the applicant (with ``existing``
+    members of a stored household); returns the cleaned inputs with sex and birth date."""
+    out: list[tuple[PersonInput, str, date]] = []
     seen: set[str] = set()
+    kin = list(existing or [])
     for index, member in enumerate(members, start=1):
-        label = f"第{index}位成员" if len(members) > 1 else ""
+        label = member_label(index, len(members))
         cleaned, sex, born = validate_person(member, label)
         if cleaned.id_number in seen:
             raise DuplicateError(f"{label}身份证号", "与本户其他成员重复")
         seen.add(cleaned.id_number)
+        kin.append(Kin(cleaned.relation, sex, born, label))
+        out.append((cleaned, sex, born))
+    check_relations(kin, date.today())
+    return out
+
+
+def _add_members(uow: UnitOfWork, household: Household, members: tuple[PersonInput, ...]) -> None:
+    existing = _stored_kin(uow.session, household.id)
+    checked = validate_members(members, existing)
+    for index, (cleaned, sex, born) in enumerate(checked, start=1):
+        label = member_label(index, len(members))
         _ensure_unique_id(uow.session, cleaned.id_number, f"{label}身份证号")
         person = Person(household_id=household.id)
         _apply_person(person, cleaned, sex, born)
         uow.record(person, action="add_person", summary=f"登记家庭成员 {cleaned.name}")
 
 
+def validate_household(session: Session, actor: Actor, data: HouseholdInput) -> HouseholdInput:
+    """Every check of a new household before anything is written: offices (一城通办), fields,
+    members and their relations. Returns the cleaned input."""
+    data = _validate_household(session, data)
+    check_office_scope(actor.office_id, data.residence_office_id, data.hukou_office_id)
+    if not data.members:
+        raise ValidationError("家庭成员", "至少登记一人（申请人）")
+    validate_members(data.members)
+    return data
+
+
+def register_household(
+    uow: UnitOfWork, data: HouseholdInput, bank: BankInput | None = None
+) -> tuple[Household, list[str]]:
+    """Write a validated household, its members and its account inside ``uow``; returns the
+    row and the likely duplicate households."""
+    data = validate_household(uow.session, uow.actor, data)
+    key = address_key(data.address)
+    dups = likely_duplicate_households(uow.session, key, [m.name.strip() for m in data.members])
+    household = Household(
+        residence_office_id=data.residence_office_id,
+        hukou_office_id=data.hukou_office_id,
+        address=data.address,
+        community=data.community,
+        hukou_address=data.hukou_address,
+        phone=data.phone,
+        note=data.note,
+        address_key=key,
+    )
+    _apply_bank(household, validate_bank(bank) if bank and not bank.is_empty() else None)
+    uow.record(household, action="create_household", summary=f"登记家庭：{data.address}")
+    _add_members(uow, household, data.members)
+    return household, dups
+
+
 @service(roles=WRITERS, changes={"households", "persons"})
 def create_household(store: Store, actor: Actor, data: HouseholdInput) -> HouseholdView:
     """Register a household with its members (all or nothing)."""
     with unit_of_work(store, actor) as uow:
-        data = _validate_household(uow.session, data)
-        if not data.members:
-            raise ValidationError("家庭成员", "至少登记一人（申请人）")
-        if sum(1 for m in data.members if m.relation == "applicant") != 1:
-            raise ValidationError("与申请人关系", "须有且只有一位“申请人本人”")
-        key = address_key(data.address)
-        dups = likely_duplicate_households(uow.session, key, [m.name.strip() for m in data.members])
-        household = Household(
-            residence_office_id=data.residence_office_id,
-            hukou_office_id=data.hukou_office_id,
-            address=data.address,
-            community=data.community,
-            hukou_address=data.hukou_address,
-            phone=data.phone,
-            note=data.note,
-            address_key=key,
+        household, dups = register_household(uow, data)
+        return _view(uow.session, household, dups, actor)
+
+
+@service(roles=BANK_WRITERS, changes={"households"})
+def set_bank_account(
+    store: Store, actor: Actor, household_id: str, data: BankInput | None
+) -> BankView | None:
+    """Register, change or (``None``) remove the account the household's benefit is paid
+    into; synced to both offices like every household change."""
+    cleaned = validate_bank(data) if data is not None and not data.is_empty() else None
+    with unit_of_work(store, actor) as uow:
+        household = _get_household(uow.session, household_id)
+        check_office_scope(
+            actor.office_id, household.residence_office_id, household.hukou_office_id
         )
-        uow.record(household, action="create_household", summary=f"登记家庭：{data.address}")
-        _add_members(uow, household, data.members)
-        return _view(uow.session, household, dups)
+        _apply_bank(household, cleaned)
+        summary = (
+            f"登记收款账户：{cleaned.bank_name} {mask_account(cleaned.number)}"
+            if cleaned
+            else "删除收款账户"
+        )
+        uow.record(household, action="set_bank_account", summary=summary)
+        return bank_view(household, actor)
 
 
 @service(roles=WRITERS, changes={"households"})
@@ -328,6 +474,7 @@ def update_household(
     with unit_of_work(store, actor) as uow:
         household = _get_household(uow.session, household_id)
         data = _validate_household(uow.session, data)
+        check_office_scope(actor.office_id, data.residence_office_id, data.hukou_office_id)
         for attr in (
             "residence_office_id",
             "hukou_office_id",
@@ -340,7 +487,7 @@ def update_household(
             setattr(household, attr, getattr(data, attr))
         household.address_key = address_key(data.address)
         uow.record(household, action="update_household", summary=f"修改家庭信息：{data.address}")
-        return _view(uow.session, household)
+        return _view(uow.session, household, None, actor)
 
 
 @service(roles=WRITERS, changes={"persons"})
@@ -364,6 +511,8 @@ def update_person(store: Store, actor: Actor, person_id: str, data: PersonInput)
         if person is None or person.deleted:
             raise NotFound("该人员不存在或已删除")
         cleaned, sex, born = validate_person(data)
+        kin = _stored_kin(uow.session, person.household_id, exclude_id=person.id)
+        check_relations([*kin, Kin(cleaned.relation, sex, born)], date.today())
         _ensure_unique_id(uow.session, cleaned.id_number, "身份证号", exclude_id=person.id)
         _apply_person(person, cleaned, sex, born)
         uow.record(person, action="update_person", summary=f"修改家庭成员 {cleaned.name}")
@@ -400,7 +549,18 @@ def get_household(store: Store, actor: Actor, household_id: str) -> HouseholdVie
     with unit_of_work(store, actor) as uow:
         household = _get_household(uow.session, household_id)
         uow.audit("read_household", "household", household.id, f"查看家庭档案：{household.address}")
-        return _view(uow.session, household)
+        return _view(uow.session, household, None, actor)
+
+
+def family_type(view: HouseholdView, on: date, band: WorkingAge = DEFAULT_WORKING_AGE) -> str:
+    """The review-cycle family type of a household (domain.md §2.7) from its counted members:
+    ``stable`` (12 months) or ``variable`` (6 months)."""
+    facts = [
+        WorkFacts(m.sex, m.birth_date, m.work_capacity, m.student_level, m.employment)
+        for m in view.members
+        if m.is_member
+    ]
+    return family_stability(facts, on, band)
 
 
 def find_person_by_id_number(store: Store, id_number: str) -> PersonView | None:

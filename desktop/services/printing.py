@@ -344,7 +344,13 @@ def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRos
         ]
         if not cases:
             raise ReportError(f"{month:%Y年%m月}本街道没有发放中的案件，花名册为空")
-        missing = [name for app, name in cases if not (app.workflow or {}).get("bank_account")]
+        accounts = {
+            h.id: h
+            for h in s.scalars(
+                select(Household).where(Household.id.in_({app.household_id for app, _ in cases}))
+            )
+        }
+        missing = [name for app, name in cases if not accounts[app.household_id].bank_account]
         if missing:
             shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
             raise ValidationError(
@@ -360,7 +366,9 @@ def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRos
                     family_size=_family_size(s, app.household_id),
                     assistance_type=REPORT_TYPE[app.assistance_type],
                     amount=case_amount(s, app, month, policy),
-                    bank_account=str(app.workflow["bank_account"]),
+                    bank_account=accounts[app.household_id].bank_account,
+                    bank_name=accounts[app.household_id].bank_name,
+                    account_holder=accounts[app.household_id].bank_holder,
                 )
             )
         office = office_record(s, actor.office_id)

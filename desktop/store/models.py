@@ -116,6 +116,10 @@ class Household(Synced, Base):
     childless: Mapped[bool] = mapped_column(Boolean, default=False)
     family_planning_support: Mapped[bool] = mapped_column(Boolean, default=False)
     rigid_spending: Mapped[list] = mapped_column(JSON, default=list)
+    # The payee account the benefit is paid into (migration 0008); '' = not registered yet.
+    bank_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    bank_holder: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    bank_account: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
 
 class Person(Synced, Base):

@@ -11,17 +11,42 @@ from sqlalchemy import select
 
 from desktop.demo_data import PASSWORDS
 from desktop.services.sync_admin import list_outbox, sync_status
-from desktop.store.models import OutboxEntry
+from desktop.store.models import Household, OutboxEntry
 from sync.state import TOKEN, put_many
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, OFFICE_C
-from tests.sync_client.helpers import household, new_household
+from tests.sync_client.helpers import household, new_household, office_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _foreign_household(a, office: str, id_number: str) -> str:  # type: ignore[no-untyped-def]
+    """A household queued as belonging to another office only. The services refuse to make
+    one (一城通办 office rule), so it is registered in scope and then re-addressed in the
+    store, as a desk of an older version or a tampered file could have queued it."""
+    hid = new_household(a, OFFICE_A, OFFICE_A, id_number)
+    other = office_id(a.store, office)
+    with a.store.sessions.write() as s:
+        row = s.get(Household, hid)
+        assert row is not None
+        row.residence_office_id = row.hukou_office_id = other
+        for entry in s.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")):
+            if entry.entity in ("household", "person") and hid in (
+                entry.entity_id,
+                (entry.payload or {}).get("household_id"),
+            ):
+                entry.offices = [office]
+                if entry.entity == "household":
+                    entry.payload = {
+                        **entry.payload,
+                        "residence_office_id": other,
+                        "hukou_office_id": other,
+                    }
+    return hid
+
+
 def test_out_of_scope_record_is_quarantined_and_blocks_nothing(desk, linker) -> None:
     a = linker(desk, OFFICE_A)
-    foreign = new_household(a, OFFICE_C, OFFICE_C, "120101199001011239")
+    foreign = _foreign_household(a, OFFICE_C, "120101199001011239")
     ours = new_household(a, OFFICE_A, OFFICE_B, "120101198505052312")
     summary = a.sync()
     assert summary.rejected >= 2 and summary.applied >= 2  # household + person each way

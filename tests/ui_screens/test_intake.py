@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop.services.documents import missing_list
 from desktop.services.households import HouseholdInput, PersonInput, create_household
-from desktop.store.models import Application, Asset, Household, IncomeItem, Person
+from desktop.store.models import (
+    Application,
+    Asset,
+    AuditEvent,
+    Household,
+    IncomeItem,
+    OutboxEntry,
+    Person,
+)
 from ui.intake import IntakeDialog
 
 APPLICANT_ID = "120101199001011239"  # valid, male, born 1990-01-01
@@ -153,7 +161,23 @@ def test_duplicate_id_warns_with_the_registered_name(qtbot, clerk, sync_ops, key
     assert page.id_number.warning() == ""
 
 
-def test_refused_application_keeps_everything_typed(
+def _counts(store) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with store.sessions.read() as s:
+        return {
+            model.__tablename__: s.scalar(select(func.count()).select_from(model)) or 0
+            for model in (
+                Household,
+                Person,
+                IncomeItem,
+                Asset,
+                Application,
+                OutboxEntry,
+                AuditEvent,
+            )
+        }
+
+
+def test_refused_application_stores_nothing_and_keeps_everything_typed(
     qtbot, clerk, sync_ops, keyboard, captured_errors
 ) -> None:  # type: ignore[no-untyped-def]
     store, actor = clerk
@@ -161,24 +185,31 @@ def test_refused_application_keeps_everything_typed(
     _household_page(keyboard)
     _member(keyboard, "仇红梅", APPLICANT_ID)
     keyboard.enter()
+    keyboard.enter(3)
+    keyboard.field("1000")  # one income item
     keyboard.alt(Qt.Key.Key_N)
-    # the date picker allows today; a future date is refused by the service
+    # the date picker allows today; a future date is refused by the service — after the
+    # household, member and income were written in the same transaction
     dialog.application.applied_on.date_edit.setMaximumDate(date(2100, 1, 1))
     dialog.application.applied_on.set_value(date(2099, 1, 1))
     dialog.go_to(4)
+    before = _counts(store)
     keyboard.alt(Qt.Key.Key_S)
     assert dialog.result_value is None
     assert "申请日期：不能晚于今天" in dialog.summary.status.text()
+    assert "未保存任何内容" in dialog.summary.status.text()
     assert captured_errors and captured_errors[-1].message == "申请日期：不能晚于今天"
+    assert _counts(store) == before  # nothing stored, not even the household
     assert dialog.members.members[0]["name"] == "仇红梅"
-    household_id = dialog.progress.household_id
-    assert household_id is not None
-    # corrected and filed again: the household is not registered twice
+    assert len(dialog.finances.incomes) == 1
+    # corrected and filed again: one household, one application
     dialog.application.applied_on.set_value(date.today())
     dialog.go_to(4)
     dialog.submit()
     assert dialog.result_value is not None
-    assert dialog.result_value.application.household_id == household_id
+    after = _counts(store)
+    assert after["households"] == before["households"] + 1
+    assert after["applications"] == before["applications"] + 1
 
 
 def test_duplicate_warning_and_filing_on_the_writer_thread(qtbot, clerk, keyboard) -> None:  # type: ignore[no-untyped-def]
@@ -216,3 +247,128 @@ def test_employment_is_chosen_from_the_codes_the_rules_know(qtbot, clerk) -> Non
     assert [box.itemData(i) for i in range(box.count())] == list(EMPLOYMENT)
     box.setCurrentIndex(box.findData("self_employed"))
     assert dialog.members.form_data()["employment"] == "self_employed"
+
+
+def _to_finances(dialog, keyboard) -> None:  # type: ignore[no-untyped-def]
+    _household_page(keyboard)
+    _member(keyboard, "仇红梅", APPLICANT_ID)
+    keyboard.enter()
+    assert dialog.current() == 2
+
+
+def test_minus_sign_is_kept_and_refused_naming_the_field(qtbot, clerk, sync_ops, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    _to_finances(dialog, keyboard)
+    keyboard.enter(3)  # earner, kind, month
+    keyboard.type("-500")
+    page = dialog.finances
+    assert page.income_amount.text() == "-500"  # the sign is not swallowed
+    keyboard.enter()  # Enter on the amount tries to add the item
+    assert page.incomes == []
+    assert page.income_amount.error() == "收入金额不能为负数（填写的是“-500”）"
+    assert page.income_amount.error_label.isVisible()
+
+
+def test_no_stale_message_after_an_income_is_added(qtbot, clerk, sync_ops, keyboard) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    _to_finances(dialog, keyboard)
+    keyboard.enter(3)
+    keyboard.field("1000")
+    page = dialog.finances
+    assert len(page.incomes) == 1 and page.income_amount.text() == ""
+    assert page.income_amount.error() is None
+    assert not page.income_amount.error_label.isVisible()
+    dialog.finances.asset_kind.setFocus()
+    keyboard.enter()
+    keyboard.field("3000")
+    keyboard.enter(2)
+    keyboard.field("")
+    assert len(page.assets) == 1 and not page.asset_amount.error_label.isVisible()
+
+
+def _mnemonic(text: str) -> str | None:
+    i = text.replace("&&", "").find("&")
+    return text.replace("&&", "")[i + 1].upper() if i >= 0 else None
+
+
+def test_mnemonics_do_not_clash_with_the_dialog_shortcuts(qtbot, clerk) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QShortcut
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    store, actor = clerk
+    dialog = IntakeDialog(store, actor)
+    qtbot.addWidget(dialog)
+    global_keys = [
+        s.key().toString().removeprefix("Alt+")
+        for s in dialog.findChildren(QShortcut)
+        if s.key().toString().startswith("Alt+")
+    ]
+    assert "P" in global_keys  # 打印一次性告知书
+    for page in dialog.pages:
+        texts = [w.text() for w in page.findChildren(QAbstractButton)]
+        texts += [w.text() for w in page.findChildren(QLabel)]
+        texts += [w.title() for w in page.findChildren(QGroupBox)]
+        keys = [k for k in (_mnemonic(t) for t in texts) if k]
+        assert len(keys) == len(set(keys)), (page.title, keys)
+        assert not set(keys) & set(global_keys), (page.title, keys, global_keys)
+
+
+def test_second_spouse_and_child_spouse_refused_on_the_page(
+    qtbot, clerk, sync_ops, keyboard
+) -> None:  # type: ignore[no-untyped-def]
+    from desktop.domain.ids import check_char
+
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    _household_page(keyboard)
+    page = dialog.members
+    _member(keyboard, "仇红梅", APPLICANT_ID)
+    _member(keyboard, "李桂英", SPOUSE_ID)
+    second = "12010319920305022"
+    _member(keyboard, "王秀兰", second + check_char(second))  # relation defaults to 配偶
+    assert [m["name"] for m in page.members] == ["仇红梅", "李桂英"]
+    assert "与申请人关系" in page.message.text() and "配偶" in page.message.text()
+    page.remove_button.setFocus()
+    page.table.selectRow(1)
+    page.remove_selected()
+    young = f"120103{date.today().year - 11}0101022"
+    page.clear_form()
+    page.name.setFocus()
+    _member(keyboard, "王小兰", young + check_char(young))
+    assert [m["name"] for m in page.members] == ["仇红梅"]
+    assert "未到法定婚龄" in page.message.text()
+
+
+def test_bank_account_collected_at_intake(
+    qtbot, clerk, sync_ops, keyboard, captured_errors
+) -> None:  # type: ignore[no-untyped-def]
+    store, actor = clerk
+    dialog = _open(qtbot, store, actor)
+    bank = dialog.household.bank
+    dialog.household.address.setText("河西区友谊路街道平江道8号1-101")
+    bank.bank_name.setText("中国工商银行")
+    bank.holder.setText("仇红梅")
+    bank.number.line_edit.setFocus()
+    keyboard.type("6217000099998889")  # one digit wrong
+    assert bank.number.error() is not None and "校验位不符" in bank.number.error()
+    assert not dialog.next_page() and dialog.current() == 0
+    bank.number.setText("")
+    bank.number.line_edit.setFocus()
+    keyboard.type("6217 0000 9999 8888")
+    keyboard.enter()  # Enter on the last account field goes on
+    assert dialog.current() == 1
+    _member(keyboard, "仇红梅", APPLICANT_ID)
+    dialog.go_to(4)
+    assert "6217 **** **** 8888" in dialog.summary.view.toPlainText()
+    dialog.submit()
+    assert captured_errors == [] and dialog.result_value is not None
+    with store.sessions.read() as s:
+        household = s.get(Household, dialog.result_value.application.household_id)
+        assert household is not None
+        assert (household.bank_name, household.bank_holder, household.bank_account) == (
+            "中国工商银行",
+            "仇红梅",
+            "6217000099998888",
+        )

@@ -15,7 +15,13 @@ from PySide6.QtPrintSupport import QPrinter
 from desktop.errors import ReportError
 from desktop.services import printing
 from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.households import (
+    BankInput,
+    HouseholdInput,
+    PersonInput,
+    create_household,
+    set_bank_account,
+)
 from desktop.store.models import Application
 from ui.print_center import PrintCenterPanel
 
@@ -128,21 +134,36 @@ def test_authorization_masks_ids(qtbot, desk, sync_ops, pdf_text) -> None:  # ty
     assert "120101********1239" in text and ID_A not in text
 
 
-def test_roster_needs_bank_accounts_and_masks_them(
+def test_roster_needs_bank_accounts_and_prints_them_in_full(
     qtbot, desk, sync_ops, captured_errors, pdf_text
 ) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
     panel = _panel(qtbot, store, actor)
     panel.roster_button.click()
     assert captured_errors and captured_errors[-1].message.startswith("银行账号：")
-    with store.sessions.write() as s:
-        for row in s.query(Application).filter(Application.state.in_(printing.PAYING_STATES)):
-            row.workflow = {**(row.workflow or {}), "bank_account": "6217000012345678901"}
-    _case(store, actor, "paying", bank_account="6217000099998888")
+    with store.sessions.read() as s:
+        paying = [
+            row.household_id
+            for row in s.query(Application).filter(
+                Application.state.in_(printing.PAYING_STATES),
+                Application.hukou_office_id == actor.office_id,
+            )
+        ]
+    for household_id in paying:
+        set_bank_account(
+            store, actor, household_id, BankInput("中国银行", "户主", "6222 0210 0112 3456 789")
+        )
+    app_id = _case(store, actor, "paying")
+    with store.sessions.read() as s:
+        household_id = s.get(Application, app_id).household_id  # type: ignore[union-attr]
+    set_bank_account(
+        store, actor, household_id, BankInput("中国工商银行", "仇红梅", "6217 0000 9999 8888")
+    )
     panel.roster_button.click()
     text = pdf_text(panel.preview.pdf_bytes)
     assert "社会救助金发放花名册" in text and "仇红梅" in text
-    assert "6217 **** **** 8888" in text and "6217000099998888" not in text
+    # the payer's internal roster carries the whole account; the ID stays masked
+    assert "6217000099998888" in text and "中国工商银行" in text
     assert "120101********1239" in text
 
 

@@ -106,7 +106,9 @@ def fields_for(
         ],
         "confirm": [
             Field("amount", "救助金额", "money", default=case.amount),
-            *([Field("family_stability", "家庭类型", "choice", options=FAMILY_STABILITY)]
+            # the default is the core's reading of the family (domain.md §2.7), not "stable"
+            *([Field("family_stability", "家庭类型", "choice", options=FAMILY_STABILITY,
+                     default=case.family_stability)]
               if ongoing else []),
         ],
         "refuse": [Field("reasons", "不予救助理由", "lines", hint="每行一条理由，至少一条")],

@@ -118,7 +118,7 @@ class CasePage(QWidget):
         for col in (1, 3, 5, 7):
             grid.setColumnStretch(col, 1)
         self.tabs = QTabWidget()
-        self.household = HouseholdTab()
+        self.household = HouseholdTab(self.store, self.actor)
         self.assessment = AssessmentTab(self.store, self.actor)
         self.timeline = TimelineTable()
         self.deadlines = DeadlineTable()

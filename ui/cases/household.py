@@ -7,6 +7,9 @@ from typing import Any
 
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,10 +25,12 @@ from desktop.money import fmt_yuan
 from desktop.services.assessment import assess_application
 from desktop.services.base import Actor
 from desktop.services.case_overview import CaseOverview, may_assess
+from desktop.services.households import BankInput, BankView, may_edit_bank, set_bank_account
 from desktop.store.store import Store
 from ui import theme
 from ui.cases.timeline import setup_table
-from ui.errors import show_error
+from ui.errors import error_message, show_error
+from ui.intake.household_page import BankGroup
 from ui.ops import run_op
 
 
@@ -36,11 +41,72 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
             table.setItem(r, c, QTableWidgetItem(text))
 
 
-class HouseholdTab(QWidget):
-    """Members (ID masked for roles that may not see it), incomes and assets."""
+class BankDialog(QDialog):
+    """登记/修改收款账户: the intake's field group; saved through ``set_bank_account``."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        household_id: str,
+        current: BankView | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.store, self.actor, self.household_id = store, actor, household_id
+        self.setWindowTitle("收款账户")
+        self.group = BankGroup()
+        if current is not None:
+            # a masked number is never put back into the field: it must be typed again
+            self.group.restore(
+                {
+                    "bank_name": current.bank_name,
+                    "holder": current.holder,
+                    "number": current.number if current.full else "",
+                }
+            )
+        self.message = QLabel()
+        self.message.setObjectName("bankMessage")
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.group.form.submitted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.group)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        if not self.group.validate():
+            return
+        data = BankInput(**self.group.data())
+        run_op(self, set_bank_account, self.store, self.actor, self.household_id,
+               None if data.is_empty() else data, on_done=self._saved)  # fmt: skip
+
+    def _saved(self, _view: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.message.setText(error_message(error))
+            return
+        self.accept()
+
+
+class HouseholdTab(QWidget):
+    """Members (ID masked for roles that may not see it), incomes, assets and the payee
+    account (masked for roles that do not pay)."""
+
+    def __init__(
+        self, store: Store | None = None, actor: Actor | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.case: CaseOverview | None = None
+        self.bank_dialog: BankDialog | None = None
         self.members = QTableWidget()
         setup_table(
             self.members, ["姓名", "身份证号", "性别", "出生日期", "关系", "共同生活", "说明"]
@@ -60,9 +126,40 @@ class HouseholdTab(QWidget):
         layout.addWidget(QLabel("<b>收入和财产</b>"))
         layout.addLayout(money, 2)
         layout.addWidget(self.totals)
+        layout.addWidget(self._bank_box())
+
+    def _bank_box(self) -> QGroupBox:
+        box = QGroupBox("收款账户")
+        self.bank_label = QLabel()
+        self.bank_label.setObjectName("bankAccount")
+        self.bank_button = QPushButton("登记/修改收款账户…")
+        self.bank_button.setObjectName("bankButton")
+        self.bank_button.clicked.connect(self.edit_bank)
+        allowed = self.actor is not None and may_edit_bank(self.actor)
+        self.bank_button.setVisible(allowed)
+        row = QHBoxLayout(box)
+        row.addWidget(self.bank_label, 1)
+        row.addWidget(self.bank_button)
+        return box
+
+    def edit_bank(self) -> None:
+        """Open the account dialog for the shown household."""
+        if self.case is None or self.store is None or self.actor is None:
+            return
+        self.bank_dialog = BankDialog(
+            self.store, self.actor, self.case.household_id, self.case.bank, self
+        )
+        self.bank_dialog.open()
 
     def set_case(self, case: CaseOverview) -> None:
-        """Fill the three tables from the overview."""
+        """Fill the three tables and the account from the overview."""
+        self.case = case
+        bank = case.bank
+        self.bank_label.setText(
+            f"{bank.bank_name}　户名：{bank.holder}　账号：{bank.number}"
+            if bank
+            else "尚未登记（发放花名册需要收款账户）"
+        )
         _fill(self.members, [
             [m.name, m.id_shown, m.sex, m.birth_date.isoformat(), m.relation_cn,
              "是" if m.is_member else "否", m.note]

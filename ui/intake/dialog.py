@@ -34,9 +34,8 @@ from ui.intake.model import (
     DRAFT_KIND,
     IntakeResult,
     empty_intake,
+    file_intake,
     missing_documents_pdf,
-    progress_of,
-    submit_intake,
 )
 from ui.intake.summary_page import SummaryPage
 from ui.widgets.pdf_preview import PdfPreviewDialog
@@ -55,7 +54,6 @@ class IntakeDialog(QDialog):
         self.resize(1180, 760)
         self.result_value: IntakeResult | None = None
         self.preview: PdfPreviewDialog | None = None
-        self.progress = progress_of(None)
         self._dirty = False
         self._pending_draft: dict[str, Any] | None = None
         offices = list_offices(store)
@@ -148,6 +146,7 @@ class IntakeDialog(QDialog):
             QShortcut(QKeySequence(key), self, slot)
         self.discard_button.clicked.connect(self.discard_draft)
         self.household.form.submitted.connect(self.next_page)
+        self.household.bank.form.submitted.connect(self.next_page)
         self.members.advance.connect(self.next_page)
         self.application.form.submitted.connect(self.next_page)
         for page in (self.household, self.members, self.finances, self.application):
@@ -208,7 +207,7 @@ class IntakeDialog(QDialog):
             "incomes": incomes,
             "assets": assets,
             "application": self.application.data(),
-            "progress": vars(self.progress).copy(),
+            "bank": self.household.bank.data(),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -218,7 +217,7 @@ class IntakeDialog(QDialog):
         self.members.restore(data.get("members", []), data.get("member_form", {}))
         self.finances.restore(data.get("incomes", []), data.get("assets", []))
         self.application.restore(data.get("application", {}))
-        self.progress = progress_of(data.get("progress"))
+        self.household.bank.restore({**base["bank"], **(data.get("bank") or {})})
         self.go_to(min(max(int(data.get("page", 0)), 0), 3))
 
     def _mark_dirty(self) -> None:
@@ -286,16 +285,15 @@ class IntakeDialog(QDialog):
 
     # ------------------------------------------------------------------ filing
     def submit(self) -> None:
-        """File everything through the services on the writer thread."""
+        """File everything as one core call on the writer thread (all or nothing)."""
         self.submit_button.setEnabled(False)
         self.summary.set_status("正在保存…", error=False)
         ops.run_op(
             self,
-            submit_intake,
+            file_intake,
             self.store,
             self.actor,
             self.data(),
-            self.progress,
             on_done=self._submitted,
             progress_text="正在保存申请…",
         )
@@ -304,8 +302,7 @@ class IntakeDialog(QDialog):
         self.submit_button.setEnabled(True)
         if error is not None or result is None:
             message = error_message(error) if error else "保存失败"
-            if self.progress.household_id:
-                message += "\n（家庭信息已登记，修改后再次提交只补办未完成的部分。）"
+            message += "\n（未保存任何内容；已录入的信息保留在草稿中，修改后可再次提交。）"
             self.summary.set_status(f"未能受理：{message}", error=True)
             self.autosave(force=True)
             if error is not None:

@@ -141,7 +141,7 @@ class FinancesPage(QWidget):
         self.asset_form.add_field("建筑面积", self.area)
         self.asset_form.add_field("说明", self.asset_note)
         self.asset_form.submitted.connect(self.add_asset)
-        add = QPushButton("添加财产(&P)")
+        add = QPushButton("添加财产(&T)")  # Alt+P is 打印 in the dialog
         add.clicked.connect(self.asset_form.submit)
         remove = QPushButton("删除所选财产")
         remove.clicked.connect(lambda: self._remove(self.asset_table, self.assets))
@@ -189,8 +189,9 @@ class FinancesPage(QWidget):
                     "amount": str(amount),
                 }
             )
-        self.income_amount.setText("")
-        self.income_amount._touched = False
+        # reset, not setText(""): emptying a touched field re-checked it and left
+        # “收入金额不能为空” on screen after a successful add
+        self.income_amount.reset()
         self._done(self.earner)
 
     def add_asset(self) -> None:
@@ -215,7 +216,7 @@ class FinancesPage(QWidget):
             }
         )
         for edit in (self.asset_amount, self.area, self.asset_note):
-            edit.setText("")
+            edit.reset()
         self._done(self.asset_kind)
 
     def _refuse(self, widget: QWidget, message: str) -> None:

@@ -5,10 +5,76 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from desktop.domain.bank import normalise_account
+from desktop.errors import ValidationError
+from desktop.services.households import BankInput, validate_bank
 from desktop.services.printing import OfficeChoice
 from ui.widgets.fields import FormLayout, ValidatedLineEdit, chain, matches, max_length, required
+
+
+def _account_error(text: str) -> str | None:
+    """The core's account check, as the person types (empty is allowed: added later)."""
+    if not text.strip():
+        return None
+    try:
+        normalise_account(text, "银行账号")
+    except ValidationError as exc:
+        return f"银行账号{exc.detail}"
+    return None
+
+
+class BankGroup(QGroupBox):
+    """收款账户: the account the benefit will be paid into; optional at intake."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("收款账户（救助金发放账户，可稍后在案件页补录）", parent)
+        self.bank_name = ValidatedLineEdit(
+            "开户银行", max_length("开户银行", 60), placeholder="如：中国工商银行天津友谊路支行"
+        )
+        self.holder = ValidatedLineEdit(
+            "账户户名", max_length("账户户名", 40), placeholder="一般为申请人本人"
+        )
+        self.number = ValidatedLineEdit(
+            "银行账号", _account_error, placeholder="银行卡号或存折账号，可用空格分组"
+        )
+        self.number.line_edit.setMaxLength(40)
+        self.form = FormLayout()
+        self.form.add_field("开户银行", self.bank_name)
+        self.form.add_field("账户户名", self.holder)
+        self.form.add_field("银行账号", self.number)
+        self.setLayout(self.form)
+
+    def data(self) -> dict[str, str]:
+        return {
+            "bank_name": self.bank_name.text().strip(),
+            "holder": self.holder.text().strip(),
+            "number": self.number.text().strip(),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        self.bank_name.setText(str(data.get("bank_name", "")))
+        self.holder.setText(str(data.get("holder", "")))
+        self.number.setText(str(data.get("number", "")))
+
+    def validate(self) -> bool:
+        """Empty is fine; partly filled or a wrong number is refused on the field (core rule)."""
+        if self.form.errors(show=True):
+            return False
+        typed = BankInput(**self.data())
+        if typed.is_empty():
+            return True
+        try:
+            validate_bank(typed)
+        except ValidationError as exc:
+            field = {"开户银行": self.bank_name, "账户户名": self.holder}.get(
+                exc.field, self.number
+            )
+            field._show(f"{exc.field}{exc.detail}")
+            field.setFocus()
+            return False
+        return True
 
 
 def office_combo(offices: list[OfficeChoice], own_id: str, name: str) -> QComboBox:
@@ -64,13 +130,23 @@ class HouseholdPage(QWidget):
         hint = QLabel("一城通办：家庭可以在居住地或户籍地的街道申请，两处默认均为本街道。")
         hint.setProperty("muted", True)
         hint.setWordWrap(True)
+        self.bank = BankGroup()
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(self.form)
+        layout.addWidget(self.bank)
         layout.addStretch(1)
         for box in (self.residence, self.hukou):
             box.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        for edit in (self.address, self.hukou_address, self.community, self.phone):
+        for edit in (
+            self.address,
+            self.hukou_address,
+            self.community,
+            self.phone,
+            self.bank.bank_name,
+            self.bank.holder,
+            self.bank.number,
+        ):
             edit.textChanged.connect(lambda _t: self.changed.emit())
 
     def first_focus(self) -> QWidget:
@@ -103,4 +179,5 @@ class HouseholdPage(QWidget):
                 if getattr(field, "error", lambda: None)():
                     field.setFocus()
                     break
-        return not errors
+            return False
+        return self.bank.validate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -26,10 +27,16 @@ from desktop.domain.household import (
     RELATIONS,
     STUDENT_LEVELS,
     WORK_CAPACITY,
+    check_relations,
 )
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
-from desktop.services.households import find_person_by_id_number, validate_person
+from desktop.services.households import (
+    find_person_by_id_number,
+    kin_of,
+    member_label,
+    validate_person,
+)
 from desktop.store.store import Store
 from ui import ops
 from ui.intake.common import IdNumberEdit, code_combo, code_of, set_code
@@ -220,8 +227,7 @@ class MembersPage(QWidget):
     def clear_form(self) -> None:
         self.set_form({})
         for field in (self.name, self.id_number, self.phone):
-            field._touched = False
-            field._show(None)
+            field.reset()
         self.id_number.set_warning(None)
 
     def _field_for(self, field_cn: str) -> QWidget | None:
@@ -239,10 +245,10 @@ class MembersPage(QWidget):
             return self._refuse(exc.field, exc.message)
         if any(m["id_number"] == data["id_number"] for m in self.members):
             return self._refuse("身份证号", "身份证号：与本户已录入的成员重复")
-        if data["relation"] == "applicant" and any(
-            m["relation"] == "applicant" for m in self.members
-        ):
-            return self._refuse("与申请人关系", "与申请人关系：本户已有“申请人本人”")
+        try:
+            self.check_relations([*self.members, data], complete=False)
+        except ValidationError as exc:
+            return self._refuse(exc.field, exc.message)
         self.members.append(data)
         self.refresh_table()
         self.clear_form()
@@ -303,11 +309,22 @@ class MembersPage(QWidget):
             return False
         if not self.members:
             return self._refuse("姓名", "家庭成员：至少登记一人（申请人本人）")
-        applicants = sum(1 for m in self.members if m["relation"] == "applicant")
-        if applicants != 1:
-            return self._refuse("与申请人关系", "与申请人关系：须有且只有一位“申请人本人”")
+        try:
+            self.check_relations(self.members, complete=True)
+        except ValidationError as exc:
+            return self._refuse(exc.field, exc.message)
         self.message.setText("")
         return True
+
+    @staticmethod
+    def check_relations(members: list[dict[str, Any]], *, complete: bool) -> None:
+        """The core's relationship rules on the members typed so far (one spouse, legal
+        marriage age, plausible ages of children and parents)."""
+        kin = [
+            kin_of(m["relation"], m["id_number"], member_label(i, len(members)))
+            for i, m in enumerate(members, start=1)
+        ]
+        check_relations(kin, date.today(), complete=complete)
 
 
 def _row_texts(m: dict[str, Any]) -> list[str]:

@@ -1,33 +1,22 @@
 """What the intake window collects, as one plain dict (also the draft), and how it is filed.
 
-Qt-free: ``submit_intake`` runs on the writer thread and calls only the core services. It is
-resumable: ``IntakeProgress`` remembers what was already written, so after a refusal (say the
-application is refused) a second submit does not register the household twice.
+Qt-free: ``file_intake`` runs on the writer thread and turns the draft into the one input of
+the core's ``submit_intake`` (one transaction: a refusal stores nothing and the draft stays).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from desktop.domain.documents import ChecklistFacts, DocumentKind, required_documents
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
-from desktop.services.applications import (
-    INITIAL_STATE,
-    ApplicationInput,
-    ApplicationView,
-    create_application,
-    get_application,
-)
+from desktop.services.applications import ApplicationInput
 from desktop.services.base import Actor
-from desktop.services.case_steps import get_case
-from desktop.services.case_wrappers import accept_application
-from desktop.services.documents import DocumentView, missing_list
-from desktop.services.finances import AssetInput, IncomeInput, add_asset, add_income
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.finances import AssetInput
+from desktop.services.households import BankInput, HouseholdInput, PersonInput
+from desktop.services.intake import IntakeIncome, IntakeInput, IntakeResult, submit_intake
 from desktop.store.store import Store
 
 DRAFT_KIND = "intake"
@@ -62,6 +51,7 @@ def empty_intake(office_id: str) -> dict[str, Any]:
         "member_form": {},
         "incomes": [],
         "assets": [],
+        "bank": {"bank_name": "", "holder": "", "number": ""},
         "application": {},
     }
 
@@ -131,77 +121,54 @@ def member_key(id_number: str) -> str:
         return id_number.strip().upper()
 
 
-@dataclass
-class IntakeProgress:
-    """What a (possibly interrupted) submit already wrote."""
-
-    household_id: str | None = None
-    person_ids: dict[str, str] = field(default_factory=dict)
-    incomes_done: int = 0
-    assets_done: int = 0
-    application_id: str | None = None
+def _month(text: str, n: int) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise ValidationError(f"收入月份（第{n}条收入）", "请选择月份") from None
 
 
-@dataclass(frozen=True)
-class IntakeResult:
-    """The filed application and the documents the family still has to bring."""
-
-    application: ApplicationView
-    missing: list[DocumentView]
-    changed: frozenset[str] = frozenset({"cases", "households", "persons", "documents"})
-
-
-def _check_office(actor: Actor, data: dict[str, Any]) -> None:
-    h = data["household"]
-    if actor.office_id not in (h["residence_office_id"], h["hukou_office_id"]):
-        raise ValidationError(
-            "居住地街道", "本街道既不是该家庭的居住地也不是户籍地，不能受理（一城通办）"
-        )
+def bank_input(data: dict[str, Any]) -> BankInput | None:
+    """The 收款账户 group of the draft (None when left empty)."""
+    b = data.get("bank") or {}
+    bank = BankInput(
+        str(b.get("bank_name", "")), str(b.get("holder", "")), str(b.get("number", ""))
+    )
+    return None if bank.is_empty() else bank
 
 
-def submit_intake(
-    store: Store, actor: Actor, data: dict[str, Any], progress: IntakeProgress
-) -> IntakeResult:
-    """Register the household, its income and assets, then file the application."""
-    if progress.household_id is None:
-        _check_office(actor, data)
-        view = create_household(store, actor, household_input(data))
-        progress.person_ids = {m.id_number: m.id for m in view.members}
-        progress.household_id = view.id
-    household_id = progress.household_id
-    for item in data["incomes"][progress.incomes_done :]:
-        person = progress.person_ids.get(member_key(item.get("member", "")))
-        month = date.fromisoformat(item["month"] + "-01")
-        add_income(
-            store,
-            actor,
-            household_id,
-            IncomeInput(item["kind"], month, Decimal(item["amount"]), person, item.get("note", "")),
-        )
-        progress.incomes_done += 1
-    for item in data["assets"][progress.assets_done :]:
-        area = item.get("floor_area") or None
-        add_asset(
-            store,
-            actor,
-            household_id,
+def intake_input(data: dict[str, Any]) -> IntakeInput:
+    """The draft dict as the one input of the core's ``submit_intake`` (no rule here)."""
+    return IntakeInput(
+        household=household_input(data),
+        application=application_input(data, ""),
+        incomes=tuple(
+            IntakeIncome(
+                i.get("kind", ""),
+                _month(str(i.get("month", "")), n),
+                i.get("amount", ""),
+                str(i.get("member", "")),
+                str(i.get("note", "")),
+            )
+            for n, i in enumerate(data["incomes"], start=1)
+        ),
+        assets=tuple(
             AssetInput(
-                item["kind"], item.get("amount") or "0", item.get("vehicle_purpose", ""), area
-            ),
-        )
-        progress.assets_done += 1
-    if progress.application_id is None:
-        progress.application_id = create_application(
-            store, actor, application_input(data, household_id)
-        ).id
-    app = get_application(store, progress.application_id)
-    if app.channel == "window" and app.state == INITIAL_STATE:
-        # Taken at the window = 受理 today: the one-time missing-documents list goes into the
-        # case and the 3-working-day survey clock starts. Requests from hotlines and portals
-        # stay 待受理 until a clerk accepts them.
-        accept_application(store, actor, app.id, date.today(), get_case(store, app.id).version)
-        app = get_application(store, app.id)
-    return IntakeResult(app, missing_list(store, app.id))
+                a.get("kind", ""),
+                a.get("amount") or "0",
+                a.get("vehicle_purpose", ""),
+                a.get("floor_area") or None,
+                a.get("note", ""),
+            )
+            for a in data["assets"]
+        ),
+        bank=bank_input(data),
+    )
+
+
+def file_intake(store: Store, actor: Actor, data: dict[str, Any]) -> IntakeResult:
+    """Run on the writer thread: the whole intake as one core call (all or nothing)."""
+    return submit_intake(store, actor, intake_input(data))
 
 
 def missing_documents_pdf(store: Store, actor: Actor, application_id: str) -> bytes:
@@ -210,15 +177,3 @@ def missing_documents_pdf(store: Store, actor: Actor, application_id: str) -> by
     from reports.letters import render_missing_documents
 
     return render_missing_documents(missing_documents_for(store, actor, application_id))
-
-
-def progress_of(saved: dict[str, Any] | None) -> IntakeProgress:
-    """The submit progress kept in a draft (a fresh one when none)."""
-    if not saved:
-        return IntakeProgress()
-    return IntakeProgress(
-        household_id=saved.get("household_id"),
-        person_ids=dict(saved.get("person_ids") or {}),
-        incomes_done=int(saved.get("incomes_done") or 0),
-        assets_done=int(saved.get("assets_done") or 0),
-    )

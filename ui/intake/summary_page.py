@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.domain.bank import mask_account
 from desktop.domain.household import RELATIONS
 from desktop.money import fmt_yuan
 from desktop.services.applications import ASSISTANCE_TYPES, CHANNELS
@@ -43,6 +44,14 @@ def summary_html(data: dict[str, Any], offices: dict[str, str]) -> str:
         + "、".join(ASSET_KINDS[x["kind"]] for x in data["assets"])
         + "</p>"
     )
+    b = data.get("bank") or {}
+    account = (
+        f"{html.escape(b.get('bank_name', ''))}　户名：{html.escape(b.get('holder', ''))}"
+        f"　账号：{html.escape(mask_account(b.get('number', '')))}"
+        if b.get("number")
+        else "未登记（可稍后在案件页补录）"
+    )
+    parts.append(f"<h3>收款账户</h3><p>{account}</p>")
     proxy = f"　代办人：{html.escape(a['proxy_name'])}" if a.get("proxy_name") else ""
     relative = "　<b>近亲属备案</b>" if a.get("staff_relative") else ""
     parts.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.errors import ValidationError
+from desktop.money import to_money
 
 Validator = Callable[[str], str | None]
 DateValidator = Callable[[dt.date], str | None]
@@ -149,6 +152,12 @@ class ValidatedLineEdit(FieldBox):
     def check(self) -> str | None:
         return self.validator(self.text()) if self.validator else None
 
+    def reset(self) -> None:
+        """Empty the field for the next entry: no text, no message, not yet edited."""
+        self._touched = False
+        self.line_edit.setText("")
+        self._show(None)
+
     def validate(self, show: bool = True) -> str | None:
         if show:
             self._touched = True
@@ -164,11 +173,14 @@ class ValidatedLineEdit(FieldBox):
         self.textChanged.emit(text)
 
 
-_MONEY_RE = r"\d{0,8}(\.\d{0,2})?"
+# A leading sign is let through so that the check below can refuse it with a message: a
+# validator that silently swallowed the "-" turned "-500" into 500.
+_MONEY_RE = r"[-－−+＋]?\d{0,8}(\.\d{0,2})?"
 
 
 class MoneyEdit(ValidatedLineEdit):
-    """An amount in yuan: digits and one decimal point (2 places), shown with 元."""
+    """An amount in yuan: digits and one decimal point (2 places), shown with 元. The text is
+    parsed by the core's ``to_money`` (one rule for every caller): a signed amount is refused."""
 
     def __init__(
         self,
@@ -191,13 +203,10 @@ class MoneyEdit(ValidatedLineEdit):
         self.input_row.addWidget(self.unit_label)
 
     def value(self) -> Decimal | None:
-        """The amount as a 2-place Decimal, or None when empty or not a number."""
-        text = self.text().strip()
-        if not text or text == ".":
-            return None
+        """The amount as a 2-place Decimal, or None when empty, signed or not a number."""
         try:
-            return Decimal(text).quantize(Decimal("0.01"))
-        except InvalidOperation:
+            return to_money(self.text(), self.field)
+        except ValidationError:
             return None
 
     def set_value(self, amount: Decimal | None) -> None:
@@ -205,11 +214,13 @@ class MoneyEdit(ValidatedLineEdit):
         self.setText("" if amount is None else f"{amount.quantize(Decimal('0.01'))}")
 
     def check(self) -> str | None:
-        amount = self.value()
-        if amount is None:
-            if self.text().strip() in ("", "."):
-                return f"{self.field}不能为空" if self.is_required else None
-            return f"{self.field}不是有效的金额"
+        text = self.text().strip()
+        if text in ("", "."):
+            return f"{self.field}不能为空" if self.is_required else None
+        try:
+            amount = to_money(text, self.field)
+        except ValidationError as exc:
+            return f"{self.field}{exc.detail}"
         if self.minimum is not None and amount < self.minimum:
             return f"{self.field}不能少于{self.minimum}元"
         if self.maximum is not None and amount > self.maximum:
