@@ -15,12 +15,14 @@ def test_settings_dialog_saves_and_shows_errors(qtbot, admin, sync_ops) -> None:
     store, actor = admin
     dialog = SettingsDialog(store, actor)
     qtbot.addWidget(dialog)
-    dialog.editors["hub_url"].setText("ftp://wrong")
+    assert dialog.editors["office_hotline"].isEnabled(), "stored values were read"
+    dialog.editors["flyer_qr_url"].setText("ftp://wrong")
     dialog.save()
     assert (
-        "金民同步地址" in dialog.message.text() and dialog.result() != QDialog.DialogCode.Accepted
+        "明白纸二维码地址" in dialog.message.text()
+        and dialog.result() != QDialog.DialogCode.Accepted
     )
-    dialog.editors["hub_url"].setText("https://hub.example")
+    dialog.editors["flyer_qr_url"].setText("https://mzj.tj.gov.cn/")
     dialog.editors["print_copies"].setValue(2)
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
