@@ -73,7 +73,7 @@ async def _body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
     return body
 
 
-async def _parse(request: Request, model: type[M]) -> M:
+async def _parse[M: BaseModel](request: Request, model: type[M]) -> M:
     body = await _body(request)
     try:
         return model.model_validate_json(body)
