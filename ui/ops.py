@@ -23,11 +23,10 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -143,7 +142,7 @@ class _Worker:
 
 _relay_obj: _Relay | None = None
 _worker_obj: _Worker | None = None
-_network_obj: ThreadPoolExecutor | None = None
+_network_obj: _NetworkPool | None = None
 _bus_obj: ChangeBus | None = None
 
 
@@ -162,12 +161,50 @@ def _worker() -> _Worker:
     return _worker_obj
 
 
-def _network() -> ThreadPoolExecutor:
+class _NetworkPool:
+    """Daemon threads for network work: a hung request never keeps the program from exiting."""
+
+    def __init__(self, workers: int) -> None:
+        self.queue: queue.Queue[_Task] = queue.Queue()
+        self.running: set[OpHandle] = set()
+        self._lock = threading.Lock()
+        for i in range(workers):
+            name = f"ui-ops-network-{i}"
+            threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            task = self.queue.get()
+            with self._lock:
+                self.running.add(task.handle)
+            try:
+                task.run_and_report()
+            finally:
+                with self._lock:
+                    self.running.discard(task.handle)
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            handles = list(self.running)
+        for handle in handles:
+            handle.cancel()
+
+
+def _network() -> _NetworkPool:
     global _network_obj
     _relay()
     if _network_obj is None:
-        _network_obj = ThreadPoolExecutor(NETWORK_WORKERS, thread_name_prefix="ui-ops-network")
+        _network_obj = _NetworkPool(NETWORK_WORKERS)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting cancels a sync still waiting on the hub
+            app.aboutToQuit.connect(cancel_network_ops)
     return _network_obj
+
+
+def cancel_network_ops() -> None:
+    """Ask every running network job to stop (on quit, on log out)."""
+    if _network_obj is not None:
+        _network_obj.cancel_all()
 
 
 def on_writer_thread() -> bool:
@@ -256,7 +293,7 @@ def run_network_op(
         _deliver(task)
         return handle
     _pending += 1
-    _network().submit(task.run_and_report)
+    _network().queue.put(task)
     return handle
 
 
@@ -403,7 +440,7 @@ def _show_progress(handle: OpHandle) -> None:
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:
     """Process events until every submitted job has delivered its result (tests, shutdown)."""
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+    from PySide6.QtCore import QDeadlineTimer
 
     deadline = QDeadlineTimer(timeout_ms)
     while pending_jobs() > 0:
