@@ -22,6 +22,7 @@ LOG_DIR = "logs"
 LOG_FILE = "desk.log"
 MAX_BYTES = 2 * 1024 * 1024
 BACKUPS = 5
+QUIET_LOGGERS = ("alembic", "urllib3")
 FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 
 # Digits not glued to other digits: an 18-digit ID (last may be X), a 15-digit ID, a mobile.
@@ -79,6 +80,8 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
         _handler.close()
     root.addHandler(handler)
     root.setLevel(level)
+    for noisy in QUIET_LOGGERS:  # migration chatter at every start says nothing useful
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     _handler = handler
     logging.captureWarnings(True)
     return path

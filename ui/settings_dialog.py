@@ -35,6 +35,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("数据目录", QLabel(str(store.data_dir)))
         form.addRow("所属街道", QLabel(f"{actor.office_name}（{actor.office_code}）"))
+        form.addRow("市级平台地址", QLabel("在“同步”页注册本机时设置"))
         for d in SETTINGS:
             editor: QLineEdit | QSpinBox
             if d.kind is int:

@@ -103,6 +103,13 @@ class SyncController(QObject):
             on_progress=self._progress,
         )
 
+    def toggle(self) -> None:
+        """立即同步 when idle, 取消同步 while a sync runs (the button and the toolbar action)."""
+        if self.busy:
+            self.cancel()
+        else:
+            self.sync_now()
+
     def cancel(self) -> None:
         """Ask the running sync to stop; it ends at its next step (within a fraction of a second)."""
         if self.handle is not None and self.busy:
@@ -171,7 +178,7 @@ class SyncPanel(QWidget):
         top = QHBoxLayout()
         self.status_label = QLabel()
         self.sync_button = QPushButton("立即同步")
-        self.sync_button.clicked.connect(self._sync_clicked)
+        self.sync_button.clicked.connect(controller.toggle)
         self.sync_button.setEnabled(False)
         controller.busy_changed.connect(self._busy_changed)
         top.addWidget(self.status_label, 1)
@@ -199,12 +206,6 @@ class SyncPanel(QWidget):
 
     def _on_changed(self, _what: object) -> None:
         self.refresh()
-
-    def _sync_clicked(self) -> None:
-        if self.controller.busy:
-            self.controller.cancel()
-        else:
-            self.controller.sync_now()
 
     def _busy_changed(self, busy: bool) -> None:
         self.sync_button.setText("取消同步" if busy else "立即同步")
@@ -318,7 +319,10 @@ def install_sync(window: Any) -> SyncController:
     controller = SyncController(window.store, window, parent=window)
     window.sync_panel = SyncPanel(window.store, window.actor, controller)
     window.add_panel("同步", window.sync_panel)
-    window.sync_action = window.add_action("立即同步", controller.sync_now)
+    window.sync_action = window.add_action("立即同步", controller.toggle)
+    controller.busy_changed.connect(
+        lambda busy: window.sync_action.setText("取消同步" if busy else "立即同步")
+    )
     window.set_online(False, "等待同步")
 
     def show_registration(result: Any, error: BaseException | None) -> None:

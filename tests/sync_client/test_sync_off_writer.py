@@ -16,7 +16,7 @@ from sync.client import SyncSummary
 from sync.http import HttpClient, HttpSettings, SyncCancelled
 from sync.state import HUB_URL, TOKEN, put, relaxed
 from ui import errors, ops
-from ui.sync_panel import SyncController
+from ui.sync_panel import SyncController, SyncPanel
 
 STALL_LIMIT_S = 0.1
 
@@ -98,10 +98,12 @@ def test_save_goes_through_while_the_sync_waits_on_a_dead_hub(
     store, actor = admin
     _point_at(store, black_hole)
     controller = SyncController(store)
+    panel = SyncPanel(store, actor, controller)
+    qtbot.addWidget(panel)
     finished: list[object] = []
     controller.finished.connect(finished.append)
     controller.sync_now()
-    assert controller.busy
+    assert controller.busy and panel.sync_button.text() == "取消同步"
     qtbot.waitUntil(black_hole.took_connection, timeout=5000)
 
     meter = StallMeter()
@@ -126,8 +128,10 @@ def test_save_goes_through_while_the_sync_waits_on_a_dead_hub(
     assert controller.busy and not finished, "the sync ended before the save (not hanging)"
     assert meter.longest < STALL_LIMIT_S, f"the window stalled {meter.longest:.3f} s"
 
-    controller.cancel()
+    qtbot.waitUntil(panel.sync_button.isEnabled)  # the tab read its status meanwhile
+    panel.sync_button.click()  # 取消同步
     qtbot.waitUntil(lambda: bool(finished), timeout=2000)
+    assert panel.sync_button.text() == "立即同步"
     summary = finished[0]
     assert isinstance(summary, SyncSummary) and summary.cancelled and not controller.busy
     assert threaded_ops == []
