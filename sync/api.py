@@ -126,6 +126,7 @@ class HubApi:
         enrol_code: str,
         device_name: str,
         device_id: uuid.UUID | None = None,
+        cancelled: Cancelled | None = None,
     ) -> str:
         """Enrol this device with a one-time code; keep and return the bearer token.
 
@@ -140,7 +141,7 @@ class HubApi:
             },
             strict=False,
         )
-        raw = self._call("POST", "/devices", req.model_dump_json().encode())
+        raw = self._call("POST", "/devices", req.model_dump_json().encode(), cancelled=cancelled)
         self.registration = RegisterResponse.model_validate_json(raw)
         self.token = self.registration.token
         return self.token

@@ -35,6 +35,7 @@ from desktop.services.sync_admin import (
 from desktop.settings import get_setting
 from desktop.store.store import Store
 from sync.client import NotRegistered, SyncSummary, client_from_settings
+from sync.http import SyncCancelled
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 
@@ -50,6 +51,18 @@ def run_sync(store: Store, progress: Any = None, cancelled: Any = None) -> SyncS
 
 
 run_sync.changes = frozenset({"sync", "cases", "households", "persons", "documents"})  # type: ignore[attr-defined]
+
+
+def _register(
+    store: Store, actor: Actor, url: str, code: str, name: str, progress: Any, cancelled: Any
+) -> SyncStatus:
+    """register_device with its store steps on the writer thread (runs on the network pool)."""
+    return register_device(
+        store, actor, url, code, name, run_db=ops.run_on_writer, cancelled=cancelled
+    )
+
+
+_register.changes = register_device.changes  # type: ignore[attr-defined]
 
 
 def _timer_setup(store: Store) -> tuple[bool, int]:
@@ -226,10 +239,12 @@ class SyncPanel(QWidget):
         box.setVisible(self.actor.role == Role.ADMIN)
         return box
 
-    def register(self) -> None:
-        ops.run_op(
+    def register(self) -> ops.OpHandle:
+        """Enrol the desk: the request on the network pool, its store steps on the writer."""
+        self.register_button.setEnabled(False)
+        return ops.run_network_op(
             self,
-            register_device,
+            _register,
             self.store,
             self.actor,
             self.url_edit.text(),
@@ -239,6 +254,9 @@ class SyncPanel(QWidget):
         )
 
     def _registered(self, result: Any, error: BaseException | None) -> None:
+        self.register_button.setEnabled(True)
+        if isinstance(error, SyncCancelled):
+            return
         if error is not None:
             errors.show_error(self, error)
             return

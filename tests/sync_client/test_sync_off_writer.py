@@ -149,3 +149,29 @@ def test_retry_wait_gives_up_when_cancelled() -> None:
         http.request(
             "GET", f"http://127.0.0.1:{port}/", cancelled=lambda: time.monotonic() > deadline
         )
+
+
+def test_registering_with_a_dead_hub_does_not_hold_up_a_save(
+    qtbot, threaded_ops, admin, black_hole
+) -> None:
+    store, actor = admin
+    panel = SyncPanel(store, actor, SyncController(store))
+    qtbot.addWidget(panel)
+    panel.url_edit.setText(black_hole.url())
+    panel.code_edit.setText("ABCD-EFGH")
+    handle = panel.register()
+    qtbot.waitUntil(black_hole.took_connection, timeout=5000)
+    saved: list[object] = []
+    ops.run_op(
+        panel,
+        update_settings,
+        store,
+        actor,
+        {"window_address": "友谊路35号"},
+        on_done=lambda result, error: saved.append(error or result),
+    )
+    qtbot.waitUntil(lambda: bool(saved), timeout=5000)
+    assert saved == [{"window_address": "友谊路35号"}] and not panel.register_button.isEnabled()
+    handle.cancel()
+    qtbot.waitUntil(panel.register_button.isEnabled, timeout=2000)
+    assert threaded_ops == [], "a cancelled registration is not reported as an error"
