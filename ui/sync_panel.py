@@ -156,7 +156,7 @@ class SyncController(QObject):
             return
         if error is not None:
             self._set_online(False, "同步出错")
-            errors.show_error(self.window, error)
+            self._status("同步出错：" + errors.error_message(error))  # no dialog every interval
             self.finished.emit(error)
             return
         self.last = result
