@@ -5,6 +5,7 @@ lint:
 	uv run --frozen ruff check .
 	uv run --frozen ruff format --check .
 	uv run --frozen mypy desktop sync reports
+	uv run --frozen mypy ui main.py bench
 
 format:
 	uv run --frozen ruff format .

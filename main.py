@@ -88,6 +88,10 @@ def headless_sync(data_dir: Path, username: str | None, attempts: int = 6) -> in
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from desktop.logs import install_excepthooks, setup_logging
+
+    setup_logging(args.data_dir)
+    install_excepthooks()
     if args.sync:
         return headless_sync(args.data_dir, args.user, args.attempts)
     from ui.app import StartOptions, run

@@ -1,4 +1,9 @@
-"""Program settings declared once (key, type, default, Chinese label, help), stored in the encrypted store."""
+"""Program settings declared once (key, type, default, Chinese label, help, consumer), stored in the encrypted store.
+
+Every setting names the module that reads it (``consumer``); a test checks that the module
+does. Consumers read the value when they use it, so a change applies without a restart. The
+hub address is not a setting: it is bound to the device token and set by registering (同步).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ PREFIX = "setting/"
 
 @dataclass(frozen=True)
 class SettingDef:
+    """One declared setting; ``consumer`` is the module that reads it."""
+
     key: str
     kind: type
     default: Any
@@ -22,35 +29,70 @@ class SettingDef:
     help: str = ""
     minimum: int | None = None
     maximum: int | None = None
+    consumer: str = ""
 
 
 SETTINGS: tuple[SettingDef, ...] = (
-    SettingDef(
-        "hub_url",
-        str,
-        "",
-        "金民同步地址",
-        "市级系统（或参考枢纽）的地址，如 https://jinmin.example.gov.cn",
-    ),
     SettingDef(
         "sync_interval_min",
         int,
         15,
         "自动同步间隔（分钟）",
-        "联网时每隔多少分钟自动同步一次",
+        "已注册时每隔多少分钟自动同步一次",
         1,
         1440,
-    ),
-    SettingDef("camera_folder", str, "", "相机照片文件夹", "入户调查时从此文件夹导入新照片"),
-    SettingDef("printer_name", str, "", "默认打印机", "留空则每次打印时选择"),
-    SettingDef("print_copies", int, 1, "默认打印份数", "", 1, 20),
-    SettingDef("office_hotline", str, "", "社会救助热线", "印在明白纸和公示上的咨询/异议电话"),
-    SettingDef("window_address", str, "", "受理窗口地址", "印在明白纸和告知书上"),
-    SettingDef(
-        "flyer_qr_url", str, "https://mzj.tj.gov.cn", "明白纸二维码地址", "扫码后打开的政策页面"
+        consumer="ui.sync_panel",
     ),
     SettingDef(
-        "autosave_seconds", int, 5, "草稿自动保存间隔（秒）", "录入和入户调查的草稿保存频率", 2, 60
+        "camera_folder",
+        str,
+        "",
+        "相机照片文件夹",
+        "入户调查时从此文件夹导入新照片",
+        consumer="ui.survey.form",
+    ),
+    SettingDef(
+        "printer_name",
+        str,
+        "",
+        "默认打印机",
+        "打印时预先选中的打印机；留空则用系统默认打印机",
+        consumer="ui.print_defaults",
+    ),
+    SettingDef("print_copies", int, 1, "默认打印份数", "", 1, 20, consumer="ui.print_defaults"),
+    SettingDef(
+        "office_hotline",
+        str,
+        "",
+        "社会救助热线",
+        "印在明白纸、公示和公告上的咨询/异议电话；留空则用街道登记的电话",
+        consumer="desktop.services.printing",
+    ),
+    SettingDef(
+        "window_address",
+        str,
+        "",
+        "受理窗口地址",
+        "印在明白纸、公示和一次性告知书上；留空则用街道登记的地址",
+        consumer="desktop.services.printing",
+    ),
+    SettingDef(
+        "flyer_qr_url",
+        str,
+        "https://zwfw.tj.gov.cn/",
+        "明白纸二维码地址",
+        "扫码后打开的政策页面",
+        consumer="desktop.services.printing",
+    ),
+    SettingDef(
+        "autosave_seconds",
+        int,
+        5,
+        "草稿自动保存间隔（秒）",
+        "入户调查草稿的保存频率",
+        2,
+        60,
+        consumer="ui.survey.form",
     ),
 )
 
@@ -85,6 +127,7 @@ def get_setting(store: Store, key: str) -> Any:
 
 
 def all_settings(store: Store) -> dict[str, Any]:
+    """Every declared setting with its typed value."""
     return {d.key: get_setting(store, d.key) for d in SETTINGS}
 
 
@@ -93,7 +136,7 @@ def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[
     """Validate every value first, then store them all (audited); nothing is stored on an error."""
     cleaned = {}
     for key, value in values.items():
-        if key not in BY_KEY:
+        if key not in BY_KEY:  # also a setting removed since (e.g. the old hub_url)
             raise ValidationError("设置项", f"未知的设置“{key}”")
         cleaned[key] = _coerce(BY_KEY[key], value)
     with unit_of_work(store, actor) as uow:

@@ -12,7 +12,9 @@ import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+import orjson
 
 from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
 from sync.protocol import (
@@ -98,12 +100,19 @@ class HubApi:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         what: str = "",
+        cancelled: Cancelled | None = None,
     ) -> bytes:
         all_headers = self._headers(JSON_HEADERS if body is not None else None)
         all_headers.update(headers or {})
         url = self.base_url + path
         resp = self.http.request(
-            method, url, params=params, data=body, headers=all_headers, what=what
+            method,
+            url,
+            params=params,
+            data=body,
+            headers=all_headers,
+            what=what,
+            cancelled=cancelled,
         )
         return resp.content
 
@@ -117,6 +126,7 @@ class HubApi:
         enrol_code: str,
         device_name: str,
         device_id: uuid.UUID | None = None,
+        cancelled: Cancelled | None = None,
     ) -> str:
         """Enrol this device with a one-time code; keep and return the bearer token.
 
@@ -131,7 +141,7 @@ class HubApi:
             },
             strict=False,
         )
-        raw = self._call("POST", "/devices", req.model_dump_json().encode())
+        raw = self._call("POST", "/devices", req.model_dump_json().encode(), cancelled=cancelled)
         self.registration = RegisterResponse.model_validate_json(raw)
         self.token = self.registration.token
         return self.token
@@ -140,21 +150,51 @@ class HubApi:
         """The device and office the token is bound to (401 → HubRefused)."""
         return DeviceInfo.model_validate_json(self._call("GET", "/devices/me"))
 
-    def push(self, changes: Sequence[Change]) -> list[ChangeResult]:
+    def _push_body(self, body: bytes, cancelled: Cancelled | None) -> bytes:
+        return self._call("POST", "/push", body, what="提交变更", cancelled=cancelled)
+
+    def _pull_body(self, cursor: str, limit: int, cancelled: Cancelled | None) -> bytes:
+        params = {"cursor": cursor, "limit": str(limit)}
+        return self._call("GET", "/pull", params=params, what="接收数据", cancelled=cancelled)
+
+    def push(
+        self, changes: Sequence[Change], cancelled: Cancelled | None = None
+    ) -> list[ChangeResult]:
         """Send changes (split into batches the hub accepts); one result per change, in order."""
         results: list[ChangeResult] = []
         for i in range(0, len(changes), MAX_PUSH_CHANGES):
             batch = PushRequest(changes=list(changes[i : i + MAX_PUSH_CHANGES]))
-            raw = self._call("POST", "/push", batch.model_dump_json().encode(), what="提交变更")
+            raw = self._push_body(batch.model_dump_json().encode(), cancelled)
             results.extend(PushResponse.model_validate_json(raw).results)
         return results
 
-    def pull(self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT) -> PullPage:
+    def push_wire(
+        self, changes: list[dict[str, Any]], cancelled: Cancelled | None = None
+    ) -> list[dict[str, Any]]:
+        """Send one batch of changes already in wire form; the raw results, one per change.
+
+        The desk's sync client uses this form (plain dicts through orjson, no model per
+        change); ``push`` is the typed form of the same request.
+        """
+        raw = self._push_body(orjson.dumps({"v": 1, "changes": changes}), cancelled)
+        results: list[dict[str, Any]] = orjson.loads(raw)["results"]
+        if len(results) != len(changes):
+            raise HubUnavailable("市级平台的答复不完整，请稍后重试", "unavailable")
+        return results
+
+    def pull(
+        self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT, cancelled: Cancelled | None = None
+    ) -> PullPage:
         """One page of records changed after ``cursor`` in this office's scope."""
-        params = {"cursor": cursor, "limit": str(limit)}
-        return PullPage.model_validate_json(
-            self._call("GET", "/pull", params=params, what="接收数据")
-        )
+        return PullPage.model_validate_json(self._pull_body(cursor, limit, cancelled))
+
+    def pull_wire(
+        self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT, cancelled: Cancelled | None = None
+    ) -> dict[str, Any]:
+        """One pull page as plain dicts (orjson); ``asked`` holds the cursor it was asked for."""
+        page: dict[str, Any] = orjson.loads(self._pull_body(cursor, limit, cancelled))
+        page["asked"] = cursor
+        return page
 
     def pull_all(self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT) -> Iterator[PullPage]:
         """Pages until ``has_more`` is false; apply each page and store its cursor together."""
@@ -184,10 +224,12 @@ class HubApi:
         )
         return self.push([change])[0]
 
-    def attachment_status(self, sha256: str) -> AttachmentStatus:
+    def attachment_status(
+        self, sha256: str, cancelled: Cancelled | None = None
+    ) -> AttachmentStatus:
         """How many bytes of this attachment the hub holds."""
         return AttachmentStatus.model_validate_json(
-            self._call("GET", f"/attachments/{sha256}/status")
+            self._call("GET", f"/attachments/{sha256}/status", cancelled=cancelled)
         )
 
     def upload_attachment(
@@ -202,22 +244,26 @@ class HubApi:
             sha256, size = _digest(fh)
             if size == 0:
                 raise HubRefused("附件为空，不能上传", "malformed")
-            state = self.attachment_status(sha256)
+            state = self.attachment_status(sha256, cancelled)
             offset = state.received if state.size == size else 0
             while not state.complete and offset < size:
                 if cancelled is not None and cancelled():
                     raise SyncCancelled("已取消上传，下次将从中断处继续")
                 fh.seek(offset)
-                offset = self._put_chunk(sha256, offset, fh.read(chunk_size), size)
+                data = fh.read(chunk_size)
+                offset = self._put_chunk(sha256, offset, data, size, cancelled)
                 if progress is not None:
                     progress(offset, size, "上传附件")
-        self._call("POST", f"/attachments/{sha256}/commit", b"")
+        self._call("POST", f"/attachments/{sha256}/commit", b"", cancelled=cancelled)
         return sha256
 
-    def _put_chunk(self, sha256: str, offset: int, data: bytes, size: int) -> int:
+    def _put_chunk(
+        self, sha256: str, offset: int, data: bytes, size: int, cancelled: Cancelled | None
+    ) -> int:
         headers = {"X-Attachment-Size": str(size), "Content-Type": "application/octet-stream"}
+        path = f"/attachments/{sha256}/chunks/{offset}"
         try:
-            raw = self._call("PUT", f"/attachments/{sha256}/chunks/{offset}", data, headers=headers)
+            raw = self._call("PUT", path, data, headers=headers, cancelled=cancelled)
         except HubRefused as exc:
             if exc.code != "offset_mismatch":  # e.g. an earlier answer was lost: resume there
                 raise
@@ -245,6 +291,7 @@ class HubApi:
                     "GET",
                     f"{self.base_url}/attachments/{sha256}",
                     headers=self._headers({"Range": f"bytes={offset}-{offset + chunk_size - 1}"}),
+                    cancelled=cancelled,
                 )
                 total = int(resp.headers["Content-Range"].rsplit("/", 1)[1])
                 out.write(resp.content)

@@ -3,6 +3,12 @@
 ``SyncClient(store, api).sync_once(progress, cancelled)`` is resumable at any point: entries
 without an answer stay ``sent`` and are resent with the same change_id; each pull page is
 applied together with its cursor in one transaction, so a cut only repeats the last page.
+
+A sync is a sequence of short store steps and network requests: take an outbox batch [db] →
+POST [net] → record the results [db] → GET a page [net] → apply the page [db] … . The thread
+calling ``sync_once`` does the network requests (through ``HubApi`` only); every store step goes
+through ``run_db(fn, *args)``. Headless (``main.py --sync``) that runs it in place; the window
+passes ``ui.ops.run_on_writer`` so the steps queue on the writer thread between the saves.
 """
 
 from __future__ import annotations
@@ -24,7 +30,15 @@ from sync.api import HubApi
 from sync.apply import apply_page
 from sync.conflicts import office_codes
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
-from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
+from sync.http import (
+    CANCELLED_MESSAGE,
+    HttpClient,
+    HubError,
+    HubRefused,
+    HubUnavailable,
+    ProgressHook,
+    SyncCancelled,
+)
 from sync.outbox import (
     Entry,
     PushCounts,
@@ -39,6 +53,7 @@ from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
 from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, relaxed
 
 Cancelled = Callable[[], bool]
+DbRunner = Callable[..., Any]  # run_db(fn, *args) -> fn(*args), wherever store steps must run
 BISECT_CODES = frozenset({"malformed", "too_large"})
 PIPELINE = 5  # batches taken (marked sent) at once and posted back to back
 STATUS_REFRESH_S = 60.0  # an unchanged sync result is rewritten at most this often
@@ -86,6 +101,11 @@ class SyncSummary:
         return text
 
 
+def run_inline[T](fn: Callable[..., T], *args: Any) -> T:
+    """The default ``run_db``: run the store step in the calling thread."""
+    return fn(*args)
+
+
 class SyncClient:
     """Push then pull against one hub for one local store."""
 
@@ -95,11 +115,21 @@ class SyncClient:
         api: HubApi,
         push_batch: int = MAX_PUSH_CHANGES,
         pull_limit: int = MAX_PULL_LIMIT,
+        run_db: DbRunner = run_inline,
     ) -> None:
         self.store = store
         self.api = api
         self.push_batch = push_batch
         self.pull_limit = pull_limit
+        self.run_db = run_db
+        self._cancelled: Cancelled | None = None
+
+    def _db[T](self, fn: Callable[..., T], *args: Any) -> T:
+        result: T = self.run_db(fn, *args)
+        return result
+
+    def _stop_requested(self) -> bool:
+        return self._cancelled is not None and self._cancelled()
 
     # ------------------------------------------------------------------ entry point
     def sync_once(
@@ -108,6 +138,7 @@ class SyncClient:
         """Push every sendable outbox entry, then pull until the hub has nothing more."""
         summary = SyncSummary()
         start = time.perf_counter()
+        self._cancelled = cancelled
         try:
             with self._guard(summary):
                 self.push(summary, progress, cancelled)
@@ -116,12 +147,15 @@ class SyncClient:
                     self.pull(summary, progress, cancelled)
             if summary.ok:
                 with self._guard(summary):
-                    done, errors = download_missing(self.store, self.api, progress, cancelled)
+                    done, errors = download_missing(
+                        self.store, self.api, progress, cancelled, run_db=self.run_db
+                    )
                     summary.downloaded += done
                     summary.errors.extend(errors)
         finally:
             summary.seconds = time.perf_counter() - start
-            self._remember(summary)
+            self._cancelled = None
+            self._db(self._remember, summary)
         return summary
 
     @contextmanager
@@ -168,13 +202,16 @@ class SyncClient:
         cancelled: Cancelled | None = None,
     ) -> None:
         """Send the outbox in batches until nothing sendable is left."""
-        ensure_attachment_meta(self.store)
-        uploads = upload_pending(self.store, self.api, progress, cancelled)
+        if cancelled is not None:
+            self._cancelled = cancelled
+        self._db(ensure_attachment_meta, self.store)
+        uploads = upload_pending(self.store, self.api, progress, cancelled, run_db=self.run_db)
         summary.uploaded += uploads.uploaded
-        with self.store.engine.connect() as conn:
-            codes = office_codes(conn)
+        codes = self._db(self._office_codes)
         while True:
-            entries = take_batch(self.store, self.push_batch * PIPELINE, uploads.held)
+            if self._stop_requested():
+                raise SyncCancelled(CANCELLED_MESSAGE)
+            entries = self._db(take_batch, self.store, self.push_batch * PIPELINE, uploads.held)
             if not entries:
                 break
             batches = [
@@ -183,6 +220,10 @@ class SyncClient:
             self._send_pipelined(batches, codes, summary, progress, cancelled)
         if uploads.errors:
             raise HubUnavailable(uploads.errors[0], "unavailable")
+
+    def _office_codes(self) -> dict[str, str]:
+        with self.store.engine.connect() as conn:
+            return office_codes(conn)
 
     def _send_pipelined(
         self,
@@ -206,10 +247,11 @@ class SyncClient:
                 except (HubUnavailable, HubRefused) as exc:
                     self._failed(batch, codes, summary, exc)
                     continue
-                counts = record_results(self.store, batch, wires[i], results)
+                counts = self._db(record_results, self.store, batch, wires[i], results)
                 self._count(summary, len(batch), counts)
                 if progress is not None:
-                    progress(summary.pushed, summary.pushed + self._sendable(), "上传变更")
+                    sendable = self._db(self._sendable)
+                    progress(summary.pushed, summary.pushed + sendable, "上传变更")
                 if stop:
                     raise SyncCancelled("同步已取消，未发送的变更下次继续发送")
 
@@ -224,13 +266,13 @@ class SyncClient:
     ) -> None:
         """A batch got no usable answer: bisect a malformed one, else keep it for next time."""
         if isinstance(exc, HubRefused) and exc.code in BISECT_CODES:
-            release(self.store, batch, "")
+            self._db(release, self.store, batch, "")
             self._send(batch, codes, summary)
             return
         if isinstance(exc, HubRefused):
-            release(self.store, batch, exc.message)
+            self._db(release, self.store, batch, exc.message)
         else:
-            note_error(self.store, batch, exc.message)
+            self._db(note_error, self.store, batch, exc.message)
         raise exc
 
     def _sendable(self) -> int:
@@ -247,61 +289,37 @@ class SyncClient:
         try:
             results = self._post(wires)
         except HubUnavailable as exc:
-            note_error(self.store, entries, exc.message)
+            self._db(note_error, self.store, entries, exc.message)
             raise
         except HubRefused as exc:
             if exc.code in BISECT_CODES and len(entries) > 1:
-                release(self.store, entries, "")
+                self._db(release, self.store, entries, "")
                 half = len(entries) // 2
                 self._send(entries[:half], codes, summary)
                 self._send(entries[half:], codes, summary)
                 return
             if exc.code in BISECT_CODES:
-                reject(self.store, entries[0], exc.message)
+                self._db(reject, self.store, entries[0], exc.message)
                 summary.pushed += 1
                 summary.rejected += 1
                 return
-            release(self.store, entries, exc.message)
+            self._db(release, self.store, entries, exc.message)
             raise
-        self._count(summary, len(entries), record_results(self.store, entries, wires, results))
+        counts = self._db(record_results, self.store, entries, wires, results)
+        self._count(summary, len(entries), counts)
 
     def _post(self, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        body = orjson.dumps({"v": 1, "changes": changes})
-        resp = self.api.http.request(
-            "POST",
-            self.api.base_url + "/push",
-            data=body,
-            headers=self._headers({"Content-Type": "application/json"}),
-            what="提交变更",
-        )
-        results: list[dict[str, Any]] = orjson.loads(resp.content)["results"]
-        if len(results) != len(changes):
-            raise HubUnavailable("市级平台的答复不完整，请稍后重试", "unavailable")
-        return results
-
-    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = dict(extra or {})
-        if self.api.token:
-            headers["Authorization"] = f"Bearer {self.api.token}"
-        return headers
+        return self.api.push_wire(changes, cancelled=self._cancelled)
 
     # ------------------------------------------------------------------ pull
     def cursor(self) -> str:
         """The cursor after the last committed page ("0" before the first pull)."""
-        return get_many(self.store, [CURSOR]).get(CURSOR, "0")
+        values: dict[str, str] = self._db(get_many, self.store, [CURSOR])
+        return values.get(CURSOR, "0")
 
     def fetch(self, cursor: str) -> dict[str, Any]:
         """One raw pull page (parsed with orjson; records stay plain dicts)."""
-        resp = self.api.http.request(
-            "GET",
-            self.api.base_url + "/pull",
-            params={"cursor": cursor, "limit": str(self.pull_limit)},
-            headers=self._headers(),
-            what="接收数据",
-        )
-        page: dict[str, Any] = orjson.loads(resp.content)
-        page["asked"] = cursor
-        return page
+        return self.api.pull_wire(cursor, self.pull_limit, cancelled=self._cancelled)
 
     def pull(
         self,
@@ -310,6 +328,8 @@ class SyncClient:
         cancelled: Cancelled | None = None,
     ) -> None:
         """Apply pages after the stored cursor; each page and its cursor commit together."""
+        if cancelled is not None:
+            self._cancelled = cancelled
         first = self.fetch(self.cursor())
         if not first["has_more"]:  # the usual case: no thread is started for one page
             self._apply(first, summary, progress, cancelled)
@@ -340,10 +360,7 @@ class SyncClient:
         if not records and not page["has_more"] and str(page["cursor"]) == page.get("asked"):
             summary.pages += 1
             return
-        with self._pull_transaction() as conn:
-            stats = apply_page(conn, records, self.store.attachments.has)
-            put(conn, CURSOR, str(page["cursor"]))
-        remember_downloads(self.store, stats.downloads)
+        stats = self._db(self._apply_page, page)
         summary.pages += 1
         summary.pulled += stats.applied
         summary.skipped += stats.skipped
@@ -352,14 +369,25 @@ class SyncClient:
         if progress is not None:
             progress(summary.pulled + summary.skipped, 0, "接收数据")
 
+    def _apply_page(self, page: dict[str, Any]) -> Any:
+        """The store step of one page: records and cursor in one transaction, then downloads."""
+        with self._pull_transaction() as conn:
+            stats = apply_page(conn, page["records"], self.store.attachments.has)
+            put(conn, CURSOR, str(page["cursor"]))
+        remember_downloads(self.store, stats.downloads)
+        return stats
+
     def _pull_transaction(self) -> AbstractContextManager[Connection]:
         """One transaction with foreign keys off: the hub, not page order, is the authority."""
         return relaxed(self.store, foreign_keys=False)
 
 
-def client_from_settings(store: Store, http: HttpClient | None = None) -> SyncClient:
+def client_from_settings(
+    store: Store, http: HttpClient | None = None, run_db: DbRunner = run_inline
+) -> SyncClient:
     """A client for the hub and token stored by ``register_device``."""
-    values = get_many(store, [HUB_URL, TOKEN])
+    values: dict[str, str] = run_db(get_many, store, [HUB_URL, TOKEN])
     if not values.get(HUB_URL) or not values.get(TOKEN):
         raise NotRegistered("本机尚未在市级平台注册，请由系统管理员在“同步”页注册")
-    return SyncClient(store, HubApi(values[HUB_URL], values[TOKEN], http=http))
+    api = HubApi(values[HUB_URL], values[TOKEN], http=http)
+    return SyncClient(store, api, run_db=run_db)

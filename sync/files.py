@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -94,32 +95,41 @@ class UploadOutcome:
     errors: list[str] = field(default_factory=list)
 
 
+def _inline(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
 def upload_pending(
     store: Store,
     api: HubApi,
     progress: ProgressHook | None = None,
     cancelled: Callable[[], bool] | None = None,
+    run_db: Callable[..., Any] = _inline,
 ) -> UploadOutcome:
-    """Upload the files of pending meta entries (resuming where the hub stopped)."""
+    """Upload the files of pending meta entries (resuming where the hub stopped).
+
+    Store steps go through ``run_db(fn, *args)`` (see ``sync.client``); file reads and the
+    network stay in the calling thread.
+    """
     out = UploadOutcome()
-    for entry in pending_meta(store):
+    for entry in run_db(pending_meta, store):
         sha = str(entry.payload.get("sha256", ""))
         try:
             data = store.attachments.get(sha)
         except DeskError as exc:
-            reject(store, entry, f"本地附件文件不可用：{exc.message}")
+            run_db(reject, store, entry, f"本地附件文件不可用：{exc.message}")
             continue
         try:
             api.upload_attachment(data, progress=progress, cancelled=cancelled)
             out.uploaded += 1
         except HubRefused as exc:
-            reject(store, entry, exc.message)
+            run_db(reject, store, entry, exc.message)
         except HubUnavailable as exc:
             out.held.add(entry.entity_id)
             out.errors.append(exc.message)
             break  # the hub is not reachable: the rest waits for the next run as well
     if out.errors:
-        out.held |= {e.entity_id for e in pending_meta(store)}
+        out.held |= {e.entity_id for e in run_db(pending_meta, store)}
     return out
 
 
@@ -136,9 +146,10 @@ def download_missing(
     api: HubApi,
     progress: ProgressHook | None = None,
     cancelled: Callable[[], bool] | None = None,
+    run_db: Callable[..., Any] = _inline,
 ) -> tuple[int, list[str]]:
     """Fetch every file on the to-do list not yet stored locally; return (count, errors)."""
-    todo: list[str] = get_json(store, PENDING_DOWNLOADS, [])
+    todo: list[str] = run_db(get_json, store, PENDING_DOWNLOADS, [])
     if not todo:
         return 0, []
     folder = store.data_dir / DOWNLOAD_DIR
@@ -157,5 +168,5 @@ def download_missing(
         except (HubRefused, HubUnavailable) as exc:
             left.append(sha)
             errors.append(f"附件 {sha[:12]}… 下载失败：{exc.message}")
-    put_json(store, PENDING_DOWNLOADS, left)
+    run_db(put_json, store, PENDING_DOWNLOADS, left)
     return done, errors

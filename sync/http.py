@@ -1,12 +1,17 @@
 """The one HTTP wrapper of the desk: timeouts, user agent, TLS on, retries, progress, transport.
 
 Retries (exponential backoff with jitter) happen only on connection errors, timeouts and 5xx
-answers; a 4xx answer of the hub is turned into ``HubRefused`` at once. Tests mount a
-fault-injecting adapter through ``HttpClient.mount`` (see sync/testing.py).
+answers; a 4xx answer of the hub is turned into ``HubRefused`` at once. A request given a
+``cancelled`` callable is cancellable at any moment: the wait between attempts is sliced and
+checks it, and the request itself runs on a helper thread that is abandoned on cancel (a
+change already sent is resent later with the same change_id, so nothing is lost or doubled).
+Tests mount a fault-injecting adapter through ``HttpClient.mount`` (see sync/testing.py).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +26,9 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from desktop.errors import DeskError
 
 ProgressHook = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+CANCEL_POLL_S = 0.05  # how often a waiting request looks at its cancel flag
+CANCELLED_MESSAGE = "同步已取消，未完成的部分下次继续"
 
 
 def _client_version() -> str:
@@ -110,18 +118,30 @@ class HttpClient:
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         what: str = "",
+        cancelled: Cancelled | None = None,
     ) -> requests.Response:
-        """Send with retries; return a 2xx response, raise HubRefused (4xx) or HubUnavailable."""
+        """Send with retries; return a 2xx response, raise HubRefused (4xx) or HubUnavailable.
+
+        With ``cancelled``, ``SyncCancelled`` is raised within about 50 ms of it turning True,
+        whether the request is waiting for an answer or for its next attempt.
+        """
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.settings.attempts)),
             wait=wait_random_exponential(
                 multiplier=self.settings.backoff_initial_s, max=self.settings.backoff_max_s
             ),
             retry=retry_if_exception_type(_Transient),
+            sleep=_sleeper(cancelled),
             reraise=True,
         )
         try:
-            return retrying(self._once, method, url, params, data, headers, what)
+            if cancelled is None:
+                return retrying(self._once, method, url, params, data, headers, what)
+            return retrying(
+                _interruptible,
+                lambda: self._once(method, url, params, data, headers, what),
+                cancelled,
+            )
         except _Transient as exc:
             message = "无法连接市级平台，请检查网络后重试"
             if exc.status:
@@ -173,6 +193,46 @@ class HttpClient:
             done += len(part)
             self.progress(done, max(total, done), what)
         resp._content = b"".join(parts)  # noqa: SLF001 - requests' documented cache slot
+
+
+def _sleeper(cancelled: Cancelled | None) -> Callable[[float], None]:
+    """The wait between attempts: in short slices that give up when ``cancelled()`` turns True."""
+
+    def sleep(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if cancelled is not None and cancelled():
+                raise SyncCancelled(CANCELLED_MESSAGE)
+            time.sleep(min(left, CANCEL_POLL_S))
+
+    return sleep
+
+
+def _interruptible(
+    call: Callable[[], requests.Response], cancelled: Cancelled
+) -> requests.Response:
+    """Run one blocking request on a helper thread; stop waiting for it once cancelled."""
+    if cancelled():
+        raise SyncCancelled(CANCELLED_MESSAGE)
+    outcome: list[tuple[bool, Any]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed back to the waiting thread
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="hub-request", daemon=True).start()
+    while not done.wait(CANCEL_POLL_S):
+        if cancelled():
+            raise SyncCancelled(CANCELLED_MESSAGE)  # the helper ends at its own timeout
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def _refusal(resp: requests.Response) -> HubRefused:

@@ -36,6 +36,9 @@ def _application() -> QApplication:
 def run(options: StartOptions) -> int:
     """Start the program; returns the process exit code."""
     app = _application()
+    from ui.errors import install_error_hooks
+
+    install_error_hooks()
     store = actor = None
     if not (options.data_dir / DB_NAME).exists():
         from desktop.demo import create_demo_store

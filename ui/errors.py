@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import errors as de
+from desktop.logs import current_log_path, install_excepthooks
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +60,15 @@ def describe_error(exc: BaseException) -> ErrorReport:
         reason = exc.strerror or str(exc) or type(exc).__name__
         return ErrorReport("文件读写失败", f"文件读写失败：{reason}{where}", internal=False)
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return ErrorReport("程序错误", internal_message(exc), internal=True)
+
+
+def internal_message(exc: BaseException) -> str:
+    """The Chinese text of a program bug: what happened and where the log file is."""
     detail = str(exc) or type(exc).__name__
-    message = f"程序内部错误：{detail}\n详细信息已记入日志，请联系管理员。"
-    return ErrorReport("程序错误", message, internal=True)
+    path = current_log_path()
+    where = f"日志文件：{path}" if path is not None else "日志未启用"
+    return f"程序内部错误：{detail}\n详细信息已记入日志，请联系管理员。\n{where}"
 
 
 def error_message(exc: BaseException) -> str:
@@ -102,3 +111,43 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None
     box.setObjectName("errorBox")
     box.open()
     return box
+
+
+class _HookRelay(QObject):
+    """Lives on the main thread; an uncaught error of any thread is shown through it."""
+
+    raised = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raised.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def _show(self, exc: BaseException) -> None:
+        global _last
+        report = ErrorReport("程序错误", internal_message(exc), internal=True)
+        _last = report
+        if _sink is not None:
+            _sink(report)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            report.title,
+            report.message,
+            QMessageBox.StandardButton.Ok,
+            QApplication.activeWindow(),
+        )
+        box.setObjectName("errorBox")
+        box.open()
+
+
+_hook_relay: _HookRelay | None = None
+
+
+def install_error_hooks() -> None:
+    """Log uncaught exceptions of every thread and tell the person in a Chinese dialog."""
+    global _hook_relay
+    if _hook_relay is None:
+        _hook_relay = _HookRelay()
+    relay = _hook_relay
+    assert threading.current_thread() is threading.main_thread()
+    install_excepthooks(relay.raised.emit)

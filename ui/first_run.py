@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,7 +21,22 @@ from desktop.demo import create_demo_store
 from desktop.services.auth import OfficeInput, first_run
 from desktop.services.base import Actor
 from desktop.store.store import Store
+from ui import ops
 from ui.errors import error_message
+
+DEMO_HOUSEHOLDS = 200
+
+
+def build_store(data_dir: Path, demo: bool, fields: dict[str, str]) -> tuple[Store, Actor]:
+    """Create the demo store or an empty one for the given office and administrator."""
+    if demo:
+        return create_demo_store(data_dir, DEMO_HOUSEHOLDS)
+    office = OfficeInput(
+        fields["code"], fields["name"], fields["district"], fields["region_code"], fields["phone"]
+    )
+    return first_run(
+        data_dir, office=office, admin_username=fields["admin"], admin_password=fields["password"]
+    )
 
 
 class FirstRunDialog(QDialog):
@@ -68,8 +84,9 @@ class FirstRunDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_store)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(f"数据目录 {data_dir} 中还没有数据库。数据库将加密保存，密码用于解锁。")
@@ -80,22 +97,26 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
-        try:
-            if self.demo.isChecked():
-                self.store, self.actor = create_demo_store(self.data_dir, 200)
-            else:
-                f = {k: w.text().strip() for k, w in self.fields.items()}
-                office = OfficeInput(
-                    f["code"], f["name"], f["district"], f["region_code"], f["phone"]
-                )
-                self.store, self.actor = first_run(
-                    self.data_dir,
-                    office=office,
-                    admin_username=f["admin"],
-                    admin_password=f["password"],
-                )
-        except Exception as exc:  # shown to the person; nothing half-created is kept
-            self.message.setText(error_message(exc))
+    def create_store(self) -> None:
+        """Create the store on the writer thread; accept when it is open."""
+        fields = {k: w.text().strip() for k, w in self.fields.items()}
+        self.buttons.setEnabled(False)
+        self.message.setText("正在创建数据库…")
+        ops.run_op(
+            self,
+            build_store,
+            self.data_dir,
+            self.demo.isChecked(),
+            fields,
+            on_done=self._created,
+            progress_text="正在创建数据库，请稍候…",
+        )
+
+    def _created(self, result: Any, error: BaseException | None) -> None:
+        self.buttons.setEnabled(True)
+        if error is not None:  # shown to the person; nothing half-created is kept
+            self.message.setText(error_message(error))
             return
+        self.message.setText("")
+        self.store, self.actor = result
         self.accept()

@@ -58,8 +58,8 @@ class LoginDialog(QDialog):
         # Enter is handled by the fields themselves (user name → password → log in), not by a
         # default button, so one key press never logs in twice.
         for button in buttons.buttons():
-            button.setAutoDefault(False)
-            button.setDefault(False)
+            button.setAutoDefault(False)  # type: ignore[attr-defined]  # QPushButton
+            button.setDefault(False)  # type: ignore[attr-defined]
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)

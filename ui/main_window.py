@@ -12,7 +12,7 @@ from desktop.services.base import Actor, Role
 from desktop.services.calendar_admin import calendar_warning
 from desktop.services.status import unsynced_count
 from desktop.store.store import Store
-from ui import ops
+from ui import ops, print_defaults
 from ui.admin.panel import ADMIN_ROLES, AdminPanel
 from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.update_calendar_warning()
         self.sync = install_sync(self)
+        print_defaults.track(store)
         ops.change_bus().changed.connect(self._on_changed)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.update_status)

@@ -1,10 +1,16 @@
-"""Background work for the UI: one writer thread runs every core call, results return on the main thread.
+"""Background work for the UI: a writer thread for the store, a network pool, results on the main thread.
 
-Usage (Anki's CollectionOp / Picard's run_task in one helper)::
+Two executors, as in Anki's task manager: the single writer thread runs every core call that
+touches the store (one at a time, in order); the network pool runs work that waits on the hub
+and touches the store only through short steps handed to the writer (``run_on_writer``), so a
+slow or dead network never holds up a save.
+
+Usage::
 
     run_op(self, services.save_household, actor, data, on_done=self._saved)
     run_long_op(self, services.archive_batch, ids, on_done=self._archived,
                 progress_text="正在归档…")   # fn gets progress= and cancelled= keywords
+    run_network_op(self, run_sync, store, on_done=self._synced)  # network pool, no dialog
 
 ``on_done(result, error)`` is always called on the main thread with exactly one of the two set
 (``error`` is None on success). Without ``on_done`` an error is shown with ``ui.errors``.
@@ -20,7 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -30,7 +36,10 @@ PROGRESS_DELAY_MS = 600
 DoneCallback = Callable[[Any, BaseException | None], None]
 ProgressCallback = Callable[[int, int, str], None]
 
+NETWORK_WORKERS = 2
+
 _synchronous = False
+_pending = 0
 
 
 class OpHandle:
@@ -48,6 +57,7 @@ class OpHandle:
         self._progress: tuple[int, int, str] = (0, 0, label or "")
         self._progress_posted = False
         self._timer: QTimer | None = None
+        self.on_progress: ProgressCallback | None = None
 
     def cancel(self) -> None:
         """Ask the job to stop; the job sees it through ``cancelled()`` and ends cooperatively."""
@@ -96,6 +106,11 @@ class _Task:
         except Exception as exc:  # every failure goes back to the caller as ``error``
             self.handle.error = exc
 
+    def run_and_report(self) -> None:
+        """Execute on a background thread and queue the delivery to the main thread."""
+        self.execute()
+        _relay().finished.emit(self)
+
 
 class _Relay(QObject):
     """Lives on the main thread; signals emitted by the worker are queued to it."""
@@ -110,25 +125,24 @@ class _Relay(QObject):
 
 
 class _Worker:
-    """The single writer thread: takes tasks from a queue and runs them one after another."""
+    """The single writer thread: takes jobs from a queue and runs them one after another."""
 
     def __init__(self) -> None:
-        self.queue: queue.Queue[_Task | None] = queue.Queue()
-        self.pending = 0
+        self.queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._loop, name="ui-ops-writer", daemon=True)
         self.thread.start()
 
     def _loop(self) -> None:
         while True:
-            task = self.queue.get()
-            if task is None:
+            job = self.queue.get()
+            if job is None:
                 return
-            task.execute()
-            _relay().finished.emit(task)
+            job()
 
 
 _relay_obj: _Relay | None = None
 _worker_obj: _Worker | None = None
+_network_obj: _NetworkPool | None = None
 _bus_obj: ChangeBus | None = None
 
 
@@ -147,6 +161,57 @@ def _worker() -> _Worker:
     return _worker_obj
 
 
+class _NetworkPool:
+    """Daemon threads for network work: a hung request never keeps the program from exiting."""
+
+    def __init__(self, workers: int) -> None:
+        self.queue: queue.Queue[_Task] = queue.Queue()
+        self.running: set[OpHandle] = set()
+        self._lock = threading.Lock()
+        for i in range(workers):
+            name = f"ui-ops-network-{i}"
+            threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            task = self.queue.get()
+            with self._lock:
+                self.running.add(task.handle)
+            try:
+                task.run_and_report()
+            finally:
+                with self._lock:
+                    self.running.discard(task.handle)
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            handles = list(self.running)
+        for handle in handles:
+            handle.cancel()
+
+
+def _network() -> _NetworkPool:
+    global _network_obj
+    _relay()
+    if _network_obj is None:
+        _network_obj = _NetworkPool(NETWORK_WORKERS)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting cancels a sync still waiting on the hub
+            app.aboutToQuit.connect(cancel_network_ops)
+    return _network_obj
+
+
+def cancel_network_ops() -> None:
+    """Ask every running network job to stop (on quit, on log out)."""
+    if _network_obj is not None:
+        _network_obj.cancel_all()
+
+
+def on_writer_thread() -> bool:
+    """True when the calling thread is the writer thread."""
+    return _worker_obj is not None and threading.current_thread() is _worker_obj.thread
+
+
 def set_synchronous(enabled: bool) -> None:
     """Run every job inline in the calling thread (deterministic GUI tests); no dialogs appear."""
     global _synchronous
@@ -159,8 +224,8 @@ def is_synchronous() -> bool:
 
 
 def pending_jobs() -> int:
-    """Jobs submitted whose ``on_done`` has not run yet."""
-    return _worker_obj.pending if _worker_obj is not None else 0
+    """Jobs submitted (to either executor) whose ``on_done`` has not run yet."""
+    return _pending
 
 
 def run_op(
@@ -204,27 +269,86 @@ def run_long_op(
     return handle
 
 
+def run_network_op(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_done: DoneCallback | None = None,
+    on_progress: ProgressCallback | None = None,
+    **kwargs: Any,
+) -> OpHandle:
+    """Run network work on the network pool; ``fn`` receives ``progress=`` and ``cancelled=``.
+
+    No dialog opens: the window stays usable and ``on_progress(done, total, text)`` (main
+    thread) may show progress in a status line. ``fn`` must reach the store only through
+    ``run_on_writer``; ``handle.cancel()`` asks it to stop.
+    """
+    handle = OpHandle(None, cancellable=True)
+    handle.on_progress = on_progress
+    kwargs = {**kwargs, "progress": handle.report, "cancelled": handle.cancelled}
+    task = _Task(parent, fn, args, kwargs, on_done, handle)
+    global _pending
+    if _synchronous:
+        task.execute()
+        _deliver(task)
+        return handle
+    _pending += 1
+    _network().queue.put(task)
+    return handle
+
+
+def run_on_writer[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one short store step on the writer thread and wait for its result (background threads).
+
+    Used by network work between its requests; inline when jobs run synchronously or when
+    already on the writer thread. An exception of ``fn`` is raised here.
+    """
+    if _synchronous or on_writer_thread():
+        return fn(*args, **kwargs)
+    if threading.current_thread() is threading.main_thread():
+        log.warning("run_on_writer called on the main thread; the window waits for the writer")
+    done = threading.Event()
+    box: list[Any] = []
+
+    def job() -> None:
+        try:
+            box.append((True, fn(*args, **kwargs)))
+        except BaseException as exc:  # handed back to the waiting thread
+            box.append((False, exc))
+        finally:
+            done.set()
+
+    _worker().queue.put(job)
+    done.wait()
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
 def _submit(task: _Task, show_dialog: bool) -> None:
+    global _pending
     if _synchronous:
         task.execute()
         _deliver(task)
         return
     worker = _worker()
-    worker.pending += 1
+    _pending += 1
     if show_dialog:
         timer = QTimer(_relay())
         timer.setSingleShot(True)
         timer.timeout.connect(lambda: _open_dialog(task))
         timer.start(PROGRESS_DELAY_MS)
         task.handle._timer = timer
-    worker.queue.put(task)
+    worker.queue.put(task.run_and_report)
 
 
 def _deliver(task: _Task) -> None:
+    global _pending
     handle = task.handle
     handle.done = True
-    if not _synchronous and _worker_obj is not None:
-        _worker_obj.pending -= 1
+    if not _synchronous:
+        _pending -= 1
     if handle._timer is not None:
         handle._timer.stop()
         handle._timer.deleteLater()
@@ -301,6 +425,8 @@ def _show_progress(handle: OpHandle) -> None:
     with handle._lock:
         handle._progress_posted = False
         done, total, text = handle._progress
+    if handle.on_progress is not None and not handle.done:
+        handle.on_progress(done, total, text)
     dialog = handle.dialog
     if dialog is None or handle.done:
         return
@@ -314,7 +440,7 @@ def _show_progress(handle: OpHandle) -> None:
 
 def wait_idle(timeout_ms: int = 10_000) -> bool:
     """Process events until every submitted job has delivered its result (tests, shutdown)."""
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+    from PySide6.QtCore import QDeadlineTimer
 
     deadline = QDeadlineTimer(timeout_ms)
     while pending_jobs() > 0:

@@ -1,4 +1,4 @@
-"""The settings dialog, built from the settings declared in desktop.settings."""
+"""The settings dialog, built from the settings declared in desktop.settings (changes apply at once)."""
 
 from __future__ import annotations
 
@@ -32,19 +32,20 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("设置")
         self.setMinimumWidth(520)
         self.editors: dict[str, QLineEdit | QSpinBox] = {}
-        current = all_settings(store)
         form = QFormLayout()
         form.addRow("数据目录", QLabel(str(store.data_dir)))
         form.addRow("所属街道", QLabel(f"{actor.office_name}（{actor.office_code}）"))
+        form.addRow("市级平台地址", QLabel("在“同步”页注册本机时设置"))
         for d in SETTINGS:
             editor: QLineEdit | QSpinBox
             if d.kind is int:
                 editor = QSpinBox()
                 editor.setRange(d.minimum or 0, d.maximum or 100000)
-                editor.setValue(int(current[d.key]))
+                editor.setValue(int(d.default))
             else:
-                editor = QLineEdit(str(current[d.key]))
+                editor = QLineEdit(str(d.default))
             editor.setToolTip(d.help)
+            editor.setEnabled(False)  # until the stored values are read
             editor.setObjectName(d.key)
             self.editors[d.key] = editor
             form.addRow(d.label, editor)
@@ -63,13 +64,30 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel("数据目录在启动时用 --data-dir 指定。"))
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+        ops.run_op(self, all_settings, store, on_done=self._loaded)
+
+    def _loaded(self, current: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.message.setText(error_message(error))
+            return
+        for key, editor in self.editors.items():
+            if isinstance(editor, QSpinBox):
+                editor.setValue(int(current[key]))
+            else:
+                editor.setText(str(current[key]))
+            editor.setEnabled(True)
+        self.save_button.setEnabled(True)
 
     def values(self) -> dict[str, Any]:
+        """The values as typed (validated by the core on save)."""
         return {
             k: (e.value() if isinstance(e, QSpinBox) else e.text()) for k, e in self.editors.items()
         }
 
     def save(self) -> None:
+        """Store every value (one audited change); the consumers pick them up at once."""
         ops.run_op(
             self, update_settings, self.store, self.actor, self.values(), on_done=self._saved
         )

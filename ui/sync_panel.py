@@ -1,4 +1,8 @@
-"""The 同步 tab and the background sync: registration, outbox by state, open conflicts."""
+"""The 同步 tab and the background sync: registration, outbox by state, open conflicts.
+
+The sync runs on the network pool (``ops.run_network_op``); its store steps queue on the
+writer thread between the person's own saves, so the window never waits on the network.
+"""
 
 from __future__ import annotations
 
@@ -21,79 +25,144 @@ from PySide6.QtWidgets import (
 
 from desktop.services.base import Actor, Role
 from desktop.services.conflicts import list_conflicts
-from desktop.services.sync_admin import OUTBOX_STATES, list_outbox, register_device, sync_status
+from desktop.services.sync_admin import (
+    OUTBOX_STATES,
+    SyncStatus,
+    list_outbox,
+    register_device,
+    sync_status,
+)
+from desktop.settings import get_setting
 from desktop.store.store import Store
-from sync.client import SyncSummary, client_from_settings
+from sync.client import NotRegistered, SyncSummary, client_from_settings
+from sync.http import SyncCancelled
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 
-DEFAULT_INTERVAL_MIN = 10
 OUTBOX_COLUMNS = ["序号", "类别", "记录编号", "操作", "状态", "尝试次数", "原因"]
 CONFLICT_COLUMNS = ["类别", "记录编号", "发现于", "不同的字段"]
 OPS_LABELS = {"upsert": "新增或修改", "delete": "删除"}
 
 
 def run_sync(store: Store, progress: Any = None, cancelled: Any = None) -> SyncSummary:
-    """One sync with the registered hub (runs on the ops writer thread)."""
-    return client_from_settings(store).sync_once(progress, cancelled)
+    """One sync with the registered hub: network on this (pool) thread, store steps on the writer."""
+    client = client_from_settings(store, run_db=ops.run_on_writer)
+    return client.sync_once(progress, cancelled)
 
 
 run_sync.changes = frozenset({"sync", "cases", "households", "persons", "documents"})  # type: ignore[attr-defined]
 
 
+def _register(
+    store: Store, actor: Actor, url: str, code: str, name: str, progress: Any, cancelled: Any
+) -> SyncStatus:
+    """register_device with its store steps on the writer thread (runs on the network pool)."""
+    return register_device(
+        store, actor, url, code, name, run_db=ops.run_on_writer, cancelled=cancelled
+    )
+
+
+_register.changes = register_device.changes  # type: ignore[attr-defined]
+
+
+def _timer_setup(store: Store) -> tuple[bool, int]:
+    """Whether the desk is registered and the sync interval setting (minutes)."""
+    return sync_status(store).registered, int(get_setting(store, "sync_interval_min"))
+
+
 class SyncController(QObject):
-    """Runs a sync now or every ``interval_min`` minutes and reports to the window."""
+    """Runs a sync now or every 自动同步间隔 minutes (the setting, applied live); reports to the window."""
 
     finished = Signal(object)  # SyncSummary or the error
+    busy_changed = Signal(bool)
 
-    def __init__(
-        self,
-        store: Store,
-        window: Any = None,
-        interval_min: int = DEFAULT_INTERVAL_MIN,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, store: Store, window: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store, self.window = store, window
         self.busy = False
         self.last: SyncSummary | None = None
+        self.handle: ops.OpHandle | None = None
         self.timer = QTimer(self)
-        self.timer.setInterval(max(1, interval_min) * 60_000)
         self.timer.timeout.connect(self.sync_now)
-        if sync_status(store).registered:
+        self._reload_timer()
+        ops.change_bus().changed.connect(self._on_changed)
+
+    def _on_changed(self, kinds: set[str]) -> None:
+        if "settings" in kinds:
+            self._reload_timer()
+
+    def _reload_timer(self) -> None:
+        ops.run_op(self.window, _timer_setup, self.store, on_done=self._timer_loaded)
+
+    def _timer_loaded(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            errors.show_error(self.window, error)
+            return
+        registered, minutes = result
+        self.timer.setInterval(max(1, minutes) * 60_000)  # keeps running with the new interval
+        if registered and not self.timer.isActive():
             self.timer.start()
 
     def sync_now(self) -> None:
-        """Start a sync unless one runs or the desk is not registered."""
+        """Start a sync unless one runs; the desk's registration is checked by the sync itself."""
         if self.busy:
             return
-        if not sync_status(self.store).registered:
-            self._set_online(False, "未注册")
-            return
-        self.busy = True
-        ops.run_long_op(
+        self._set_busy(True)
+        self.handle = ops.run_network_op(
             self.window,
             run_sync,
             self.store,
             on_done=self._done,
-            progress_text="正在与市级平台同步…",
+            on_progress=self._progress,
         )
+
+    def toggle(self) -> None:
+        """立即同步 when idle, 取消同步 while a sync runs (the button and the toolbar action)."""
+        if self.busy:
+            self.cancel()
+        else:
+            self.sync_now()
+
+    def cancel(self) -> None:
+        """Ask the running sync to stop; it ends at its next step (within a fraction of a second)."""
+        if self.handle is not None and self.busy:
+            self.handle.cancel()
+            self._status("正在取消同步…")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if not busy:
+            self.handle = None
+        self.busy_changed.emit(busy)
+        if busy:
+            self._status("正在与市级平台同步…")
+
+    def _status(self, text: str) -> None:
+        if self.window is not None and hasattr(self.window, "statusBar"):
+            self.window.statusBar().showMessage(text, 15_000)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self._status(f"正在同步：{text} {done}/{total}" if total else f"正在同步：{text}")
 
     def _set_online(self, online: bool, detail: str) -> None:
         if self.window is not None and hasattr(self.window, "set_online"):
             self.window.set_online(online, detail)
 
     def _done(self, result: Any, error: BaseException | None) -> None:
-        self.busy = False
+        self._set_busy(False)
+        if isinstance(error, NotRegistered):
+            self._set_online(False, "未注册")
+            self.finished.emit(error)
+            return
         if error is not None:
             self._set_online(False, "同步出错")
+            self._status("同步出错：" + errors.error_message(error))  # no dialog every interval
             self.finished.emit(error)
             return
         self.last = result
         online = not any("无法连接" in e or "暂时不可用" in e for e in result.errors)
         self._set_online(online, "已同步" if result.ok else "同步未完成")
-        if self.window is not None and hasattr(self.window, "statusBar"):
-            self.window.statusBar().showMessage(result.text(), 15_000)
+        self._status(result.text())
         if self.window is not None and hasattr(self.window, "update_status"):
             self.window.update_status()
         if not self.timer.isActive():
@@ -122,7 +191,9 @@ class SyncPanel(QWidget):
         top = QHBoxLayout()
         self.status_label = QLabel()
         self.sync_button = QPushButton("立即同步")
-        self.sync_button.clicked.connect(controller.sync_now)
+        self.sync_button.clicked.connect(controller.toggle)
+        self.sync_button.setEnabled(False)
+        controller.busy_changed.connect(self._busy_changed)
         top.addWidget(self.status_label, 1)
         top.addWidget(self.sync_button)
         layout.addLayout(top)
@@ -149,6 +220,9 @@ class SyncPanel(QWidget):
     def _on_changed(self, _what: object) -> None:
         self.refresh()
 
+    def _busy_changed(self, busy: bool) -> None:
+        self.sync_button.setText("取消同步" if busy else "立即同步")
+
     def _register_box(self) -> QGroupBox:
         box = QGroupBox("在市级平台注册本机（系统管理员）")
         form = QFormLayout(box)
@@ -165,10 +239,12 @@ class SyncPanel(QWidget):
         box.setVisible(self.actor.role == Role.ADMIN)
         return box
 
-    def register(self) -> None:
-        ops.run_op(
+    def register(self) -> ops.OpHandle:
+        """Enrol the desk: the request on the network pool, its store steps on the writer."""
+        self.register_button.setEnabled(False)
+        return ops.run_network_op(
             self,
-            register_device,
+            _register,
             self.store,
             self.actor,
             self.url_edit.text(),
@@ -178,6 +254,9 @@ class SyncPanel(QWidget):
         )
 
     def _registered(self, result: Any, error: BaseException | None) -> None:
+        self.register_button.setEnabled(True)
+        if isinstance(error, SyncCancelled):
+            return
         if error is not None:
             errors.show_error(self, error)
             return
@@ -186,7 +265,20 @@ class SyncPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        status = sync_status(self.store)
+        """Read status, outbox and conflicts on the writer thread, then fill the tab."""
+        states = self.state_filter.currentData() or ()
+        ops.run_op(self, _panel_data, self.store, states, on_done=self._loaded)
+
+    def _loaded(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            errors.show_error(self, error)
+            return
+        status, outbox, conflicts = result
+        self._fill_status(status)
+        self._fill_outbox(outbox)
+        self._fill_conflicts(conflicts)
+
+    def _fill_status(self, status: SyncStatus) -> None:
         if status.registered:
             text = f"已注册：{status.hub_url}（终端“{status.device_name}”）"
             text += f"；未同步 {status.unsynced} 条；冲突 {status.open_conflicts} 条"
@@ -196,11 +288,8 @@ class SyncPanel(QWidget):
             text = "本机尚未在市级平台注册，数据只保存在本机"
         self.status_label.setText(text)
         self.sync_button.setEnabled(status.registered)
-        self._fill_outbox()
-        self._fill_conflicts()
 
-    def _fill_outbox(self) -> None:
-        rows = list_outbox(self.store, self.state_filter.currentData() or ())
+    def _fill_outbox(self, rows: list[Any]) -> None:
         self.outbox.setRowCount(len(rows))
         for r, v in enumerate(rows):
             values = [
@@ -215,8 +304,7 @@ class SyncPanel(QWidget):
             for c, value in enumerate(values):
                 self.outbox.setItem(r, c, QTableWidgetItem(value))
 
-    def _fill_conflicts(self) -> None:
-        rows = list_conflicts(self.store)
+    def _fill_conflicts(self, rows: list[Any]) -> None:
         self._conflict_ids = [c.id for c in rows]
         self.conflicts.setRowCount(len(rows))
         for r, c in enumerate(rows):
@@ -239,12 +327,25 @@ class SyncPanel(QWidget):
         return dialog
 
 
+def _panel_data(store: Store, states: tuple[str, ...]) -> tuple[SyncStatus, list[Any], list[Any]]:
+    """Everything the 同步 tab shows, read in one writer-thread job."""
+    return sync_status(store), list_outbox(store, states), list_conflicts(store)
+
+
 def install_sync(window: Any) -> SyncController:
     """Add the 同步 tab, the 立即同步 action and the background sync to the main window."""
     controller = SyncController(window.store, window, parent=window)
     window.sync_panel = SyncPanel(window.store, window.actor, controller)
     window.add_panel("同步", window.sync_panel)
-    window.sync_action = window.add_action("立即同步", controller.sync_now)
-    status = sync_status(window.store)
-    window.set_online(False, "未注册" if not status.registered else "等待同步")
+    window.sync_action = window.add_action("立即同步", controller.toggle)
+    controller.busy_changed.connect(
+        lambda busy: window.sync_action.setText("取消同步" if busy else "立即同步")
+    )
+    window.set_online(False, "等待同步")
+
+    def show_registration(result: Any, error: BaseException | None) -> None:
+        if error is None and not result.registered:
+            window.set_online(False, "未注册")
+
+    ops.run_op(window, sync_status, window.store, on_done=show_registration)
     return controller

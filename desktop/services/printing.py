@@ -7,7 +7,7 @@ Notices and announcements carry only name, family size, type and amount (domain.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
 from desktop.services.base import Actor
 from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
+from desktop.settings import get_setting
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
 from reports import data as rd
@@ -71,6 +72,14 @@ def report_office(store: Store, office_id: str) -> rd.Office:
     """An office as printed on documents (name, window address, public phone)."""
     with store.sessions.read() as s:
         return office_record(s, office_id)
+
+
+def own_office(store: Store, office: rd.Office) -> rd.Office:
+    """This desk's office as its notices print it: the 社会救助热线 and 受理窗口地址 settings,
+    when set, replace the office's registered phone and address (read at each print)."""
+    hotline = str(get_setting(store, "office_hotline"))
+    address = str(get_setting(store, "window_address"))
+    return replace(office, phone=hotline or office.phone, address=address or office.address)
 
 
 def notice_communities(store: Store, actor: Actor) -> list[str]:
@@ -161,6 +170,7 @@ def public_notice_for(
             raise ReportError(f"{community}目前没有处于公示中的案件，无法生成公示")
         rows = tuple(_notice_row(s, app, name, start_date, policy) for app, name in cases)
         office = office_record(s, actor.office_id)
+    office = own_office(store, office)
     return rd.PublicNotice(
         office=office,
         community=community,
@@ -216,6 +226,7 @@ def confirmation_announcement_for(
         residence = office_record(s, residence_id)
         hukou = office_record(s, actor.office_id)
         decided = max(decision_date(app) for app, _n in cases)
+    hukou = own_office(store, hukou)
     return rd.ConfirmationAnnouncement(
         residence_office=residence,
         hukou_office=hukou,
@@ -230,7 +241,7 @@ def confirmation_announcement_for(
 def policy_flyer_for(store: Store, actor: Actor, month: date) -> rd.PolicyFlyer:
     """明白纸 with the standards in force in ``month`` and this office's window and phone."""
     mp = current_policy(store).for_month(month)
-    office = report_office(store, actor.office_id)
+    office = own_office(store, report_office(store, actor.office_id))
     std, upper = mp.standard, mp.bianyuan_upper
     standards = (
         rd.StandardLine("城乡低保标准", std),
@@ -261,7 +272,7 @@ def policy_flyer_for(store: Store, actor: Actor, month: date) -> rd.PolicyFlyer:
         what_to_bring=bring,
         hotlines=(rd.Contact(f"{office.name}社会救助咨询电话", office.phone), PUBLIC_HOTLINE),
         windows=(rd.Contact(f"{office.name}社会救助窗口", address=office.address, hours="工作日"),),
-        qr_url="https://zwfw.tj.gov.cn/",
+        qr_url=str(get_setting(store, "flyer_qr_url")),
         qr_caption="扫码进入“津心办”，查看政策、在线申请",
     )
 
@@ -401,6 +412,7 @@ def missing_documents_for(
             )
         ).all()
         office = office_record(s, actor.office_id)
+    office = own_office(store, office)
     order = list(DOCUMENT_KINDS)
     ranked = sorted(docs, key=lambda k: order.index(k) if k in order else len(order))
     items = tuple(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,17 +87,24 @@ def register_device(
     enrol_code: str,
     device_name: str,
     http: Any = None,
+    run_db: Callable[..., Any] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SyncStatus:
-    """Enrol this desk for the actor's office with a one-time code; keep the token encrypted."""
+    """Enrol this desk for the actor's office with a one-time code; keep the token encrypted.
+
+    The request runs in the calling thread; the store steps go through ``run_db(fn, *args)``
+    when given (the window: network pool for the request, writer thread for the steps).
+    """
     from sync.api import HubApi  # the core reaches the network only here
 
+    run = run_db or (lambda fn, *args: fn(*args))
     url = _check_url(hub_url)
     code = require_text(enrol_code, "注册码", max_len=64)
     name = require_text(device_name, "终端名称", max_len=64)
-    known = state.get_many(store, [state.DEVICE_ID, state.HUB_URL])
+    known = run(state.get_many, store, [state.DEVICE_ID, state.HUB_URL])
     device_id = uuid.UUID(known[state.DEVICE_ID]) if state.DEVICE_ID in known else uuid.uuid4()
     api = HubApi(url, http=http)
-    token = api.register(actor.office_code, code, name, device_id)
+    token = api.register(actor.office_code, code, name, device_id, cancelled=cancelled)
     values = {
         state.HUB_URL: url,
         state.DEVICE_ID: str(device_id),
@@ -106,10 +114,18 @@ def register_device(
     }
     if known.get(state.HUB_URL) != url:
         values[state.CURSOR] = "0"  # another hub: start its pull from the beginning
+    return run(_keep_registration, store, actor, values)  # type: ignore[no-any-return]
+
+
+def _keep_registration(store: Store, actor: Actor, values: dict[str, str]) -> SyncStatus:
+    """Store the registration (one audited transaction) and return the new status."""
     with unit_of_work(store, actor) as uow:
         for key, value in values.items():
             state.put(uow.session.connection(), key, value)
-        uow.audit("register_device", "device", str(device_id), f"本机注册到市级平台：{name}")
+        name = values[state.DEVICE_NAME]
+        uow.audit(
+            "register_device", "device", values[state.DEVICE_ID], f"本机注册到市级平台：{name}"
+        )
     return sync_status(store)
 
 

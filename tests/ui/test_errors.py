@@ -73,3 +73,29 @@ def test_show_error_opens_a_non_blocking_box_and_records_it(qtbot) -> None:
 def test_error_sink_captures_instead_of_showing(captured_errors) -> None:
     assert show_error(None, de.PolicyError("2026年5月没有低保标准")) is None
     assert [r.message for r in captured_errors] == ["2026年5月没有低保标准"]
+
+
+def test_uncaught_error_of_a_thread_shows_a_dialog_naming_the_log(
+    qtbot, tmp_path, monkeypatch, captured_errors
+) -> None:
+    import sys
+    import threading
+
+    from desktop import logs
+    from ui.errors import install_error_hooks
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    path = logs.setup_logging(tmp_path)
+    try:
+        install_error_hooks()
+        worker = threading.Thread(target=lambda: 1 / 0)
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: bool(captured_errors), timeout=2000)
+    finally:
+        logs.stop_logging()
+    report = captured_errors[0]
+    assert report.internal and report.title == "程序错误"
+    assert f"日志文件：{path}" in report.message
+    assert "ZeroDivisionError" in path.read_text("utf-8")

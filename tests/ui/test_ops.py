@@ -214,3 +214,44 @@ def test_a_result_counting_its_changes_is_not_taken_for_change_kinds(qtbot, sync
     ops.change_bus().changed.disconnect(seen.append)
     assert results == [(Report(3), None)]
     assert seen == [{"benefits"}]
+
+
+def test_network_work_runs_beside_the_writer_and_hands_store_steps_to_it(qtbot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    release = threading.Event()
+    seen: dict[str, str] = {}
+    outcome: list[tuple[object, object]] = []
+
+    def network_job(*, progress, cancelled) -> str:  # type: ignore[no-untyped-def]
+        seen["net"] = threading.current_thread().name
+        step = ops.run_on_writer(lambda: threading.current_thread().name)
+        seen["step"] = step
+        release.wait(5)  # stands for a slow request
+        return "synced"
+
+    ops.run_network_op(widget, network_job, on_done=lambda r, e: outcome.append((r, e)))
+    writer_done: list[object] = []
+    qtbot.waitUntil(lambda: "step" in seen)
+    ops.run_op(widget, lambda: "saved", on_done=lambda r, e: writer_done.append(r))
+    qtbot.waitUntil(lambda: bool(writer_done))  # the save does not wait for the network job
+    assert writer_done == ["saved"] and not outcome
+    assert seen["net"].startswith("ui-ops-network") and seen["step"] == "ui-ops-writer"
+    release.set()
+    qtbot.waitUntil(lambda: bool(outcome))
+    assert outcome == [("synced", None)]
+
+
+def test_quitting_cancels_running_network_work(qtbot) -> None:
+    outcome: list[object] = []
+
+    def wait_for_cancel(*, progress, cancelled) -> str:  # type: ignore[no-untyped-def]
+        while not cancelled():
+            threading.Event().wait(0.01)
+        return "stopped"
+
+    ops.run_network_op(None, wait_for_cancel, on_done=lambda r, e: outcome.append(r))
+    qtbot.wait(50)
+    QCoreApplication.instance().aboutToQuit.emit()  # what QApplication.quit() sends
+    qtbot.waitUntil(lambda: bool(outcome), timeout=2000)
+    assert outcome == ["stopped"]

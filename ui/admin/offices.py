@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,7 +22,9 @@ from desktop.services.auth import OfficeInput, create_office
 from desktop.services.base import Actor
 from desktop.store.models import Office
 from desktop.store.store import Store
-from ui.errors import error_message
+from ui import ops
+from ui.admin.users import _SubmitDialog
+from ui.errors import show_error
 
 
 def list_offices(store: Store) -> list[tuple[str, str, str, str]]:
@@ -33,7 +36,9 @@ def list_offices(store: Store) -> list[tuple[str, str, str, str]]:
         return [(o.code, o.name, o.district, o.phone) for o in rows]
 
 
-class NewOfficeDialog(QDialog):
+class NewOfficeDialog(_SubmitDialog):
+    """Code, name, district, region, phone and address of a street office to add."""
+
     FIELDS = (
         ("code", "街道代码（9位）"),
         ("name", "街道名称"),
@@ -43,8 +48,9 @@ class NewOfficeDialog(QDialog):
         ("address", "窗口地址"),
     )
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.store, self.actor = store, actor
         self.setWindowTitle("新增街道")
         self.edits = {key: QLineEdit() for key, _ in self.FIELDS}
         form = QFormLayout()
@@ -52,21 +58,28 @@ class NewOfficeDialog(QDialog):
             form.addRow(label, self.edits[key])
         self.message = QLabel("")
         self.message.setStyleSheet("color: #b42318;")
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
 
     def office(self) -> OfficeInput:
+        """The office as typed (validated by the core)."""
         return OfficeInput(**{k: e.text() for k, e in self.edits.items()})
+
+    def submit(self) -> None:
+        """Add the office on the writer thread; the dialog stays open on a refusal."""
+        self.run(create_office, self.store, self.actor, self.office())
 
 
 class OfficesPanel(QWidget):
+    """The offices this store knows, with 新增街道."""
+
     HEADERS = ("街道代码", "名称", "所属区", "电话")
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
@@ -87,19 +100,21 @@ class OfficesPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows = list_offices(self.store)
+        """Read the offices on the writer thread, then fill the table."""
+        ops.run_op(self, list_offices, self.store, on_done=self._loaded)
+
+    def _loaded(self, rows: Any, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, error)
+            return
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, text in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
-    def add_office(self) -> None:
-        dialog = NewOfficeDialog(self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                create_office(self.store, self.actor, dialog.office())
-            except Exception as exc:  # shown in the dialog, which stays open
-                dialog.message.setText(error_message(exc))
-                continue
-            self.reload()
-            return
+    def add_office(self) -> NewOfficeDialog:
+        """Open 新增街道 (window-modal, not blocking); the list reloads when one was added."""
+        dialog = NewOfficeDialog(self.store, self.actor, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog

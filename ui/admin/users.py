@@ -1,6 +1,13 @@
-"""User administration: list users, add one, enable or disable; change one's own password."""
+"""User administration: list users, add one, enable or disable; change one's own password.
+
+Password hashing (argon2id, 64 MiB) and every read run on the writer thread; a dialog waits
+for the result with its buttons disabled and stays open to show a refusal.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,12 +30,39 @@ from desktop.store.store import Store
 from ui import ops
 from ui.errors import error_message, show_error
 
+BUSY_TEXT = "正在保存（密码加密需要一两秒）…"
 
-class NewUserDialog(QDialog):
+
+class _SubmitDialog(QDialog):
+    """A form whose OK runs a core call on the writer thread; accepted only when it succeeds."""
+
+    message: QLabel
+    buttons: QDialogButtonBox
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the buttons while the call runs."""
+        self.buttons.setEnabled(not busy)
+        self.message.setText(BUSY_TEXT if busy else "")
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run ``fn`` through ops; accept on success, else show the message and stay open."""
+        self.set_busy(True)
+        ops.run_op(self, fn, *args, on_done=self._finished, **kwargs)
+
+    def _finished(self, _result: Any, error: BaseException | None) -> None:
+        self.set_busy(False)
+        if error is not None:
+            self.message.setText(error_message(error))
+            return
+        self.accept()
+
+
+class NewUserDialog(_SubmitDialog):
     """Name, role and first password of a new user."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.store, self.actor = store, actor
         self.setWindowTitle("新增用户")
         self.username = QLineEdit()
         self.display_name = QLineEdit()
@@ -44,22 +78,39 @@ class NewUserDialog(QDialog):
         form.addRow("姓名", self.display_name)
         form.addRow("角色", self.role)
         form.addRow("初始密码（至少8位，含字母和数字）", self.password)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+
+    def submit(self) -> None:
+        """Create the user on the writer thread (the core validates every field)."""
+        self.run(
+            create_user,
+            self.store,
+            self.actor,
+            username=self.username.text(),
+            display_name=self.display_name.text(),
+            role=self.role.currentData(),
+            password=self.password.text(),
+        )
 
 
-class PasswordDialog(QDialog):
-    """Old password and the new one twice."""
+class PasswordDialog(_SubmitDialog):
+    """Old password and the new one twice; ``on_submit(dialog)`` does the change."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        on_submit: Callable[[PasswordDialog], None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.on_submit = on_submit
         self.setWindowTitle("修改密码")
         self.old = QLineEdit()
         self.new = QLineEdit()
@@ -72,32 +123,36 @@ class PasswordDialog(QDialog):
         form.addRow("原密码", self.old)
         form.addRow("新密码", self.new)
         form.addRow("再次输入新密码", self.again)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.check)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
 
     def check(self) -> None:
+        """Both new entries must match; then submit (or accept when nothing is to be run)."""
         if self.new.text() != self.again.text():
             self.message.setText("新密码：两次输入不一致")
             return
-        self.accept()
+        if self.on_submit is None:
+            self.accept()
+            return
+        self.on_submit(self)
 
 
-def ask_password_change(parent: QWidget, store: Store, actor: Actor) -> None:
-    dialog = PasswordDialog(parent)
-    while dialog.exec() == QDialog.DialogCode.Accepted:
-        try:
-            change_password(store, actor, dialog.old.text(), dialog.new.text())
-        except Exception as exc:  # shown; the dialog stays open for another try
-            dialog.message.setText(error_message(exc))
-            continue
-        return
+def ask_password_change(parent: QWidget, store: Store, actor: Actor) -> PasswordDialog:
+    """Open 修改密码 (window-modal, not blocking); the change runs on the writer thread."""
+
+    def submit(dialog: PasswordDialog) -> None:
+        dialog.run(change_password, store, actor, dialog.old.text(), dialog.new.text())
+
+    dialog = PasswordDialog(parent, submit)
+    dialog.open()
+    return dialog
 
 
 class UsersPanel(QWidget):
@@ -124,10 +179,18 @@ class UsersPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
+        self.users: list[Any] = []
         self.reload()
 
     def reload(self) -> None:
-        self.users = list_users(self.store)
+        """Read the users on the writer thread, then fill the table."""
+        ops.run_op(self, list_users, self.store, on_done=self._loaded)
+
+    def _loaded(self, users: Any, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, error)
+            return
+        self.users = list(users)
         self.table.setRowCount(len(self.users))
         for row, u in enumerate(self.users):
             for col, text in enumerate(
@@ -135,23 +198,12 @@ class UsersPanel(QWidget):
             ):
                 self.table.setItem(row, col, QTableWidgetItem(text))
 
-    def add_user(self) -> None:
-        dialog = NewUserDialog(self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                create_user(
-                    self.store,
-                    self.actor,
-                    username=dialog.username.text(),
-                    display_name=dialog.display_name.text(),
-                    role=dialog.role.currentData(),
-                    password=dialog.password.text(),
-                )
-            except Exception as exc:  # shown in the dialog, which stays open
-                dialog.message.setText(error_message(exc))
-                continue
-            self.reload()
-            return
+    def add_user(self) -> NewUserDialog:
+        """Open 新增用户 (window-modal, not blocking); the list reloads when a user was added."""
+        dialog = NewUserDialog(self.store, self.actor, self)
+        dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
 
     def toggle_selected(self) -> None:
         row = self.table.currentRow()

@@ -80,8 +80,11 @@ def print_document(
 def ask_printer(
     parent: QWidget | None, print_dialog: PrintDialogFn | None = None, pages: int = 0
 ) -> QPrinter | None:
-    """Let the person choose a printer; None when they cancel."""
+    """Let the person choose a printer (默认打印机 and 份数 preselected); None when they cancel."""
+    from ui import print_defaults
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    print_defaults.apply(printer)
     if print_dialog is not None:
         return printer if print_dialog(printer, parent) else None
     dialog = QPrintDialog(printer, parent)
