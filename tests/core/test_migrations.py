@@ -70,7 +70,8 @@ def test_every_earlier_revision_upgrades_with_data(tmp_path: Path) -> None:
         with engine.connect() as c:
             assert c.execute(text("SELECT name FROM persons WHERE id='p1'")).scalar() == "张三丰"
             given = c.execute(text("SELECT name_given FROM persons WHERE id='p1'")).scalar()
-            assert given == "三丰", "rows written before 0007 get their given name filled in"
+            if start < "0007":
+                assert given == "三丰", "rows written before 0007 get their given name filled in"
             hits = c.execute(
                 text("SELECT rowid FROM person_digits WHERE person_digits MATCH '\"1239\"'")
             ).all()

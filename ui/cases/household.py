@@ -134,7 +134,9 @@ class AssessmentTab(QWidget):
             self.headline.setText("尚未测算（点击“重新测算”按现行政策核算）")
             self.figures.setText("")
             return
-        verdict = f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
+        verdict = s.get("verdict_cn") or (
+            f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
+        )
         self.headline.setText(f"<b>{s.get('programme_name', '')}：{verdict}</b>")
         theme.set_status(
             self.headline, theme.STATUS_NORMAL if s.get("eligible") else theme.STATUS_OVERDUE
