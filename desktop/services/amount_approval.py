@@ -44,6 +44,8 @@ def _approver(uow: UnitOfWork, keyfile: KeyFile, username: str, password: str) -
     user = uow.session.scalars(select(User).where(User.username == name)).first()
     if user is None or not user.active or Role(user.role) not in APPROVER_ROLES:
         raise WorkflowError("第二审核人：该用户不是在职的审核负责人或管理员")
+    if user.office_id != uow.actor.office_id:
+        raise WorkflowError("第二审核人：须为作出确认决定的本街道人员")
     try:
         keyfile.unwrap(name, password)
     except WrongKeyError:

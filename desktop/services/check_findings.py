@@ -204,8 +204,8 @@ def resolve_check_finding(
             raise NotFound("该申请不存在或已删除")
         check = (app.assessment or {}).get("check") or {}
         finding = next((f for f in check.get("findings", []) if f["code"] == code), None)
-        if finding is None or not finding["open"]:
-            raise ValidationError("核对差异", "该项没有待核实的差异，请先重新测算")
+        if finding is None:  # a resolved one may be resolved again: the latest counts
+            raise ValidationError("核对差异", "该项没有核对差异，请先重新测算")
         row = next(r for r in check["rows"] if r["code"] == code)
         entry = {
             "report_id": check["report_id"],
