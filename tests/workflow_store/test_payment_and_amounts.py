@@ -315,3 +315,14 @@ def test_store_with_archived_cases_migrates_to_paying_and_archived(tmp_path: Pat
         "paying",
         "paying",
     )
+
+
+def test_pulled_record_of_an_older_desk_reads_as_paying_and_archived() -> None:
+    from desktop.domain.workflow import State
+    from desktop.services.payment_status import is_paying, upgrade_application_payload
+
+    old = {"state": "archived", "workflow": {"state": "archived", "archived_on": "2026-03-02"}}
+    new = upgrade_application_payload(old)
+    assert is_paying(new["state"]) and new["archived_on"] == "2026-03-02"
+    assert new["workflow"]["state"] == "paying" and State("archived") is State.PAYING
+    assert upgrade_application_payload({"state": "stopped"}) == {"state": "stopped"}
