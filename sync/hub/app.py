@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from pydantic import BaseModel
@@ -36,7 +36,6 @@ from sync.protocol import (
 )
 
 log = logging.getLogger("sync.hub")
-M = TypeVar("M", bound=BaseModel)
 JSON = "application/json"
 
 
@@ -73,7 +72,7 @@ async def _body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
     return body
 
 
-async def _parse(request: Request, model: type[M]) -> M:
+async def _parse[M: BaseModel](request: Request, model: type[M]) -> M:
     body = await _body(request)
     try:
         return model.model_validate_json(body)
