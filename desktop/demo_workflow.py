@@ -18,7 +18,6 @@ from desktop.domain.workflow import (
     CaseSnapshot,
     Role,
     Side,
-    State,
     apply,
     holder,
     new_case,
@@ -183,7 +182,8 @@ def walk_demo_case(
         events.append(step.event)
     # Periodic reviews done so far; about one in four is left overdue.
     while (
-        case.state is State.ARCHIVED
+        case.in_payment
+        and case.archived_on is not None
         and case.next_review_due is not None
         and case.next_review_due <= today
         and rng.random() < 0.75
@@ -210,6 +210,7 @@ def demo_case_rows(
     """Column values of the application and the ``case_events`` rows of one walked case."""
     cols: dict[str, Any] = {
         "state": case.state.value,
+        "archived_on": case.archived_on,
         "applied_on": case.applied_on,
         "workflow": snapshot_to_json(case),
         "version": len(events),

@@ -175,6 +175,10 @@ class ApprovalLetter:
     review_months: int
     letter_no: str = ""
     basis: str = "《社会救助暂行办法》《天津市最低生活保障办法》"
+    calculated_amount: Decimal | None = None
+    """The amount the benefit rules gave, when the confirmed amount differs from it."""
+    amount_basis: str = ""
+    amount_approved_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,17 @@ def _rights(
     )
 
 
+def _amount_basis_rows(letter: ApprovalLetter) -> list[tuple[str, str]]:
+    """When the confirmed amount differs from the calculation: the calculation and the basis."""
+    calc = letter.calculated_amount
+    if calc is None or not letter.amount_basis:
+        return []
+    return [
+        ("核算金额", yuan(calc)),
+        ("金额调整依据", f"{letter.amount_basis}（经{letter.amount_approved_by}复核同意）"),
+    ]
+
+
 def approval_story(ctx: RenderContext, letter: ApprovalLetter) -> list[Flowable]:
     """审核确认通知书 (approval)."""
     case = letter.case
@@ -86,6 +97,7 @@ def approval_story(ctx: RenderContext, letter: ApprovalLetter) -> list[Flowable]
         ("救助类别", kind),
         ("保障人数", f"{case.family_size} 人"),
         ("月救助金额", yuan(case.amount)),
+        *_amount_basis_rows(letter),
         ("发放起始日期", fmt_date(letter.start_date)),
         ("核查周期", f"每 {letter.review_months} 个月核查一次"),
         ("决定日期", fmt_date(letter.decision_date)),

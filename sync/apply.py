@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from desktop.services.payment_status import upgrade_application_payload
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
 from sync.wire import Codec, codec_for, dumps
@@ -102,6 +103,8 @@ def _apply_synced(
             )
             continue
         payload = rec["payload"]
+        if codec.entity == "application":
+            payload = upgrade_application_payload(payload)
         rows.append(codec.db_row(rid, rev, rec["deleted"], payload, offices.id_for))
         bases.append((codec.entity, rid, rev, dumps(payload)))
         state[rid] = (rev, 0)

@@ -144,7 +144,7 @@ def create_application(
                 Application.household_id == household.id,
                 Application.assistance_type == data.assistance_type,
                 Application.deleted.is_(False),
-                Application.state.notin_(("archived", "refused", "withdrawn", "closed", "stopped")),
+                Application.state.notin_(("refused", "withdrawn", "closed", "stopped")),
             )
         )
         if open_same:

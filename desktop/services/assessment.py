@@ -15,7 +15,9 @@ from desktop.domain.policy.household import Hardship
 from desktop.domain.policy.result import Assessment, Reason
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.check_findings import check_section
 from desktop.services.household_facts import household_facts
+from desktop.services.payment_status import is_paying
 from desktop.services.policy_admin import load_policy, policy_version
 from desktop.services.policy_facts import LINSHI_TYPES
 from desktop.store.models import Application
@@ -30,7 +32,6 @@ PROGRAMME_OF = {
     "linshi_jinan": "linshi",
     "linshi_zhichu": "linshi",
 }
-PAYING_STATES = ("paying", "gradual_exit")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,16 @@ class ApplicationAssessment:
     reasons: tuple[Reason, ...]
     summary: dict[str, Any]
     assessment: Assessment
+    pending_check: tuple[str, ...] = ()
+    """Differences between the check report and the declaration still to be resolved; while
+    any is open the verdict is 待核实 and ``eligible`` is False."""
+
+    @property
+    def verdict_cn(self) -> str:
+        """符合 / 不符合 / 待核实."""
+        if self.pending_check:
+            return "待核实"
+        return "符合" if self.eligible else "不符合"
 
     @property
     def programme_name(self) -> str:
@@ -123,16 +134,28 @@ def assess_application(
             raise NotFound("该申请不存在或已删除")
         if app.assistance_type not in PROGRAMME_OF:
             raise ValidationError("救助类别", f"未知的救助类别“{app.assistance_type}”")
-        income_month = day if app.state in PAYING_STATES else app.applied_on.replace(day=1)
+        income_month = day if is_paying(app.state) else app.applied_on.replace(day=1)
         facts = household_facts(uow.session, app.household_id, day, income_month=income_month)
-        result = assess(_with_hardship(app, facts), day, policy)
+        check = check_section(uow.session, app, facts, day)
+        result = assess(_with_hardship(app, check.facts if check else facts), day, policy)
         programme = _choose(app.assistance_type, result)
         p = result.programmes[programme]
         summary = summary_of(result, programme, version, actor)
+        pending = tuple(check.open_findings) if check else ()
+        reasons: tuple[Reason, ...] = (*result.income_reasons, *p.reasons)
+        if check is not None:
+            summary["check"] = check.summary
+        if pending:
+            found = tuple(Reason("check.pending", f"待核实：{t}", False) for t in pending)
+            reasons = (*found, *reasons)
+            summary["eligible"] = False
+            summary["verdict_cn"] = "待核实（核对报告与申报不一致）"
+            summary["reasons"] = [_reason(r) for r in found] + summary["reasons"]
+        eligible = p.eligible and not pending
         app.benefit_amount = p.amount
         app.benefit_programme = programme
         app.assessment = summary
-        verdict = f"符合，{p.amount} 元/月" if p.eligible else "不符合"
+        verdict = "待核实" if pending else (f"符合，{p.amount} 元/月" if p.eligible else "不符合")
         uow.record(
             app,
             action="assess_application",
@@ -145,9 +168,10 @@ def assess_application(
             app.assistance_type,
             programme,
             day,
-            p.eligible,
+            eligible,
             p.amount,
-            (*result.income_reasons, *p.reasons),
+            reasons,
             summary,
             result,
+            pending,
         )

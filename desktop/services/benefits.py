@@ -44,11 +44,11 @@ from desktop.services.benefit_writes import (
     write_lines,
 )
 from desktop.services.household_facts import collect_households, fen
+from desktop.services.payment_status import paying_sql
 from desktop.services.policy_admin import load_policy
 from desktop.store.policy_models import BenefitRun
 from desktop.store.store import Store
 
-ACTIVE_STATES = ("paying", "gradual_exit")
 RUN_TYPES = {"dibao": "dibao", "bianyuan": "bianyuan", "tekun": "tekun"}
 # Programmes a stored case may be paid under, per application type (单人保 on a 低保 case).
 ALLOWED = {"dibao": ("dibao", "dibao_single"), "bianyuan": ("bianyuan",), "tekun": ("tekun",)}
@@ -59,15 +59,14 @@ Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 _ACTIVE_WHERE = (
-    "deleted = 0 AND state IN ('paying', 'gradual_exit') "
-    "AND assistance_type IN ('dibao', 'bianyuan', 'tekun')"
+    f"deleted = 0 AND {paying_sql('state')} AND assistance_type IN ('dibao', 'bianyuan', 'tekun')"
 )
 _ACTIVE_HOUSEHOLDS = f"SELECT household_id FROM applications WHERE {_ACTIVE_WHERE}"
 _ACTIVE_CASES = (
     "SELECT a.id, a.number, a.household_id, a.assistance_type, a.benefit_programme, "
     "a.benefit_amount, a.gradual_exit_since, h.facts_rev FROM applications a "
     "LEFT JOIN households h ON h.id = a.household_id WHERE a.deleted = 0 "
-    "AND a.state IN ('paying', 'gradual_exit') AND a.assistance_type IN ('dibao', 'bianyuan', 'tekun')"
+    f"AND {paying_sql('a.state')} AND a.assistance_type IN ('dibao', 'bianyuan', 'tekun')"
 )
 
 

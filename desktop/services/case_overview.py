@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from desktop.domain.household import RELATIONS, WorkingAge
 from desktop.domain.workflow import (
+    PAYING_STATES,
     SIDE_LABELS,
     TYPE_LABELS,
     ActionOption,
@@ -29,6 +30,7 @@ from desktop.services.applications import CHANNELS
 from desktop.services.base import Actor, Role, service
 from desktop.services.case_steps import get_case
 from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
+from desktop.services.check_findings import latest_report, report_reference
 from desktop.services.documents import DocumentView, attach_document, list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
 from desktop.services.households import BankView, family_type, get_household
@@ -42,9 +44,7 @@ from reports import data as rd
 from reports.letters import render_approval_letter, render_change_notice, render_refusal_letter
 from reports.privacy import mask_id
 
-DECIDED_STATES = frozenset(
-    {State.CONFIRMED, State.PAYING, State.ARCHIVED, State.GRADUAL_EXIT, State.STOPPED}
-)
+DECIDED_STATES = frozenset({State.CONFIRMED, *PAYING_STATES, State.STOPPED})
 SEX_CN = {"M": "男", "F": "女"}
 SURVEY_STATES = frozenset({State.ACCEPTED, State.INVESTIGATING, State.AID_PAID})
 LETTERS = {
@@ -126,6 +126,8 @@ class CaseOverview:
     bank: BankView | None = None
     family_stability: str = "variable"
     """The review-cycle family type the confirmation offers by default (domain.md §2.7)."""
+    check_reference: str = ""
+    """The number of the newest check report received (登记核对报告 takes it, never typed)."""
 
     @property
     def split(self) -> bool:
@@ -189,6 +191,8 @@ def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOvervi
         channel, proxy, amount = app.channel, app.proxy_name, app.benefit_amount
         assessment = dict(app.assessment or {})
         household_id = app.household_id
+        report = latest_report(s, household_id)
+        reference = report_reference(report.id, report.generated_at) if report else ""
     household = get_household(store, actor, household_id)
     residence, hukou = _office_info(store, residence_id), _office_info(store, hukou_id)
     names = {m.id: m.name for m in household.members}
@@ -253,6 +257,7 @@ def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOvervi
         snapshot=snap,
         bank=household.bank,
         family_stability=family_type(household, date.today(), _working_age(store)),
+        check_reference=reference,
     )
 
 
@@ -322,6 +327,9 @@ def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.A
         start_date=start,
         review_months=snap.review_cycle_months or 12,
         letter_no=_letter_no(case.case_no, "approval"),
+        calculated_amount=snap.calculated_amount,
+        amount_basis=snap.amount_basis,
+        amount_approved_by=snap.amount_approved_by,
     )
 
 

@@ -16,9 +16,9 @@ from desktop.domain.workflow import (
     DEFAULT_RULES,
     STATE_LABELS,
     CaseSnapshot,
-    State,
     Transition,
     apply,
+    available_actions,
     new_case,
 )
 from desktop.domain.workflow import (
@@ -33,6 +33,7 @@ from desktop.domain.workflow import (
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import ConcurrencyError, NotFound, WorkflowError
 from desktop.money import fmt_yuan
+from desktop.services.amount_approval import confirm_params
 from desktop.services.base import (
     ALL_ROLES,
     APPEND_ONLY_ENTITIES,
@@ -43,6 +44,7 @@ from desktop.services.base import (
 )
 from desktop.services.case_codec import snapshot_from_json, snapshot_to_json
 from desktop.services.case_policy import emergency_cap
+from desktop.services.check_findings import latest_report, report_reference
 from desktop.services.deadlines import Calendars, case_deadline, deadline_columns
 from desktop.services.reserve_fund import record_payout
 from desktop.store.models import Application, Office
@@ -68,7 +70,7 @@ class CaseView:
     @property
     def state_cn(self) -> str:
         """Chinese label of the state."""
-        return STATE_LABELS[State(self.state)]
+        return self.snapshot.state_cn
 
 
 def workflow_actor(actor: Actor) -> WfActor:
@@ -116,6 +118,7 @@ def _store_step(
     snap = step.snapshot
     app.workflow = snapshot_to_json(snap)
     app.state = snap.state.value
+    app.archived_on = snap.archived_on
     for key, value in deadline_columns(case_deadline(snap, Calendars(s, today), today)).items():
         setattr(app, key, value)
     if snap.approved_amount is not None:
@@ -227,6 +230,25 @@ def _emergency_payout(uow: UnitOfWork, app: Application, step: Transition) -> No
     record_payout(uow.session, uow.actor, app.id, aid.amount, aid.paid_on, app.number)
 
 
+def _report_params(
+    session: Session, app: Application, params: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """登记核对报告 takes the number of the report received from the hub (a typed number is
+    only used when no report has arrived, e.g. a paper report)."""
+    given = dict(params or {})
+    report = latest_report(session, app.household_id)
+    if report is not None:
+        given["reference"] = report_reference(report.id, report.generated_at)
+        given["report_id"] = report.id
+    return given
+
+
+def _allowed(snapshot: CaseSnapshot, action: str, who: WfActor, when: date) -> bool:
+    """Whether the machine would let ``who`` take ``action`` now (else apply says why)."""
+    options = available_actions(snapshot, who, when, DEFAULT_RULES)
+    return any(o.action == action and o.allowed for o in options)
+
+
 @service(roles=ALL_ROLES, changes={"cases", "reserve_fund"})
 def perform(
     store: Store,
@@ -247,11 +269,32 @@ def perform(
         raise WorkflowError(f"办理日期：{when.isoformat()}晚于今天，不能预先办理")
     with unit_of_work(store, actor, within=within) as uow:
         app = _lock(uow.session, application_id, expected_version)
-        step = apply(load_snapshot(uow.session, app), action, who, when, params, DEFAULT_RULES)
+        snapshot = load_snapshot(uow.session, app)
+        if action == "confirm" and _allowed(snapshot, action, who, when):
+            params = confirm_params(uow, store.keyfile, app, params)
+        if action == "record_check_report":
+            params = _report_params(uow.session, app, params)
+        step = apply(snapshot, action, who, when, params, DEFAULT_RULES)
         if action == "pay_emergency_aid":
             _emergency_payout(uow, app, step)
         _store_step(uow, app, step, date.today())
-        return case_view(app, step.snapshot)
+        snap = step.snapshot
+        if action == "confirm" and snap.amount_approved_by:
+            uow.audit(
+                "approve_amount_deviation",
+                "application",
+                app.id,
+                f"{app.number} 确认金额{fmt_yuan(snap.approved_amount or Decimal(0))}元"
+                f"（核算{fmt_yuan(snap.calculated_amount or Decimal(0))}元），"
+                f"经{snap.amount_approved_by}复核同意",
+                {
+                    "amount": snap.approved_amount,
+                    "calculated_amount": snap.calculated_amount,
+                    "basis": snap.amount_basis,
+                    "approved_by": snap.amount_approved_by,
+                },
+            )
+        return case_view(app, snap)
 
 
 def get_case(store: Store, application_id: str) -> CaseView:

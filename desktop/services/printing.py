@@ -28,6 +28,7 @@ from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
 from desktop.services.base import Actor
+from desktop.services.payment_status import PAYING_CODES
 from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
 from desktop.settings import get_setting
 from desktop.store.models import Application, Document, Household, Office, Person
@@ -35,8 +36,8 @@ from desktop.store.store import Store
 from reports import data as rd
 
 NOTICE_STATE = "in_notice"
-CONFIRMED_STATES = ("confirmed", "paying", "archived")
-PAYING_STATES = ("paying", "archived", "gradual_exit")
+CONFIRMED_STATES = ("confirmed", *PAYING_CODES)
+PAYING_STATES = PAYING_CODES
 PUBLIC_HOTLINE = rd.Contact("政务服务便民热线", "12345")
 # Working days the family gets to bring what the 一次性告知书 lists (local practice [U]).
 SUPPLEMENT_WORKING_DAYS = 5

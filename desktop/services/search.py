@@ -19,7 +19,7 @@ from desktop.store.store import Store
 _DIGITS = re.compile(r"^[0-9]{3,17}[0-9Xx]?$")
 _LETTERS = re.compile(r"^[a-zA-Z]+$")
 _CASE_NUMBER = re.compile(r"^\d{9,12}-\d{4}-\d{5}$")
-_OPEN_STATES_EXCLUDED = ("archived", "refused", "withdrawn", "closed", "stopped")
+_OPEN_STATES_EXCLUDED = ("refused", "withdrawn", "closed", "stopped")
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,10 @@ def _filtered(session: Session, f: CaseFilter, stmt: Select) -> Select:  # type:
     if f.overdue_on is not None:
         stmt = stmt.where(Application.next_deadline < f.overdue_on)
     if f.open_only:
-        stmt = stmt.where(Application.state.notin_(_OPEN_STATES_EXCLUDED))
+        # An archived file in payment has nothing open until its periodic review.
+        stmt = stmt.where(
+            Application.state.notin_(_OPEN_STATES_EXCLUDED), Application.archived_on.is_(None)
+        )
     if f.office_id:
         stmt = stmt.where(
             or_(

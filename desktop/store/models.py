@@ -211,6 +211,10 @@ class Application(Synced, Base):
     hardship_requested: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     assessment: Mapped[dict] = mapped_column(JSON, default=dict)
     gradual_exit_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Migration 0010: the file's archive date (归档), independent of the payment state, and how
+    # staff resolved differences between the check report and the declared figures.
+    archived_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    check_resolutions: Mapped[list] = mapped_column(JSON, default=list)
 
     # The case list pages through this index (migration 0007); not led by "deleted", or SQLite
     # would prefer it to the household index for every filter.

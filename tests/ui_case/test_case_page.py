@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from PySide6.QtCore import Qt
+from sqlalchemy import select
 
+from desktop.services.assessment import assess_application
 from desktop.services.workflow import case_deadlines, case_timeline, get_case, perform
+from desktop.store.models import Application, Asset, IncomeItem, Person
 from tests.ui_case.helpers import (
     CONFIRMING,
     INVESTIGATING,
@@ -85,6 +87,16 @@ def test_clerk_cannot_take_a_supervisor_step(desk, qtbot, sync_ops) -> None:  # 
 
 def test_supervisor_confirms_through_the_dialog(desk, qtbot, sync_ops) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
+    app_id = case_id(store, CONFIRMING)
+    with store.sessions.write() as s:  # a family with nothing: the calculation is positive
+        household = s.get(Application, app_id).household_id  # type: ignore[union-attr]
+        for model in (IncomeItem, Asset):
+            for row in s.scalars(select(model).where(model.household_id == household)):
+                row.deleted = True
+        for p in s.scalars(select(Person).where(Person.household_id == household)):
+            p.work_capacity, p.employment = "none", ""
+    calculated = assess_application(store, actor, app_id).amount
+    assert calculated > 0
     page = _page(qtbot, store, actor, CONFIRMING)
     before = page.timeline.rowCount()
     version = get_case(store, page.application_id).version
@@ -93,13 +105,20 @@ def test_supervisor_confirms_through_the_dialog(desk, qtbot, sync_ops) -> None: 
     assert dialog is not None and dialog.when.value() == date.today()
     amount = dialog.widgets["amount"]
     assert isinstance(amount, MoneyEdit)
-    amount.line_edit.clear()
-    qtbot.keyClicks(amount.line_edit, "1045.50")
+    assert amount.value() == calculated, "the dialog offers the calculated amount"
     dialog.widgets["family_stability"].setCurrentIndex(0)  # type: ignore[attr-defined]
+    # A different amount without a reason and a second approver is refused in the dialog.
+    amount.line_edit.clear()
+    qtbot.keyClicks(amount.line_edit, "9999.00")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "不一致" in dialog.error_label.text()
+    assert get_case(store, page.application_id).state == "confirming"
+    amount.line_edit.clear()
+    qtbot.keyClicks(amount.line_edit, str(calculated))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     case = get_case(store, page.application_id)
     assert case.state == "confirmed" and case.version == version + 1
-    assert case.snapshot.approved_amount == Decimal("1045.50")
+    assert case.snapshot.approved_amount == calculated
     assert page.state_label.text() == "已确认待发放"
     assert page.timeline.rowCount() == before + 1
     assert "审核确认同意" in page.timeline.item(before, 2).text()
@@ -107,7 +126,7 @@ def test_supervisor_confirms_through_the_dialog(desk, qtbot, sync_ops) -> None: 
     # The approval letter can now be printed from the page.
     qtbot.mouseClick(page.print_buttons["approval"], Qt.MouseButton.LeftButton)
     text = pdf_text(page.preview.pdf_bytes)  # type: ignore[union-attr]
-    assert "审核确认通知书" in text and "1,045.50" in text
+    assert "审核确认通知书" in text and f"{calculated:,.2f}" in text
 
 
 def test_refused_step_shows_the_reason_and_changes_nothing(desk, qtbot, sync_ops) -> None:  # type: ignore[no-untyped-def]

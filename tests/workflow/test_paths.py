@@ -26,7 +26,7 @@ def test_ongoing_types_reach_archive_and_replay(kind: str) -> None:
         amount="0.00" if kind == "gangxing" else "1045.00", family_stability="stable"
     )
     case = walk.case
-    assert case.state is State.ARCHIVED
+    assert case.state is State.PAYING and case.archived_on is not None  # archived, still paying
     assert _states(walk)[:3] == ["new", "accepted", "investigating"]
     assert "preliminary_review" in _states(walk) and "in_notice" in _states(walk)
     assert case.review_cycle_months == 12
@@ -87,7 +87,7 @@ def test_objection_leads_to_appraisal_then_new_preliminary_review() -> None:
     assert walk.case.state is State.CONFIRMING  # notice already held: straight to confirmation
     assert len(walk.case.preliminary_reviews) == 2
     walk.do("confirm").do("start_payment").do("archive")
-    assert walk.case.state is State.ARCHIVED
+    assert walk.case.state is State.PAYING and walk.case.archived_on is not None
     assert replay(walk.case.events) == walk.case
 
 
@@ -159,17 +159,17 @@ def test_return_for_supplements_at_confirmation_and_resume() -> None:
         (
             "increase",
             {"new_amount": "1200", "reasons": ["新增重病成员"]},
-            State.ARCHIVED,
+            State.PAYING,
             "1200.00",
         ),
         (
             "decrease",
             {"new_amount": "800", "reasons": ["成员就业收入增加"]},
-            State.ARCHIVED,
+            State.PAYING,
             "800.00",
         ),
         ("stop", {"reasons": ["家庭收入超过标准"]}, State.STOPPED, None),
-        ("unchanged", {}, State.ARCHIVED, None),
+        ("unchanged", {}, State.PAYING, None),
     ],
 )
 def test_periodic_review_outcomes(

@@ -36,7 +36,7 @@ AFTER_HAND_OVER = {
     State.APPRAISAL,
     State.CONFIRMING,
 }
-DECIDED = {State.CONFIRMED, State.PAYING, State.ARCHIVED, State.GRADUAL_EXIT}
+DECIDED = {State.CONFIRMED, State.PAYING, State.GRADUAL_EXIT}
 
 
 def _check_events(case: CaseSnapshot) -> None:
@@ -75,10 +75,12 @@ def _check_stage_facts(case: CaseSnapshot) -> None:
             assert case.appraisal is not None and len(case.preliminary_reviews) >= 2
     if state in DECIDED:
         assert case.decision_on is not None and case.approved_amount is not None
-    if state in (State.PAYING, State.ARCHIVED, State.GRADUAL_EXIT):
+    if state in (State.PAYING, State.GRADUAL_EXIT):
         assert case.payment is not None and case.decision_on is not None
         assert case.payment.start_on >= case.decision_on
-    if state in (State.ARCHIVED, State.GRADUAL_EXIT):
+    if state is State.GRADUAL_EXIT:
+        assert case.archived_on is not None
+    if state in (State.PAYING, State.GRADUAL_EXIT) and case.archived_on is not None:
         assert definition.ongoing and case.next_review_due is not None
     if state is State.GRADUAL_EXIT:
         assert kind is AssistanceType.DIBAO and case.gradual_exit_ends_on is not None

@@ -69,7 +69,7 @@ def test_demo_cases_replay_to_their_stored_snapshots() -> None:
         assert rebuilt.last_action_on == stored.last_action_on <= date(2026, 11, 29)
         assert app["version"] == len(rows) and rows[0]["on"] == app["applied_on"]
         states.add(app["state"])
-    assert {"new", "investigating", "archived", "in_notice"} <= states
+    assert {"new", "investigating", "paying", "in_notice"} <= states
     with_deadline = [a for a in data["applications"] if a["next_deadline"]]
     assert any(a["next_deadline"] < date(2026, 11, 29) for a in with_deadline)
     assert any(a["next_deadline"] >= date(2026, 11, 29) for a in with_deadline)

@@ -9,6 +9,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from desktop.domain.workflow import replay
+from desktop.services.applications import ApplicationInput, create_application
+from desktop.services.assessment import assess_application
 from desktop.services.case_codec import event_from_row
 from desktop.services.workflow import (
     accept_application,
@@ -23,9 +25,9 @@ from desktop.services.workflow import (
     reserve_balance,
     start_payment,
 )
-from desktop.store.models import Application, Document, OutboxEntry
+from desktop.store.models import Application, Document, OutboxEntry, Person
 from desktop.store.workflow_models import CaseEvent
-from tests.workflow_store.conftest import Offices, new_application
+from tests.workflow_store.conftest import Offices, new_application, new_household
 from tests.workflow_store.survey_helpers import fill_survey
 
 D = date
@@ -90,20 +92,23 @@ def test_dibao_from_application_to_archive_across_two_offices(offices: Offices) 
     v = perform(o.store, o.h_clerk, app_id, "open_notice", params, D(2026, 9, 11), v).version
     view = perform(o.store, o.h_clerk, app_id, "close_notice", {}, D(2026, 9, 18), v)
     assert view.state == "confirming" and view.deadline_step == "审核确认"
-    confirm = {"amount": "1045.00", "family_stability": "stable"}
+    calculated = assess_application(o.store, o.h_supervisor, app_id).amount
+    confirm = {"amount": str(calculated), "family_stability": "stable"}
     v = perform(
         o.store, o.h_supervisor, app_id, "confirm", confirm, D(2026, 9, 22), view.version
     ).version
     view = start_payment(o.store, o.h_clerk, app_id, D(2026, 9, 23), v)
     assert view.snapshot.payment is not None
     assert view.snapshot.payment.pay_from == "decision_date"  # policy default
-    assert view.snapshot.payment.first_month_amount == Decimal("313.50")  # 9 of 30 days
+    nine_days = (calculated * 9 / 30).quantize(Decimal("0.01"))
+    assert view.snapshot.payment.first_month_amount == nine_days  # 9 of 30 days
     view = perform(o.store, o.h_clerk, app_id, "archive", {}, D(2026, 9, 24), view.version)
-    assert view.state == "archived" and view.next_deadline == D(2027, 9, 22)
+    assert view.state == "paying" and view.snapshot.archived_on is not None
+    assert view.next_deadline == D(2027, 9, 22)
     assert view.deadline_step == "定期核查" and view.deadline_owner == "hukou:surveyor"
     with o.store.sessions.read() as s:
         app = s.get(Application, app_id)
-        assert app is not None and app.benefit_amount == Decimal("1045.00")
+        assert app is not None and app.benefit_amount == calculated
         assert app.version == view.version == 12
         synced = s.scalar(
             select(func.count())
@@ -118,7 +123,13 @@ def test_dibao_from_application_to_archive_across_two_offices(offices: Offices) 
 
 def test_tekun_is_paid_from_next_month_and_reviewed(offices: Offices) -> None:
     o = offices
-    app_id = new_application(o, "tekun", D(2026, 9, 1))
+    household = new_household(o, names=("孙大爷",))
+    with o.store.sessions.write() as s:  # an elderly man alone, unable to work, no supporter
+        for p in s.scalars(select(Person).where(Person.household_id == household)):
+            p.work_capacity, p.supporter = "none", "none"
+    app_id = create_application(
+        o.store, o.clerk, ApplicationInput(household, "tekun", D(2026, 9, 1))
+    ).id
     v = _investigate(o, app_id, D(2026, 9, 1))
     assert get_case(o.store, app_id).deadline_step == "调查及初审"
     v = perform(
@@ -140,12 +151,13 @@ def test_tekun_is_paid_from_next_month_and_reviewed(offices: Offices) -> None:
         v,
     ).version
     v = perform(o.store, o.h_clerk, app_id, "close_notice", {}, D(2026, 9, 17), v).version
+    calculated = assess_application(o.store, o.h_supervisor, app_id).amount
     v = perform(
         o.store,
         o.h_supervisor,
         app_id,
         "confirm",
-        {"amount": "1870.00", "family_stability": "stable"},
+        {"amount": str(calculated), "family_stability": "stable"},
         D(2026, 9, 18),
         v,
     ).version

@@ -39,7 +39,8 @@ OUTCOMES = {o.value: label for o, label in OUTCOME_LABELS.items()}
 
 @dataclass(frozen=True)
 class Field:
-    """One parameter of a step: ``kind`` is text, note, lines, names, money, int, choice, flag."""
+    """One parameter of a step: ``kind`` is text, fixed (shown, not editable), secret, note,
+    lines, names, money, int, choice, flag."""
 
     key: str
     label: str
@@ -86,7 +87,9 @@ def fields_for(
         "withdraw": [Field("reason", "撤回原因", "text", False)],
         "mark_hard_case": [Field("reason", "疑难情形说明", "note")],
         "record_check_report": [
-            Field("reference", "核对报告编号", "text"),
+            Field("reference", "核对报告编号", "fixed", default=case.check_reference,
+                  hint="取自已收到的核对报告")
+            if case.check_reference else Field("reference", "核对报告编号（纸质报告）", "text"),
             Field("summary", "核对结论摘要", "note", False),
         ],
         "schedule_survey": [
@@ -105,7 +108,11 @@ def fields_for(
             Field("result", "评议结果", "note"),
         ],
         "confirm": [
-            Field("amount", "救助金额", "money", default=case.amount),
+            Field("amount", "救助金额", "money", default=case.amount,
+                  hint="应与资格测算的核算金额一致；不一致须写明理由并由第二审核人复核"),
+            Field("amount_basis", "金额不一致的理由", "note", False),
+            Field("approver_username", "第二审核人用户名", "text", False),
+            Field("approver_password", "第二审核人密码", "secret", False),
             # the default is the core's reading of the family (domain.md §2.7), not "stable"
             *([Field("family_stability", "家庭类型", "choice", options=FAMILY_STABILITY,
                      default=case.family_stability)]
@@ -224,6 +231,10 @@ class ActionDialog(QDialog):
                 text.setPlaceholderText(f.hint)
             return text
         line = QLineEdit(str(f.default or ""))
+        if f.kind == "fixed":
+            line.setReadOnly(True)
+        if f.kind == "secret":
+            line.setEchoMode(QLineEdit.EchoMode.Password)
         if f.hint:
             line.setPlaceholderText(f.hint)
         return line

@@ -7,13 +7,16 @@ from typing import Any
 
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +28,7 @@ from desktop.money import fmt_yuan
 from desktop.services.assessment import assess_application
 from desktop.services.base import Actor
 from desktop.services.case_overview import CaseOverview, may_assess
+from desktop.services.check_findings import RESOLUTIONS, resolve_check_finding
 from desktop.services.households import BankInput, BankView, may_edit_bank, set_bank_account
 from desktop.store.store import Store
 from ui import theme
@@ -188,6 +192,61 @@ def reason_lines(summary: dict[str, Any]) -> list[tuple[str, bool | None]]:
     return [(str(r.get("text", "")), r.get("ok")) for r in summary.get("reasons", [])]
 
 
+def open_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The check-report differences of a saved assessment not yet resolved."""
+    return [f for f in (summary.get("check") or {}).get("findings", []) if f.get("open")]
+
+
+def amount_note(case: CaseOverview) -> str:
+    """The confirmed amount beside the calculation when they differ (with basis and approver)."""
+    snap = case.snapshot
+    calc, amount = snap.calculated_amount, snap.approved_amount
+    if calc is None or amount is None or calc == amount:
+        return ""
+    return (
+        f"确认金额 {fmt_yuan(amount)} 元，核算金额 {fmt_yuan(calc)} 元；"
+        f"调整依据：{snap.amount_basis}；复核人：{snap.amount_approved_by}"
+    )
+
+
+class CheckResolutionDialog(QDialog):
+    """Asks how one check-report difference is resolved: accept the figure, or explain."""
+
+    def __init__(self, findings: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("核对差异处理")
+        self.setObjectName("checkResolutionDialog")
+        self.finding = QComboBox()
+        for f in findings:
+            self.finding.addItem(str(f["text"]), f["code"])
+        self.resolution = QComboBox()
+        for code, label in RESOLUTIONS.items():
+            self.resolution.addItem(label, code)
+        self.explanation = QPlainTextEdit()
+        self.explanation.setPlaceholderText("书面说明后维持申报时必填")
+        self.explanation.setFixedHeight(72)
+        form = QFormLayout()
+        form.addRow("核对差异", self.finding)
+        form.addRow("处理方式", self.resolution)
+        form.addRow("情况说明", self.explanation)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str, str]:
+        """(finding code, resolution code, explanation)."""
+        return (
+            str(self.finding.currentData()),
+            str(self.resolution.currentData()),
+            self.explanation.toPlainText().strip(),
+        )
+
+
 class AssessmentTab(QWidget):
     """The saved assessment (amount, per-capita income, standard) and its reasons; 重新测算."""
 
@@ -210,28 +269,50 @@ class AssessmentTab(QWidget):
         self.run_button.setEnabled(allowed)
         self.run_button.setToolTip(why or "按现行政策重新核算资格和金额")
         self._allowed = allowed
+        self._editable = False
+        self._summary: dict[str, Any] = {}
+        self.resolve_button = QPushButton("核对差异处理")
+        self.resolve_button.setObjectName("resolveCheckButton")
+        self.resolve_button.setToolTip("核对报告与申报不一致：采信核对结果或书面说明")
+        self.resolve_button.clicked.connect(self.resolve)
+        self.resolve_button.hide()
+        self.amount_note = QLabel()
+        self.amount_note.setObjectName("amountNote")
+        self.amount_note.setWordWrap(True)
+        self.amount_note.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.headline, 1)
+        bar.addWidget(self.resolve_button)
         bar.addWidget(self.run_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addWidget(self.amount_note)
         layout.addWidget(self.figures)
         layout.addWidget(self.reasons, 1)
 
     def set_case(self, case: CaseOverview, editable: bool) -> None:
         """Show the assessment saved on the application."""
         self.application_id = case.id
+        self._editable = editable
         self.run_button.setEnabled(self._allowed and editable)
+        note = amount_note(case)
+        self.amount_note.setText(note)
+        self.amount_note.setVisible(bool(note))
         self.show_summary(case.assessment)
 
     def show_summary(self, s: dict[str, Any]) -> None:
         """Headline, figures and ✓/✗ reasons of a saved assessment summary."""
         self.reasons.clear()
+        self._summary = s
+        self.resolve_button.setVisible(bool(open_findings(s or {})))
+        self.resolve_button.setEnabled(self._allowed and self._editable)
         if not s:
             self.headline.setText("尚未测算（点击“重新测算”按现行政策核算）")
             self.figures.setText("")
             return
-        verdict = f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
+        verdict = s.get("verdict_cn") or (
+            f"符合，{_yuan(s['amount'])} 元/月" if s.get("eligible") else "不符合救助条件"
+        )
         self.headline.setText(f"<b>{s.get('programme_name', '')}：{verdict}</b>")
         theme.set_status(
             self.headline, theme.STATUS_NORMAL if s.get("eligible") else theme.STATUS_OVERDUE
@@ -256,6 +337,21 @@ class AssessmentTab(QWidget):
         """Run assess_application off the UI thread; the result replaces the shown summary."""
         run_op(self, assess_application, self.store, self.actor, self.application_id,
                on_done=self._assessed)  # fmt: skip
+
+    def resolve(self) -> None:
+        """Ask how a difference is resolved, record it, then re-assess."""
+        dialog = CheckResolutionDialog(open_findings(self._summary), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        code, resolution, text = dialog.values()
+        run_op(self, resolve_check_finding, self.store, self.actor, self.application_id, code,
+               resolution, text, on_done=self._resolved)  # fmt: skip
+
+    def _resolved(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            show_error(self, error)
+            return
+        self.reassess()
 
     def _assessed(self, result: Any, error: BaseException | None) -> None:
         if error is not None:

@@ -63,6 +63,7 @@ _COMMON: dict[str, tuple[str, str]] = {
     "rounding.rule": ("half_up", "[U] default: to the fen, half-up"),
     "rounding.unit": ("fen", "[U] default: to the fen"),
     "linshi.cap_months": ("6", "[S] street office approves up to 6× standard; per district"),
+    "check.tolerance": ("100", "[U] check report over the declared money by more: a finding"),
     "gangxing.threshold_share": ("0.50", "[U] rigid spending over 50% of family income"),
     "gangxing.asset_months": ("36", "[U] same as the 边缘 asset limit"),
     "review.months_stable": ("12", "[N]"),

@@ -53,6 +53,7 @@ def _build() -> dict[str, KeySpec]:
         "rounding.rule": KeySpec("choice", "救助金取整方式", ("half_up", "up", "down")),
         "rounding.unit": KeySpec("choice", "救助金取整单位", ("fen", "yuan")),
         "linshi.cap_months": KeySpec(d, "临时救助街道审批上限（标准的月数）"),
+        "check.tolerance": KeySpec(m, "核对报告与申报差异容差（元）"),
         "gangxing.disposable_income_annual": KeySpec(m, "上年度居民人均可支配收入（元/年）"),
         "gangxing.threshold_share": KeySpec(d, "刚性支出占家庭收入比例门槛"),
         "gangxing.asset_months": KeySpec(d, "刚性支出家庭货币财产上限（标准的月数）"),

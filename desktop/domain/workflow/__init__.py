@@ -22,7 +22,9 @@ from desktop.domain.workflow.machine import (
     replay,
 )
 from desktop.domain.workflow.model import (
+    LEGACY_ARCHIVED,
     OUTCOME_LABELS,
+    PAYING_STATES,
     ROLE_LABELS,
     SIDE_LABELS,
     STATE_LABELS,
@@ -47,6 +49,7 @@ from desktop.domain.workflow.model import (
     State,
     SurveyPlan,
     Transition,
+    state_label,
 )
 from desktop.domain.workflow.rules import DEFAULT_RULES, DeadlineRules
 
@@ -55,7 +58,9 @@ __all__ = [
     "CREATE",
     "DEFAULT_RULES",
     "DEFINITIONS",
+    "LEGACY_ARCHIVED",
     "OUTCOME_LABELS",
+    "PAYING_STATES",
     "ROLE_LABELS",
     "SIDE_LABELS",
     "STATE_LABELS",
@@ -94,4 +99,5 @@ __all__ = [
     "next_deadline",
     "open_deadlines",
     "replay",
+    "state_label",
 ]

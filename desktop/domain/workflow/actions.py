@@ -112,6 +112,14 @@ def _letter_sent_if_refused(case: CaseSnapshot, today: date, rules: DeadlineRule
     return None
 
 
+def _not_archived(case: CaseSnapshot, today: date, rules: DeadlineRules) -> str | None:
+    return "案卷已归档" if case.archived_on is not None else None
+
+
+def _archived(case: CaseSnapshot, today: date, rules: DeadlineRules) -> str | None:
+    return None if case.archived_on is not None else "案卷尚未归档"
+
+
 def _not_hard_case(case: CaseSnapshot, today: date, rules: DeadlineRules) -> str | None:
     return "已认定为疑难案件" if case.hard_case else None
 
@@ -181,16 +189,17 @@ _SPECS = [
           steps_decision.send_refusal_letter, _letter_unsent),
     _spec("start_payment", "开始发放", {S.CONFIRMED}, (S.PAYING,), WINDOW, HUKOU,
           steps_decision.start_payment),
-    _spec("archive", "归档", {S.PAYING, S.REFUSED, S.BACKFILLED}, (S.ARCHIVED, S.CLOSED),
-          WINDOW, None, steps_decision.archive, _letter_sent_if_refused),
-    _spec("record_review", "登记定期核查结果", {S.ARCHIVED, S.GRADUAL_EXIT}, (S.STOPPED,),
-          SURVEY, HUKOU, steps_aftercare.record_review),
-    _spec("start_gradual_exit", "启动渐退", {S.ARCHIVED}, (S.GRADUAL_EXIT,), LEAD, HUKOU,
-          steps_aftercare.start_gradual_exit),
+    # 归档 is a fact of the file: a paying case stays 发放中 (in every run) until 停发.
+    _spec("archive", "归档", {S.PAYING, S.REFUSED, S.BACKFILLED}, (S.CLOSED,),
+          WINDOW, None, steps_decision.archive, _letter_sent_if_refused, _not_archived),
+    _spec("record_review", "登记定期核查结果", {S.PAYING, S.GRADUAL_EXIT}, (S.STOPPED,),
+          SURVEY, HUKOU, steps_aftercare.record_review, _archived),
+    _spec("start_gradual_exit", "启动渐退", {S.PAYING}, (S.GRADUAL_EXIT,), LEAD, HUKOU,
+          steps_aftercare.start_gradual_exit, _archived),
     _spec("end_gradual_exit", "渐退期满停发", {S.GRADUAL_EXIT}, (S.STOPPED,), LEAD, HUKOU,
           steps_aftercare.end_gradual_exit, _exit_last_month),
-    _spec("report_death", "登记家庭成员死亡", {S.ARCHIVED, S.GRADUAL_EXIT}, (), WINDOW, BOTH,
-          steps_aftercare.report_death),
+    _spec("report_death", "登记家庭成员死亡", {S.PAYING, S.GRADUAL_EXIT}, (), WINDOW, BOTH,
+          steps_aftercare.report_death, _archived),
     _spec("pay_emergency_aid", "先行救助（备用金支付）", {S.ACCEPTED}, (S.AID_PAID,), LEAD,
           BOTH, steps_emergency.pay_emergency_aid),
     _spec("complete_backfill", "补办手续完毕", {S.AID_PAID}, (S.BACKFILLED,), WINDOW, None,

@@ -189,7 +189,7 @@ def _later_clocks(c: _Counter, rules: DeadlineRules) -> list[Deadline]:
             )
         )
     start = case.archived_on or case.last_action_on
-    if case.state in (State.ARCHIVED, State.GRADUAL_EXIT):
+    if case.in_payment and case.archived_on is not None:
         if case.next_review_due is not None:
             found.append(
                 c.fixed(

@@ -52,13 +52,22 @@ class State(StrEnum):
     CONFIRMED = "confirmed"
     REFUSED = "refused"
     PAYING = "paying"
-    ARCHIVED = "archived"
     GRADUAL_EXIT = "gradual_exit"
     AID_PAID = "aid_paid"
     BACKFILLED = "backfilled"
     STOPPED = "stopped"
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _missing_(cls, value: object) -> State | None:
+        # Until migration 0010, 归档 of a paying case moved it to a state "archived"; archiving
+        # is now a fact of the file (``archived_on``) and such a case is still in payment.
+        return cls.PAYING if value == LEGACY_ARCHIVED else None
+
+
+LEGACY_ARCHIVED = "archived"
+"""The state code archived paying cases had before migration 0010 (read as 发放中)."""
 
 
 class ReviewOutcome(StrEnum):
@@ -97,8 +106,7 @@ STATE_LABELS: dict[State, str] = {
     State.CONFIRMING: "待审核确认",
     State.CONFIRMED: "已确认待发放",
     State.REFUSED: "不予救助",
-    State.PAYING: "发放中（待归档）",
-    State.ARCHIVED: "在保（已归档）",
+    State.PAYING: "发放中",
     State.GRADUAL_EXIT: "渐退期",
     State.AID_PAID: "已先行救助（待补办手续）",
     State.BACKFILLED: "已补办手续（待归档）",
@@ -113,6 +121,17 @@ OUTCOME_LABELS: dict[ReviewOutcome, str] = {
     ReviewOutcome.UNCHANGED: "维持不变",
 }
 TERMINAL_STATES = frozenset({State.STOPPED, State.CLOSED, State.WITHDRAWN})
+PAYING_STATES = frozenset({State.PAYING, State.GRADUAL_EXIT})
+"""The one definition of "in payment" (在保): from 开始发放 until 停发, archived or not."""
+
+
+def state_label(state: State, archived: bool) -> str:
+    """The Chinese state name; a paying case also says whether its file is archived."""
+    if state is State.PAYING:
+        return "在保（已归档）" if archived else "发放中（待归档）"
+    if state is State.GRADUAL_EXIT and archived:
+        return "渐退期（已归档）"
+    return STATE_LABELS[state]
 
 
 @dataclass(frozen=True)
@@ -147,6 +166,8 @@ class CheckReport:
     received_on: date
     reference: str
     summary: str = ""
+    report_id: str = ""
+    """The hub report's id when it arrived through sync (the reference is then its own)."""
 
 
 @dataclass(frozen=True)
@@ -262,6 +283,9 @@ class CaseSnapshot:
     confirming_since: date | None = None
     decision_on: date | None = None
     approved_amount: Decimal | None = None
+    calculated_amount: Decimal | None = None
+    amount_basis: str = ""
+    amount_approved_by: str = ""
     refusal_reasons: tuple[str, ...] = ()
     refusal_letter_on: date | None = None
     payment: Payment | None = None
@@ -279,8 +303,13 @@ class CaseSnapshot:
 
     @property
     def state_cn(self) -> str:
-        """Chinese name of the current state."""
-        return STATE_LABELS[self.state]
+        """Chinese name of the current state, with the file's archive status while paying."""
+        return state_label(self.state, self.archived_on is not None)
+
+    @property
+    def in_payment(self) -> bool:
+        """True from 开始发放 until 停发, whether the file is archived or not."""
+        return self.state in PAYING_STATES
 
     @property
     def split_household(self) -> bool:

@@ -18,9 +18,31 @@ FAMILY_STABILITY = {
 PAY_FROM = {"decision_date": "自审核确认决定之日起", "next_month": "自决定次月起"}
 
 
+def _amount_basis(amount: Decimal, ctx: StepContext) -> tuple[Decimal | None, str, str]:
+    """The calculated amount and, when the confirmed amount differs from it, the written basis
+    and the second approver (the store's service verifies who that is before the step)."""
+    if ctx.p.peek("calculated_amount") is None:
+        return None, "", ""
+    calculated = ctx.p.money("calculated_amount", "核算金额")
+    if amount == calculated:
+        return calculated, "", ""
+    basis = ctx.p.text(
+        "amount_basis", f"确认金额与核算金额{calculated}元不一致的理由", required=False
+    )
+    approver = ctx.p.text("amount_approved_by", "第二审核人", required=False)
+    if not basis or not approver:
+        raise WorkflowError(
+            f"救助金额：确认金额{amount}元与核算金额{calculated}元不一致，"
+            "须写明理由并经另一名审核负责人或管理员复核同意"
+        )
+    return calculated, basis, approver
+
+
 def confirm(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
-    """审核确认同意: the amount (computed by the benefit rules) and the review cycle."""
+    """审核确认同意: the amount equals the calculation unless a written basis and a second
+    approver are given; and the review cycle."""
     amount = ctx.p.money("amount", "救助金额", positive=ctx.definition.cash_required)
+    calculated, basis, approver = _amount_basis(amount, ctx)
     cycle: int | None = None
     if ctx.definition.ongoing:
         stability = ctx.p.choice("family_stability", "家庭类型", FAMILY_STABILITY)
@@ -37,6 +59,9 @@ def confirm(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         state=State.CONFIRMED,
         decision_on=ctx.when,
         approved_amount=amount,
+        calculated_amount=calculated,
+        amount_basis=basis,
+        amount_approved_by=approver,
         review_cycle_months=cycle,
     )
 
@@ -83,9 +108,10 @@ def start_payment(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
 
 
 def archive(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
-    """归档: ongoing cases stay under periodic review; the others are closed."""
+    """归档 of the file: an ongoing case stays in payment under periodic review (the state is
+    unchanged, only ``archived_on`` is set); a refused, one-off or back-filled case is closed."""
     if case.state is State.PAYING and ctx.definition.ongoing:
         assert case.decision_on is not None and case.review_cycle_months is not None
         due = add_months(case.decision_on, case.review_cycle_months)
-        return replace(case, state=State.ARCHIVED, archived_on=ctx.when, next_review_due=due)
+        return replace(case, archived_on=ctx.when, next_review_due=due)
     return replace(case, state=State.CLOSED, archived_on=ctx.when)

@@ -30,7 +30,8 @@ def record_check_report(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """登记核对报告（分析版）."""
     reference = ctx.p.text("reference", "核对报告编号")
     summary = ctx.p.text("summary", "核对结论摘要", required=False)
-    return replace(case, check_report=CheckReport(ctx.when, reference, summary))
+    report_id = ctx.p.text("report_id", "核对报告", required=False)
+    return replace(case, check_report=CheckReport(ctx.when, reference, summary, report_id))
 
 
 def schedule_survey(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
