@@ -21,6 +21,7 @@ from desktop.services.benefit_ledger import export_run_xlsx, run_lines
 from desktop.services.benefits import run_monthly_benefits
 from desktop.services.case_overview import approval_letter_for
 from desktop.services.check_findings import report_reference, resolve_check_finding
+from desktop.services.households import BankInput, set_bank_account
 from desktop.services.printing import payment_roster_for
 from desktop.services.workflow import (
     accept_application,
@@ -125,11 +126,10 @@ def test_archived_paying_family_stays_in_run_ledger_and_roster(
     ledger = export_run_xlsx(o.store, run.run_id, tmp_path / "ledger.xlsx")
     assert number in _ledger_numbers(ledger), "the archived paying family is in the 发放台账"
 
-    with o.store.sessions.write() as s:  # bank accounts as the intake records them
-        for app in s.scalars(
-            select(Application).where(Application.hukou_office_id == o.hukou_office_id)
-        ):
-            app.workflow = {**(app.workflow or {}), "bank_account": "6217000012345678901"}
+    with o.store.sessions.read() as s:
+        household_id = s.get(Application, app_id).household_id  # type: ignore[union-attr]
+    account = BankInput("中国工商银行天津分行", "周建国", "6222020302050001239")
+    set_bank_account(o.store, o.h_clerk, household_id, account)
     roster = payment_roster_for(o.store, o.h_supervisor, THIS_MONTH)
     assert "周建国" in {r.name for r in roster.rows}
 
