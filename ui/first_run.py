@@ -31,6 +31,7 @@ class FirstRunDialog(QDialog):
         self.data_dir = data_dir
         self.store: Store | None = None
         self.actor: Actor | None = None
+        self.demo_chosen = False
         self.setWindowTitle("首次使用 · 创建数据库")
         self.demo = QRadioButton("载入演示数据（200户，演示账号见说明）")
         self.blank = QRadioButton("新建本街道的空白数据库")
@@ -83,7 +84,9 @@ class FirstRunDialog(QDialog):
     def create(self) -> None:
         try:
             if self.demo.isChecked():
+                # Demo data opens on the login window: any demo user logs in from there.
                 self.store, self.actor = create_demo_store(self.data_dir, 200)
+                self.demo_chosen = True
             else:
                 f = {k: w.text().strip() for k, w in self.fields.items()}
                 office = OfficeInput(
