@@ -11,6 +11,7 @@ ORGANIZATION = "jiuzhu-desk"
 APPLICATION = "jiuzhu-desk"
 # Room left for the title bar and the window frame that the window manager adds.
 FRAME_ALLOWANCE = (16, 40)
+QT_TRANSLATOR = "qtbaseZhCN"
 
 
 def window_settings() -> QSettings:
@@ -56,16 +57,18 @@ def save_geometry(widget: QWidget, key: str) -> None:
     settings.sync()
 
 
-def install_chinese_qt(app: QApplication) -> bool:
+def install_chinese_qt(app: QApplication) -> QTranslator | None:
     """Qt's own texts (file and print dialogs, 确定/取消/是/否) in Simplified Chinese, from
-    the qtbase_zh_CN translations that ship with PySide6; True when loaded."""
+    the qtbase_zh_CN translations that ship with PySide6; once per application."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    if app.property("jiuzhuQtTranslator"):
-        return True
+    existing = app.findChild(QTranslator, QT_TRANSLATOR)
+    if existing is not None:
+        return existing
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
+    translator.setObjectName(QT_TRANSLATOR)
     if not translator.load("qtbase_zh_CN", folder):
-        return False
+        translator.deleteLater()
+        return None
     app.installTranslator(translator)
-    app.setProperty("jiuzhuQtTranslator", True)
-    return True
+    return translator

@@ -9,7 +9,7 @@ audited. Identity and phone numbers reach ``reports`` whole and are masked by
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -240,6 +240,11 @@ class _LazyCases(Sequence[rd.ArchiveCase]):
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
         return self._load(self._ids[index])
+
+    def __iter__(self) -> Iterator[rd.ArchiveCase]:
+        # Explicit, so that an IndexError inside a load is an error and not the end.
+        for app_id in self._ids:
+            yield self._load(app_id)
 
 
 def render_dossier_batch(

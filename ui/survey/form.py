@@ -237,9 +237,7 @@ class SurveyForm(QWidget):
         self._refresh_signers()
         self._show_photo_count()
         self._loading = False
-        self._dirty = survey is not None and not survey.id  # store the prefilled defaults
-        if self._dirty:
-            self._schedule()
+        self._dirty = False  # prefilled defaults are stored with the first edit
         if survey is not None and survey.locked:
             self.set_locked(True, survey)
 
