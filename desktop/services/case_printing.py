@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import DeskError, NotFound, PermissionDenied, ReportError
 from desktop.money import ZERO
+from desktop.domain.policy import assess
+from desktop.services.assessment import PROGRAMME_OF, summary_of
 from desktop.services.base import Actor, Role, unit_of_work
 from desktop.services.case_overview import approval_letter_for, refusal_letter_for
 from desktop.services.case_steps import load_snapshot
 from desktop.services.case_views import case_timeline
 from desktop.services.documents import list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
+from desktop.services.household_facts import household_facts
+from desktop.services.policy_admin import load_policy
 from desktop.services.printing import case_record
 from desktop.services.surveys import SurveyView, get_survey
 from desktop.store.models import Application, Person
@@ -170,8 +174,23 @@ def _calculation(a: dict[str, Any], amount: Decimal) -> tuple[rd.CalcLine, ...]:
     if a.get("income_per_capita") is not None:
         lines.append(rd.CalcLine("家庭月人均收入", Decimal(a["income_per_capita"]), ""))
     basis = a.get("programme_name") or "审核确认金额"
-    lines.append(rd.CalcLine("月救助金额", amount, f"{basis}（{a.get('month', '')}核算）"))
+    month = f"，{a['month']}核算" if a.get("month") else ""
+    lines.append(rd.CalcLine("月救助金额", amount, f"审核确认金额（{basis}{month}）"))
     return tuple(lines)
+
+
+def _computed(
+    store: Store, session: Session, actor: Actor, app: Application, on: date
+) -> dict[str, Any]:
+    """The engine's figures for a case decided without a saved assessment (imported, demo)."""
+    month = on.replace(day=1)
+    try:
+        facts = household_facts(session, app.household_id, month)
+        result = assess(facts, month, load_policy(store))
+        programme = PROGRAMME_OF.get(app.assistance_type, "dibao")
+        return summary_of(result, programme, "", actor)
+    except (DeskError, KeyError):
+        return {}  # the sheet then shows the decided amount alone
 
 
 def _attachments(store: Store, application_id: str) -> tuple[rd.Attachment, ...]:
@@ -195,7 +214,9 @@ def archive_case_for(
         app = _case_in_scope(s, actor, application_id)
         snap = load_snapshot(s, app)
         case = case_record(s, app, snap.decision_on or date.today())
-        assessment = dict(app.assessment or {})
+        assessment = dict(app.assessment or {}) or _computed(
+            store, s, actor, app, snap.decision_on or app.applied_on
+        )
         auth = rd.CheckAuthorization(case, snap.accepted_on or app.applied_on)
     approval = refusal = None
     if snap.refusal_reasons and snap.decision_on:
@@ -205,7 +226,8 @@ def archive_case_for(
         case = approval.case
     survey = get_survey(store, application_id)
     timeline = tuple(
-        rd.TimelineEvent(item.on or item.at.date(), item.label_cn, item.actor_name, item.summary)
+        rd.TimelineEvent(item.on or item.at.date(), item.label_cn, item.actor_name,
+                         "" if item.summary == item.label_cn else item.summary)
         for item in case_timeline(store, application_id)
     )
     return rd.ArchiveCase(

@@ -57,7 +57,6 @@ def test_log_out_and_in_as_another_role_in_the_same_process(qtbot, desk: Desk) -
     assert clerk.logout_action.text() == "注销"
     assert clerk.logout_action.shortcut().toString() == "Ctrl+Shift+L"
     assert clerk.switch_user_action.shortcut().toString() == "Ctrl+Shift+U"
-    clerk_store = session.store
     clerk.switch_user_action.trigger()
 
     assert session.window is None and session.actor is None and session.store is None

@@ -4,10 +4,13 @@ still closes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from desktop.services.case_overview import case_overview, save_survey_signature
 from desktop.services.surveys import TEXT_SECTIONS, finalize_survey, get_survey, save_survey_draft
@@ -16,6 +19,7 @@ from reports.samples import sample_image
 from tests.ui_case.helpers import INVESTIGATING, answer_message_box, case_id, commit_text
 from ui.cases.case_page import CasePage
 from ui.survey.form import SurveyForm, SurveyWindow
+from ui.theme import apply_theme
 
 
 def _window(qtbot, store, actor) -> SurveyWindow:  # type: ignore[no-untyped-def]
@@ -37,13 +41,27 @@ def test_both_scheduled_surveyors_are_prefilled(desk, qtbot, sync_ops) -> None: 
     assert get_survey(store, form.application_id) is None  # nothing stored just by looking
 
 
-def test_narratives_are_multi_line(desk, qtbot, sync_ops) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def themed() -> Iterator[None]:
+    """The program's own style sheet, as the person sees the form."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    apply_theme(app)
+    yield
+    app.setStyleSheet(before)
+
+
+def test_narratives_are_multi_line(desk, qtbot, sync_ops, themed) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("surveyor")
-    form = _window(qtbot, store, actor).form
+    window = _window(qtbot, store, actor)
+    form = window.form
+    QApplication.processEvents()
     assert set(form.texts) == set(TEXT_SECTIONS)
     for edit in form.texts.values():
         assert isinstance(edit, QPlainTextEdit)
-        assert edit.minimumHeight() >= 3 * edit.fontMetrics().lineSpacing()
+        # Several lines stay visible with the theme applied (it once squeezed them to one).
+        assert edit.height() >= 4 * edit.fontMetrics().lineSpacing()
     living = form.texts["housing"]
     commit_text(living, "自有住房五十平方米")
     qtbot.keyClick(living, Qt.Key.Key_Return)

@@ -144,6 +144,7 @@ class SurveyForm(QWidget):
             edit.setPlaceholderText(SECTION_HINTS[key])
             edit.setTabChangesFocus(True)
             edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            edit.setProperty("narrative", True)  # the theme keeps several lines visible
             lines = edit.fontMetrics().lineSpacing() * NARRATIVE_LINES
             edit.setMinimumHeight(lines + 2 * edit.frameWidth() + 12)
             edit.textChanged.connect(self._changed)
