@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.domain.policy import assess
 from desktop.errors import DeskError, NotFound, PermissionDenied, ReportError
 from desktop.money import ZERO
-from desktop.domain.policy import assess
 from desktop.services.assessment import PROGRAMME_OF, summary_of
 from desktop.services.base import Actor, Role, unit_of_work
 from desktop.services.case_overview import approval_letter_for, refusal_letter_for
@@ -226,8 +226,12 @@ def archive_case_for(
         case = approval.case
     survey = get_survey(store, application_id)
     timeline = tuple(
-        rd.TimelineEvent(item.on or item.at.date(), item.label_cn, item.actor_name,
-                         "" if item.summary == item.label_cn else item.summary)
+        rd.TimelineEvent(
+            item.on or item.at.date(),
+            item.label_cn,
+            item.actor_name,
+            "" if item.summary == item.label_cn else item.summary,
+        )
         for item in case_timeline(store, application_id)
     )
     return rd.ArchiveCase(

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
