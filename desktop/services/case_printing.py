@@ -286,19 +286,27 @@ def render_dossier_batch(
     _check(actor, DOSSIER_ROLES, "档案")
     good: list[str] = []
     failures: list[ArchiveFailure] = []
-    for app_id in application_ids:
-        try:
-            _audit(store, actor, app_id, "print_archive", "档案（批量）")
-            good.append(app_id)
-        except DeskError as exc:
-            failures.append(ArchiveFailure(app_id, exc.message))
+    with store.sessions.read() as s:
+        for app_id in application_ids:
+            try:
+                good.append(_case_in_scope(s, actor, app_id).id)
+            except DeskError as exc:
+                app = s.get(Application, app_id)
+                failures.append(ArchiveFailure(app.number if app else app_id, exc.message))
     if not good:
         if failures:
             raise ReportError(f"所选案件都不能打印档案：{failures[0].message}")
         raise ReportError("没有选择要打印档案的案件")
+
+    def step(done: int, total: int, text: str) -> None:
+        if done > 0:  # the batch finished case ``done``: audit the prints actually made
+            _audit(store, actor, good[done - 1], "print_archive", "档案（批量）")
+        if progress is not None:
+            progress(done, total, text)
+
     result = render_archive_batch(
         _LazyCases(lambda i: archive_case_for(store, actor, i), good),
-        progress=progress,
+        progress=step,
         cancelled=cancelled,
     )
     if not failures:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from sqlalchemy import select
 
 from desktop.services.case_printing import render_dossier_batch
-from desktop.store.models import Application
+from desktop.store.models import Application, AuditEvent
 from ui import ops
 from ui.print_center import PrintCenterPanel
 
@@ -119,3 +119,8 @@ def test_core_batch_reports_progress_and_stops_when_cancelled(desk) -> None:  # 
     )  # fmt: skip
     assert result.cancelled and len(result.files) == 1 and result.total == 3
     assert seen[0][:2] == (0, 3) and seen[1][:2] == (1, 3) and "已生成" in seen[1][2]
+    with store.sessions.read() as s:
+        printed = s.scalars(
+            select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive")
+        )
+        assert list(printed) == ids[:1]  # only the case actually read into a dossier is audited
