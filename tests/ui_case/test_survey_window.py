@@ -4,18 +4,27 @@ still closes."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from desktop.services.case_overview import case_overview, save_survey_signature
+from desktop.services.case_printing import render_case_survey
 from desktop.services.surveys import TEXT_SECTIONS, finalize_survey, get_survey, save_survey_draft
 from desktop.services.workflow import get_case
 from reports.samples import sample_image
-from tests.ui_case.helpers import INVESTIGATING, answer_message_box, case_id, commit_text
+from tests.ui_case.helpers import (
+    INVESTIGATING,
+    answer_message_box,
+    case_id,
+    commit_text,
+    pdf_text,
+)
 from ui.cases.case_page import CasePage
 from ui.survey.form import SurveyForm, SurveyWindow
 from ui.theme import apply_theme
@@ -111,3 +120,10 @@ def test_a_locked_form_closes(desk, qtbot, sync_ops) -> None:  # type: ignore[no
     assert again.form.locked
     assert again.close() and not again.isVisible()  # the title bar's close is not refused
     assert get_survey(store, app_id).locked  # type: ignore[union-attr]
+    # The locked form prints as final, with the three drawn signatures.
+    pdf = render_case_survey(store, actor, app_id)
+    text = pdf_text(pdf)
+    assert "王调查、刘明" in text and "七、签字" in text and "草稿" not in text
+    assert "调查结论：调查结论：已核实" in text
+    images = sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert images == 3
