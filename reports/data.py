@@ -274,6 +274,12 @@ class HomeSurvey:
     present: tuple[str, ...]
     signatures: tuple[Signature, ...] = ()
     remarks: str = ""
+    # What the surveyors wrote in their own words, printed under the matching section.
+    income_note: str = ""
+    assets_note: str = ""
+    visits_note: str = ""
+    findings: str = ""
+    opinion: str = ""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,12 @@ def _signature_table(ctx: RenderContext, signatures: Sequence[Signature]) -> Tab
     return table
 
 
+def _note(ctx: RenderContext, label: str, text: str) -> list[Flowable]:
+    """A surveyor's narrative, one paragraph per written line, the first headed by ``label``."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return [ctx.p(f"{label}：{line}" if i == 0 else line, "text") for i, line in enumerate(lines)]
+
+
 def _survey_sections(ctx: RenderContext, s: HomeSurvey | None) -> list[Flowable]:
     """Sections one to five; ``None`` gives empty ruled rows for paper use."""
     members = [
@@ -106,20 +112,27 @@ def _survey_sections(ctx: RenderContext, s: HomeSurvey | None) -> list[Flowable]
         ),
         ctx.p("二、家庭收入（申请前 3 个月月均）", "h2"),
         grid_table(ctx, money_head, income, _w(0.28, 0.16, 0.18, 0.38), "lcrl", row_height=h),
+        *(_note(ctx, "调查核实", s.income_note) if s else ()),
         ctx.p("三、家庭财产", "h2"),
         grid_table(ctx, money_head, assets, _w(0.28, 0.16, 0.18, 0.38), "lcrl", row_height=h),
+        *(_note(ctx, "调查核实", s.assets_note) if s else ()),
         ctx.p("四、住房及生活状况", "h2"),
     ]
-    if s:
+    if s and s.living:
         story += [ctx.p(f"住房：{s.housing}", "text"), ctx.p(f"生活：{s.living}", "text")]
+    elif s:
+        story += _note(ctx, "住房及生活", s.housing)
     else:
         story += [ctx.p("住房：" + "＿" * 38, "text"), ctx.p("生活：" + "＿" * 38, "text")]
-    story += [
-        ctx.p("五、邻里走访", "h2"),
-        grid_table(
-            ctx, ("姓名", "关系", "反映情况"), visits, _w(0.16, 0.16, 0.68), "ccl", row_height=h
-        ),
-    ]
+    story.append(ctx.p("五、邻里走访", "h2"))
+    if s is None or s.visits or not s.visits_note:
+        story.append(
+            grid_table(
+                ctx, ("姓名", "关系", "反映情况"), visits, _w(0.16, 0.16, 0.68), "ccl", row_height=h
+            )
+        )
+    else:
+        story += _note(ctx, "走访情况", s.visits_note)
     return story
 
 
@@ -171,6 +184,7 @@ def home_survey_story(
         ctx.p(f"调查人员：{'、'.join(s.surveyors)}", "text", "调查人员"),
         ctx.p(f"在场家庭成员：{'、'.join(s.present)}", "text", "在场家庭成员"),
     ]
+    story += _note(ctx, "调查结论", s.findings) + _note(ctx, "调查人员意见", s.opinion)
     if s.remarks:
         story.append(ctx.p(f"备注：{s.remarks}", "text"))
     if s.signatures:

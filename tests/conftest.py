@@ -18,6 +18,15 @@ from desktop.store.store import Store  # noqa: E402
 from tests.support import TEST_KDF, Desk  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _window_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Window geometry is remembered in a private folder, never in the user's own settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+
+
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo store of 60 households (seed 7) with the demo users, built once."""

@@ -47,6 +47,7 @@ class FirstRunDialog(QDialog):
         self.data_dir = data_dir
         self.store: Store | None = None
         self.actor: Actor | None = None
+        self.demo_chosen = False
         self.setWindowTitle("首次使用 · 创建数据库")
         self.demo = QRadioButton("载入演示数据（200户，演示账号见说明）")
         self.blank = QRadioButton("新建本街道的空白数据库")
@@ -119,4 +120,6 @@ class FirstRunDialog(QDialog):
             return
         self.message.setText("")
         self.store, self.actor = result
+        # Demo data opens on the login window: any demo user logs in from there.
+        self.demo_chosen = self.demo.isChecked()
         self.accept()

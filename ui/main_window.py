@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
@@ -16,6 +16,7 @@ from ui import ops, print_defaults
 from ui.admin.panel import ADMIN_ROLES, AdminPanel
 from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
+from ui.screen import restore_geometry, save_geometry
 from ui.settings_dialog import SettingsDialog
 from ui.sync_panel import install_sync
 from ui.warnings_panel import WarningsPanel
@@ -23,17 +24,28 @@ from ui.warnings_panel import WarningsPanel
 SUPERVISOR_ROLES = {Role.SUPERVISOR, Role.ADMIN}
 
 STATUS_REFRESH_MS = 5000
+# Wanted size; on a smaller screen (1366×768 office PCs) the window is fitted to it.
+WINDOW_SIZE = (1360, 820)
+LOGOUT_KEY = QKeySequence("Ctrl+Shift+L")
+SWITCH_USER_KEY = QKeySequence("Ctrl+Shift+U")
 
 
 class MainWindow(QMainWindow):
-    """Tabs of panels (case list first), a toolbar of actions, a status bar of facts."""
+    """Tabs of panels (case list first), a toolbar of actions, a status bar of facts.
+
+    ``logout_requested(switch)`` asks the session to end (注销, or 切换用户 when ``switch``);
+    ``closed`` fires once the window has closed.
+    """
+
+    logout_requested = Signal(bool)
+    closed = Signal()
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
-        self.setWindowTitle(f"街道社会救助窗口 — {actor.office_name}")
-        self.resize(1360, 820)
+        self.setWindowTitle(f"街道社会救助窗口 — {actor.office_name}（{actor.display_name}）")
+        self.geometry_key = f"main_window/{actor.username}/geometry"
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -50,6 +62,7 @@ class MainWindow(QMainWindow):
         self.add_action("打印", self.open_print_center, QKeySequence("Ctrl+Shift+P"))
         self.add_action("设置", self.open_settings)
         self.add_action("修改密码", self.change_password)
+        self._build_user_menu()
         self._add_supervisor_panels()
         self._build_status_bar()
         self.update_calendar_warning()
@@ -60,7 +73,29 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self.update_status)
         self._status_timer.start(STATUS_REFRESH_MS)
         self.update_status()
+        restore_geometry(self, self.geometry_key, *WINDOW_SIZE)
         self.cases.search.setFocus()
+
+    def _build_user_menu(self) -> None:
+        """用户 menu: who is logged in, 修改密码, 切换用户, 注销, 退出."""
+        menu = self.menuBar().addMenu("用户(&U)")
+        who = menu.addAction(f"{self.actor.display_name}（{self.actor.role.label}）")
+        who.setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("修改密码…", self.change_password)
+        self.switch_user_action = menu.addAction("切换用户…", lambda: self.log_out(switch=True))
+        self.switch_user_action.setShortcut(SWITCH_USER_KEY)
+        self.logout_action = menu.addAction("注销", self.log_out)
+        self.logout_action.setShortcut(LOGOUT_KEY)
+        menu.addSeparator()
+        quit_action = menu.addAction("退出", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        for action in (self.switch_user_action, self.logout_action, quit_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+
+    def log_out(self, switch: bool = False) -> None:
+        """Hand the keyboard to the next person: the session closes this window."""
+        self.logout_requested.emit(switch)
 
     def _add_supervisor_panels(self) -> None:
         """工作台 and 发放核算 for supervisors and administrators, 预警处置 for everyone,
@@ -203,5 +238,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._status_timer.stop()
+        save_geometry(self, self.geometry_key)
         ops.wait_idle()
         super().closeEvent(event)
+        self.closed.emit()

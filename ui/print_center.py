@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 from desktop.domain.workflow import STATE_LABELS
 from desktop.services import printing
 from desktop.services.base import Actor
+from desktop.services.case_printing import render_dossier_batch
 from desktop.services.search import CaseFilter, fetch_cases
 from desktop.store.store import Store
+from reports.archive import ArchiveBatchResult
 from reports.flyer import render_policy_flyer
 from reports.forms import render_blank_home_survey, render_check_authorization
 from reports.notices import render_confirmation_announcement, render_public_notice
@@ -41,6 +43,7 @@ from ui.widgets.fields import CHINESE, DateField
 from ui.widgets.pdf_preview import (
     BatchPrintResult,
     PdfPreviewDialog,
+    PdfSource,
     PrintDialogFn,
     ask_printer,
     print_batch,
@@ -114,6 +117,9 @@ class PrintCenterPanel(QWidget):
         self.print_dialog = print_dialog
         self.preview: PdfPreviewDialog | None = None
         self.last_batch: BatchPrintResult | None = None
+        self.last_archives: ArchiveBatchResult | None = None
+        self.archive_handle: ops.OpHandle | None = None
+        self._batch_prefix = ""
         self.status = QLabel()
         self.status.setObjectName("printStatus")
         self.status.setWordWrap(True)
@@ -189,7 +195,7 @@ class PrintCenterPanel(QWidget):
         return box
 
     def _cases_box(self) -> QGroupBox:
-        box = QGroupBox("家庭经济状况核对授权书（按案件）")
+        box = QGroupBox("按案件：核对授权书、家庭档案")
         self.case_search = QLineEdit()
         self.case_search.setPlaceholderText(
             "输入姓名、拼音首字母、身份证号后4位或申请编号，回车查找"
@@ -201,12 +207,16 @@ class PrintCenterPanel(QWidget):
         self.cases.itemActivated.connect(lambda _i: self.open_authorization())
         self.auth_button = QPushButton("核对授权书…")
         self.batch_auth_button = QPushButton("批量打印所选案件的授权书…")
+        self.batch_archive_button = QPushButton("批量打印所选案件的档案…")
+        self.batch_archive_button.setToolTip("每件案件一份带书签的档案；可随时取消")
         self.auth_button.clicked.connect(self.open_authorization)
         self.batch_auth_button.clicked.connect(self.batch_authorizations)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.auth_button)
-        buttons.addWidget(self.batch_auth_button)
-        buttons.addStretch(1)
+        self.batch_archive_button.clicked.connect(self.batch_archives)
+        buttons = QGridLayout()
+        buttons.addWidget(self.auth_button, 0, 0)
+        buttons.addWidget(self.batch_auth_button, 0, 1)
+        buttons.addWidget(self.batch_archive_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
         column = QVBoxLayout(box)
         column.addWidget(self.case_search)
         column.addWidget(self.cases, 1)
@@ -344,7 +354,7 @@ class PrintCenterPanel(QWidget):
         self._open("家庭经济状况核对授权书", f"核对授权书-{name}.pdf", authorization_pdf, app_id)
 
     # ------------------------------------------------------------------ batches
-    def _batch(self, jobs: list[tuple[str, Callable[[], bytes]]], empty: str) -> None:
+    def _batch(self, jobs: list[tuple[str, PdfSource]], empty: str) -> None:
         if not jobs:
             self.status.setText(empty)
             return
@@ -360,14 +370,17 @@ class PrintCenterPanel(QWidget):
             return
         self.last_batch = result
         head = "已取消，" if result.cancelled else ""
+        prefix, self._batch_prefix = self._batch_prefix, ""
         self.status.setStyleSheet("")
-        self.status.setText(f"{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。")
+        self.status.setText(
+            f"{prefix}{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。"
+        )
 
     def batch_notices(self) -> None:
         """One public notice per checked community, in one print job."""
         start = self.notice_start.value()
         store, actor = self.store, self.actor
-        jobs: list[tuple[str, Callable[[], bytes]]] = [
+        jobs: list[tuple[str, PdfSource]] = [
             (f"{c}公示", lambda c=c: notice_pdf(store, actor, c, start))  # type: ignore[misc]
             for c in self.checked_communities()
         ]
@@ -376,8 +389,41 @@ class PrintCenterPanel(QWidget):
     def batch_authorizations(self) -> None:
         """One authorisation per selected case, in one print job."""
         store, actor = self.store, self.actor
-        jobs: list[tuple[str, Callable[[], bytes]]] = [
+        jobs: list[tuple[str, PdfSource]] = [
             (f"核对授权书（{name}）", lambda a=app_id: authorization_pdf(store, actor, a))  # type: ignore[misc]
             for app_id, name in self.selected_cases()
         ]
         self._batch(jobs, "案件：请先选择要打印授权书的案件")
+
+    def batch_archives(self) -> None:
+        """The archive dossier of every selected case: built with progress and 取消, then
+        printed in one job (a case that cannot be archived yet is listed with its reason)."""
+        ids = [app_id for app_id, _name in self.selected_cases()]
+        if not ids:
+            self.status.setText("案件：请先查找并选择要打印档案的案件")
+            return
+        self.status.setStyleSheet("")
+        self.status.setText(f"正在生成 {len(ids)} 份档案…")
+        self.archive_handle = ops.run_long_op(
+            self, render_dossier_batch, self.store, self.actor, ids,
+            on_done=self._archives_built, progress_text="正在生成档案…",
+        )  # fmt: skip
+
+    def _archives_built(
+        self, result: ArchiveBatchResult | None, error: BaseException | None
+    ) -> None:
+        if error is not None or result is None:
+            self._failed(error)
+            return
+        self.last_archives = result
+        parts = [f"已生成 {len(result.files)} 份档案"]
+        if result.cancelled:
+            parts.insert(0, f"已取消（完成 {result.done}/{result.total}）")
+        if result.failures:
+            shown = "；".join(f"{f.case_no}：{f.message}" for f in result.failures[:3])
+            parts.append(f"{len(result.failures)} 件未生成（{shown}）")
+        self.status.setText("，".join(parts) + "。")
+        if result.cancelled or not result.files:
+            return
+        self._batch_prefix = self.status.text()
+        self._batch([(f"档案 {f.case_no}", f.pdf) for f in result.files], "")

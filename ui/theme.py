@@ -50,6 +50,8 @@ QLineEdit, QDateEdit, QComboBox, QPlainTextEdit, QTextEdit {{
     padding: 4px 6px; min-height: 22px;
     selection-background-color: {ACCENT}; selection-color: #ffffff;
 }}
+QPlainTextEdit, QTextEdit {{ min-height: 54px; }}
+QPlainTextEdit[narrative="true"] {{ min-height: 76px; }}
 QLineEdit:focus, QDateEdit:focus, QComboBox:focus,
 QPlainTextEdit:focus, QTextEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; }}

@@ -248,6 +248,23 @@ def finalize_survey(store: Store, actor: Actor, application_id: str, today: date
         return _view(row)
 
 
+def survey_for_form(store: Store, actor: Actor, application_id: str) -> SurveyView:
+    """The survey as the form opens it: the stored record, or for a new one the surveyors and
+    date of the 安排入户调查 step (all scheduled surveyors; the user when none was scheduled).
+    Nothing is stored until the first autosave."""
+    stored = get_survey(store, application_id)
+    if stored is not None:
+        return stored
+    with store.sessions.read() as s:
+        app = s.get(Application, application_id)
+        if app is None or app.deleted:
+            raise NotFound("该申请不存在或已删除")
+        plan = load_snapshot(s, app).survey_plan
+    surveyors = tuple(plan.surveyors) if plan and plan.surveyors else (actor.display_name,)
+    planned = plan.planned_on if plan and plan.planned_on <= date.today() else None
+    return SurveyView("", application_id, "new", planned, surveyors, (), {}, None, "")
+
+
 def get_survey(store: Store, application_id: str) -> SurveyView | None:
     """The survey record of an application, or None when none was started."""
     with store.sessions.read() as s:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
 from desktop.store.models import Application
@@ -52,3 +52,19 @@ def draw_stroke(canvas: QWidget, points: list[tuple[int, int]]) -> None:
     for x, y in points[1:]:
         _mouse(QMouseEvent.Type.MouseMove, canvas, QPointF(x, y), none, left)
     _mouse(QMouseEvent.Type.MouseButtonRelease, canvas, QPointF(*points[-1]), left, none)
+
+
+def answer_message_box(button: QMessageBox.StandardButton, attempts: int = 500) -> list[str]:
+    """Press ``button`` on the next modal message box (its text is appended to the list)."""
+    seen: list[str] = []
+
+    def poll(left: int) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(button) is not None:
+            seen.append(box.text())
+            box.button(button).click()
+        elif left:
+            QTimer.singleShot(10, lambda: poll(left - 1))
+
+    QTimer.singleShot(0, lambda: poll(attempts))
+    return seen

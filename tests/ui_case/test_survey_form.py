@@ -7,11 +7,17 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.services.documents import list_documents
 from desktop.services.workflow import case_timeline, get_case, get_survey
-from tests.ui_case.helpers import INVESTIGATING, case_id, commit_text, draw_stroke
+from tests.ui_case.helpers import (
+    INVESTIGATING,
+    answer_message_box,
+    case_id,
+    commit_text,
+    draw_stroke,
+)
 from ui.cases.case_page import CasePage
 from ui.survey.form import SurveyForm
 
@@ -62,7 +68,8 @@ def test_survey_autosaves_restores_finalises_and_is_recorded(
     assert window is not None
     form: SurveyForm = window.form  # type: ignore[attr-defined]
     signers = _fill(qtbot, form, _photo(tmp_path))
-    assert signers == [actor.display_name, "李娜", next(iter(form.present))]
+    # The two surveyors of the 安排入户调查 step come prefilled; a third was added.
+    assert signers == [actor.display_name, "刘明", "李娜", next(iter(form.present))]
     # The debounce timer stores the draft (and each signature) without a button press.
     qtbot.waitUntil(lambda: not form.sign.dirty_boxes() and form.saves >= 2, timeout=5000)
     stored = get_survey(store, page.application_id)
@@ -71,7 +78,7 @@ def test_survey_autosaves_restores_finalises_and_is_recorded(
     assert set(stored.sections["signatures"]) == set(signers)
     assert len(stored.sections["photos"]) == 1
     kinds = [d.kind for d in list_documents(store, page.application_id)]
-    assert kinds.count("signature") == 3 and kinds.count("photo") == 1
+    assert kinds.count("signature") == 4 and kinds.count("photo") == 1
 
     # The window goes away without finalising (as a crash would); reopening restores it.
     window.deleteLater()
@@ -79,13 +86,15 @@ def test_survey_autosaves_restores_finalises_and_is_recorded(
     page.survey_window = None
     again = SurveyForm(store, actor, page.data.overview)  # type: ignore[union-attr]
     qtbot.addWidget(again)
-    assert again.surveyor_names() == [actor.display_name, "李娜"]
-    assert again.present_names() == signers[2:]
+    assert again.surveyor_names() == [actor.display_name, "刘明", "李娜"]
+    assert again.present_names() == signers[3:]
     assert {k: e.toPlainText() for k, e in again.texts.items()} == TEXTS
     assert all("签字已保存" in b.state.text() for b in again.sign.boxes.values())
     assert "已保存照片 1 张" in again.photo_state.text()
 
+    asked = answer_message_box(QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(again.finalize_button, Qt.MouseButton.LeftButton)
+    assert asked and "不能再修改" in asked[0]
     assert again.locked and "已定稿" in again.status.text()
     assert again.texts["income"].isReadOnly() and not again.surveyors.isEnabled()
     assert get_survey(store, page.application_id).locked  # type: ignore[union-attr]
@@ -98,7 +107,7 @@ def test_survey_autosaves_restores_finalises_and_is_recorded(
     assert note is not None and "已定稿的入户调查表" in note.text()
     qtbot.mouseClick(page.dialog.ok_button, Qt.MouseButton.LeftButton)
     survey = get_case(store, page.application_id).snapshot.survey
-    assert survey is not None and set(survey.surveyors) == {actor.display_name, "李娜"}
+    assert survey is not None and set(survey.surveyors) == {actor.display_name, "刘明", "李娜"}
     assert len(case_timeline(store, page.application_id)) > steps
 
 
@@ -108,7 +117,9 @@ def test_finalise_refuses_an_incomplete_form_naming_the_field(desk, qtbot, sync_
     qtbot.addWidget(page)
     form = SurveyForm(store, actor, page.data.overview)  # type: ignore[union-attr]
     qtbot.addWidget(form)
+    form.surveyors.clear()
     commit_text(form.texts["income"], "收入属实")
+    answer_message_box(QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(form.finalize_button, Qt.MouseButton.LeftButton)
     assert not form.locked
     assert "不能定稿：调查人员" in form.status.text()

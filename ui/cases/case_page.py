@@ -31,6 +31,12 @@ from desktop.services.case_overview import (
     printable_letters,
     render_case_letter,
 )
+from desktop.services.case_printing import (
+    DOSSIER,
+    file_print_options,
+    render_case_dossier,
+    render_case_survey,
+)
 from desktop.services.workflow import perform, record_survey_from_record, start_payment
 from desktop.store.store import Store
 from ui import theme
@@ -165,6 +171,13 @@ class CasePage(QWidget):
         self.print_box = QGroupBox("打印文书")
         self.print_layout = QVBoxLayout(self.print_box)
         self.print_buttons: dict[str, QPushButton] = {}
+        self.file_buttons: dict[str, QPushButton] = {}
+        for kind, title, _reason in file_print_options(self.actor, False, "未填写"):
+            button = QPushButton(f"打印{title}…")
+            button.setObjectName(f"print_{kind}")
+            button.clicked.connect(self._print_file(kind, title))
+            self.print_layout.addWidget(button)
+            self.file_buttons[kind] = button
         column = QWidget()
         cl = QVBoxLayout(column)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -235,6 +248,12 @@ class CasePage(QWidget):
             self.summary[key].setToolTip(text)
 
     def _fill_letters(self, data: CasePageData) -> None:
+        c = data.overview
+        decided = bool(c.snapshot.decision_on)
+        for kind, title, reason in file_print_options(self.actor, decided, c.survey_status):
+            button = self.file_buttons[kind]
+            button.setEnabled(not reason)
+            button.setToolTip(reason or f"预览并打印本案件的{title}")
         for button in self.print_buttons.values():
             button.deleteLater()
         self.print_buttons = {}
@@ -244,7 +263,17 @@ class CasePage(QWidget):
             button.clicked.connect(self._print_letter(kind, title))
             self.print_layout.addWidget(button)
             self.print_buttons[kind] = button
-        self.print_box.setVisible(bool(self.print_buttons))
+
+    def _print_file(self, kind: str, title: str) -> Callable[[], None]:
+        render = render_case_dossier if kind == DOSSIER else render_case_survey
+
+        def go() -> None:
+            self.message.setText(f"正在生成{title}…")
+            run_op(self, render, self.store, self.actor, self.application_id,
+                   on_done=lambda pdf, err: self._show_pdf(pdf, err, title),
+                   progress_text=f"正在生成{title}…")  # fmt: skip
+
+        return go
 
     # ------------------------------------------------------------------ steps
     def open_action(self, option: ActionOption) -> ActionDialog | None:
@@ -329,8 +358,10 @@ class CasePage(QWidget):
 
     def _show_pdf(self, pdf: Any, error: BaseException | None, title: str) -> None:
         if error is not None:
+            self.message.setText(f"{title}未生成：{error_message(error)}")
             show_error(self, error)
             return
+        self.message.setText("")
         number = self.data.overview.number if self.data else ""
         dialog = PdfPreviewDialog(pdf, self, title=title, file_name=f"{title}-{number}.pdf")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -38,6 +38,7 @@ from ui.intake.model import (
     missing_documents_pdf,
 )
 from ui.intake.summary_page import SummaryPage
+from ui.screen import fit_to_screen
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
 AUTOSAVE_MS = 3000
@@ -51,7 +52,7 @@ class IntakeDialog(QDialog):
         self.store = store
         self.actor = actor
         self.setWindowTitle("新建申请")
-        self.resize(1180, 760)
+        fit_to_screen(self, 1180, 760)
         self.result_value: IntakeResult | None = None
         self.preview: PdfPreviewDialog | None = None
         self._dirty = False

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -37,8 +38,8 @@ from desktop.services.surveys import (
     TEXT_SECTIONS,
     SurveyView,
     finalize_survey,
-    get_survey,
     save_survey_draft,
+    survey_for_form,
 )
 from desktop.settings import get_setting
 from desktop.store.store import Store
@@ -47,11 +48,17 @@ from ui.cases.actions import split_names
 from ui.errors import error_message
 from ui.intake.common import code_combo, code_of, set_code
 from ui.ops import run_op
+from ui.screen import fit_to_screen
 from ui.survey.signatures import SignatureArea
 from ui.widgets.fields import DateField
 from ui.widgets.photos import FileDialog, PhotoPicker
 
 DEBOUNCE_MS = 800
+NARRATIVE_LINES = 4  # visible lines of each narrative field (it grows with a scroll bar)
+CONFIRM_LOCK = (
+    "定稿后入户调查表将锁定，任何人都不能再修改。\n\n"
+    "系统会先检查调查日期、调查人员（至少2人）、在场家庭成员和签字。确定完成并锁定吗？"
+)
 SECTION_HINTS = {
     "income": "家庭成员工资、养老金、经营及其他收入，与申报是否一致",
     "assets": "存款、房产、车辆、大额财产等",
@@ -101,7 +108,7 @@ class SurveyForm(QWidget):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.save_now)
-        self.load(get_survey(store, case.id))
+        self.load(survey_for_form(store, actor, case.id))
         self.autosave.start()
 
     # ------------------------------------------------------------------ layout
@@ -129,20 +136,25 @@ class SurveyForm(QWidget):
         form.addRow("在场家庭成员", members)
         form.addRow("住址", QLabel(f"{self.case.community} {self.case.address}"))
         self.texts: dict[str, QPlainTextEdit] = {}
-        content = QGroupBox("调查内容")
+        content = QGroupBox("调查内容（可分行填写）")
         grid = QGridLayout(content)
         for i, (key, label) in enumerate(TEXT_SECTIONS.items()):
             edit = QPlainTextEdit()
             edit.setAccessibleName(label)
             edit.setPlaceholderText(SECTION_HINTS[key])
             edit.setTabChangesFocus(True)
-            edit.setFixedHeight(78)
+            edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            edit.setProperty("narrative", True)  # the theme keeps several lines visible
+            lines = edit.fontMetrics().lineSpacing() * NARRATIVE_LINES
+            edit.setMinimumHeight(lines + 2 * edit.frameWidth() + 12)
             edit.textChanged.connect(self._changed)
             self.texts[key] = edit
-            cell = QVBoxLayout()
-            cell.addWidget(QLabel(f"<b>{label}</b>"))
-            cell.addWidget(edit)
-            grid.addLayout(cell, i // 2, i % 2)
+            name = QLabel(f"<b>{label}</b>")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            name.setBuddy(edit)
+            grid.addWidget(name, i, 0)
+            grid.addWidget(edit, i, 1)
+        grid.setColumnStretch(1, 1)
         self.visited.dateChanged.connect(self._changed)
         self.mode.currentIndexChanged.connect(self._changed)
         self.surveyors.textChanged.connect(self._changed)
@@ -177,6 +189,7 @@ class SurveyForm(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
         bar.addWidget(self.finalize_button)
+        self.bar = bar
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
@@ -203,10 +216,15 @@ class SurveyForm(QWidget):
         }
 
     def load(self, survey: SurveyView | None) -> None:
-        """Fill the form from the stored draft (or defaults for a new one)."""
+        """Fill the form from the stored draft, or from the defaults the survey service gives
+        a new one (the scheduled surveyors and date)."""
         self._loading = True
         if survey is None:
             self.surveyors.setText(self.actor.display_name)
+        elif not survey.id:
+            if survey.visited_on:
+                self.visited.set_value(survey.visited_on)
+            self.surveyors.setText("、".join(survey.surveyors))
         else:
             if survey.visited_on:
                 self.visited.set_value(survey.visited_on)
@@ -220,7 +238,7 @@ class SurveyForm(QWidget):
         self._refresh_signers()
         self._show_photo_count()
         self._loading = False
-        self._dirty = False
+        self._dirty = False  # prefilled defaults are stored with the first edit
         if survey is not None and survey.locked:
             self.set_locked(True, survey)
 
@@ -308,8 +326,20 @@ class SurveyForm(QWidget):
         return done
 
     # ------------------------------------------------------------------ finalise
+    def confirm_lock(self) -> bool:
+        """Ask before the irreversible lock; 否 (the default) keeps the draft."""
+        answer = QMessageBox.question(
+            self, "完成并锁定", CONFIRM_LOCK,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
+
     def finalize(self) -> None:
-        """Save what is pending, then check everything and lock (errors name the field)."""
+        """Ask, save what is pending, then check everything and lock (errors name the field)."""
+        if self.locked or not self.confirm_lock():
+            self.status.setText("仍为草稿，未锁定" if not self.locked else "已定稿")
+            return
         self.save_now()
         run_op(self, finalize_survey, self.store, self.actor, self.application_id, date.today(),
                on_done=self._finalized)  # fmt: skip
@@ -358,17 +388,24 @@ def _now() -> str:
 
 
 class SurveyWindow(QWidget):
-    """The form in its own window, sized for a laptop screen."""
+    """The form in its own window, fitted to a laptop screen, with a 关闭 button (also once
+    the form is locked); closing stores what is pending."""
 
     def __init__(
         self, store: Store, actor: Actor, case: CaseOverview, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(f"入户调查表 — {case.applicant_name}（{case.number}）")
-        self.resize(1280, 760)
         self.form = SurveyForm(store, actor, case, self)
+        self.close_button = QPushButton("关闭")
+        self.close_button.setObjectName("closeSurveyButton")
+        self.close_button.setToolTip("关闭调查表窗口；草稿已自动保存（Esc）")
+        self.close_button.clicked.connect(self.close)
+        self.form.bar.insertWidget(1, self.close_button)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
+        fit_to_screen(self, 1280, 760)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.form.save_now()

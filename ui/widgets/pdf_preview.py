@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import ReportError
 from ui import ops
 from ui.errors import show_error
+from ui.screen import fit_to_screen
 
 PRINT_DPI = 300
 ZOOM_STEP = 1.25
@@ -113,7 +114,6 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(900, 1000)
         self.pdf_bytes = pdf_bytes
         self.file_name = file_name
         self._print_dialog = print_dialog
@@ -127,6 +127,7 @@ class PdfPreviewDialog(QDialog):
         self._build_controls()
         self.view.pageNavigator().currentPageChanged.connect(self._sync_page)
         self._sync_page(0)
+        fit_to_screen(self, 900, 1000)
 
     def _build_controls(self) -> None:
         self.prev_button = QPushButton("上一页")
