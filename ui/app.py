@@ -99,7 +99,12 @@ def run(options: StartOptions) -> int:
         return _smoke(app, session, options.screenshot)
     app.setQuitOnLastWindowClosed(False)  # between 注销 and the login window nothing is shown
     codes: list[int] = []
-    session.finished.connect(lambda code: (codes.append(code), app.exit(code)))
+
+    def finished(code: int) -> None:
+        codes.append(code)
+        app.exit(code)
+
+    session.finished.connect(finished)
     session.logged_in.connect(lambda _a: _focus_search(session))
     if session.window is not None:
         _focus_search(session)
