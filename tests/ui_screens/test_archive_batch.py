@@ -22,7 +22,7 @@ def _archived(store, office_id: str, n: int) -> list[tuple[str, str]]:  # type: 
     with store.sessions.read() as s:
         rows = s.execute(
             select(Application.id, Application.number)
-            .where(Application.state == "archived", Application.hukou_office_id == office_id,
+            .where(Application.archived_on.is_not(None), Application.hukou_office_id == office_id,
                    Application.residence_office_id == office_id)
             .order_by(Application.number)
         ).all()  # fmt: skip
