@@ -28,6 +28,9 @@ from sync.protocol import (
     CheckRequestPayload,
     DeviceInfo,
     HubInfo,
+    NumberLease,
+    NumberLeaseRequest,
+    OfficeDirectory,
     PullPage,
     PushRequest,
     PushResponse,
@@ -139,6 +142,18 @@ class HubApi:
     def whoami(self) -> DeviceInfo:
         """The device and office the token is bound to (401 → HubRefused)."""
         return DeviceInfo.model_validate_json(self._call("GET", "/devices/me"))
+
+    def offices(self) -> OfficeDirectory:
+        """The hub's office directory (every office's code, name and district)."""
+        return OfficeDirectory.model_validate_json(
+            self._call("GET", "/offices", what="读取街道名录")
+        )
+
+    def lease_numbers(self, year: int, count: int, above: int = 0) -> NumberLease:
+        """A block of case numbers of this device's office for ``year``."""
+        req = NumberLeaseRequest(year=year, count=count, above=above)
+        raw = self._call("POST", "/numbers", req.model_dump_json().encode(), what="申领案件编号")
+        return NumberLease.model_validate_json(raw)
 
     def push(self, changes: Sequence[Change]) -> list[ChangeResult]:
         """Send changes (split into batches the hub accepts); one result per change, in order."""

@@ -191,8 +191,11 @@ class UnitOfWork:
         self.session.add(obj)
         self.session.flush()
         entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
-        self._queue(entity, obj.id, op, payload_of(obj), self.scope_of(obj), obj.rev or None)
-        self.audit(action, entity, obj.id, summary, data)
+        scope = self.scope_of(obj)
+        self._queue(entity, obj.id, op, payload_of(obj), scope, obj.rev or None)
+        # the audit line of a case's record travels with the case (both offices' timeline)
+        shared = scope if self.actor.office_code in scope else None
+        self.audit(action, entity, obj.id, summary, data, offices=shared)
 
     def append(self, entity: str, entity_id: str, payload: dict, offices: list[str]) -> None:
         """Queue an append-only record (e.g. a workflow timeline event) for sync as is."""
