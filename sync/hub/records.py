@@ -442,7 +442,11 @@ def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[s
     """
     rows = _load_rows(conn, list(dict.fromkeys((e, i) for e, i, _p, _o in items)))
     changed = 0
+    links: set[tuple[str, str, str, str]] = set()
     for entity, rid, payload, offices in items:
+        parent = parent_key(entity, json.loads(payload))
+        if parent is not None:  # a report follows its request to a new office
+            links.add((parent[0], parent[1], entity, rid))
         row = rows[(entity, rid)]
         if row is None:
             rows[(entity, rid)] = Row(1, False, payload, list(offices), False, dirty=True)
@@ -452,6 +456,7 @@ def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[s
         else:
             continue
         changed += 1
+    _write_links(conn, links)
     write_rows(conn, {k: v for k, v in rows.items() if v is not None}, None)
     return changed
 

@@ -257,7 +257,7 @@ def _survey(a: Linked, surveyor, app_id: str) -> dict[str, str]:  # type: ignore
     return signatures
 
 
-def test_registration_office_reads_the_whole_case(desk, desk_hp, hub) -> None:  # type: ignore[no-untyped-def]
+def test_registration_office_reads_the_whole_case(desk, desk_hp, hub, qtbot) -> None:  # type: ignore[no-untyped-def]
     a = link(desk, hub, A)
     b = link(desk_hp, hub, B)
     _s, surveyor = desk.as_user("surveyor")
@@ -306,6 +306,12 @@ def test_registration_office_reads_the_whole_case(desk, desk_hp, hub) -> None:  
     assert {i.kind for i in there} == {"step", "document", "survey"}
     reports = list_check_reports(b.store, household_id)
     assert reports and reports[0].members
+
+    from ui.survey.form import SurveyForm  # the form the case page opens, read-only here
+
+    form = SurveyForm(b.store, reviewer, overview)
+    qtbot.addWidget(form)
+    assert form.locked
 
 
 def test_records_bound_to_a_case_follow_the_case_to_a_new_office(hub) -> None:  # type: ignore[no-untyped-def]
