@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from desktop.domain.workflow import ACTIONS
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
 from sync.wire import Codec, codec_for, dumps
@@ -151,8 +152,6 @@ def _number_clashes(conn: Connection, records: list[dict[str, Any]]) -> dict[str
 def _apply_timeline(conn: Connection, records: list[dict[str, Any]], stats: PageStats) -> None:
     """Timeline events (办理记录) of cases, also those another office took: kept by id; a
     step numbered like one already here (both offices acted at once) goes after it."""
-    from desktop.domain.workflow import ACTIONS
-
     known = _local_state(conn, "case_events", [r["id"] for r in records], "0, 0")
     fresh = [r for r in records if r["id"] not in known and not r["deleted"]]
     stats.skipped += len(records) - len(fresh)

@@ -428,8 +428,8 @@ def follow_parents(conn: Connection, rows: dict[tuple[str, str], Row]) -> None:
             offices = _union(child.offices, rows[pkey].offices)
             if offices == child.offices:
                 continue
-            if not child.dirty:  # untouched by this batch: a new revision carries the offices
-                child.rev += 1
+            # same rev: only the offices grow (an edit in flight elsewhere stays no conflict);
+            # the new seq brings the record to the new office's next pull
             child.offices, child.dirty = offices, True
             nxt.append(ckey)
         grown = list(dict.fromkeys(nxt))

@@ -39,7 +39,7 @@ from desktop.services.workflow import (
 )
 from desktop.store.models import Application, Office
 from desktop.store.store import Store
-from sync.api import HubApi
+from sync.api import HubApi, new_change
 from sync.http import HttpClient
 from sync.hub import accounts, db
 from sync.hub.config import HubSettings
@@ -322,8 +322,6 @@ def test_records_bound_to_a_case_follow_the_case_to_a_new_office(hub) -> None:  
         {"entity": "person", "id": person, "payload": {"household_id": house}, "offices": [A]},
         {"entity": "document", "id": doc, "payload": {"household_id": house}, "offices": [A]},
     ]
-    from sync.api import new_change
-
     results = api_a.push(
         [new_change(c["entity"], c["id"], c["payload"], c["offices"]) for c in push]
     )
@@ -334,8 +332,12 @@ def test_records_bound_to_a_case_follow_the_case_to_a_new_office(hub) -> None:  
         [new_change("household", house, {"address": "紫金山路"}, [A, C], base_rev=1)]
     )
     assert moved[0].status == "applied"
-    seen = {(r.entity, str(r.id)) for r in api_c.pull("0").records}
-    assert seen == {("household", house), ("person", person), ("document", doc)}
+    seen = {(r.entity, str(r.id)): r.rev for r in api_c.pull("0").records}
+    assert seen == {("household", house): 2, ("person", person): 1, ("document", doc): 1}
+    # only the offices grew: an edit based on the revision A holds is no conflict
+    edit = api_a.push([new_change("person", person, {"household_id": house}, [A], base_rev=1)])
+    assert edit[0].status == "applied"
+    assert {str(r.id) for r in api_c.pull("0").records} >= {person}
     # another office cannot attach records to a case that is not its own
     api_b = enrol(hub, B)
     foreign = api_b.push(
