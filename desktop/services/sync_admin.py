@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +117,11 @@ def register_device(
         for key, value in values.items():
             state.put(uow.session.connection(), key, value)
         uow.audit("register_device", "device", str(device_id), f"本机注册到市级平台：{name}")
+    from sync.directory import refill_numbers
+    from sync.http import HubError
+
+    with contextlib.suppress(HubError):  # a first block of case numbers while online;
+        refill_numbers(store, api)  # else the first sync leases it
     return sync_status(store)
 
 

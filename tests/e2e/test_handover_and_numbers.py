@@ -146,6 +146,7 @@ def test_two_pcs_of_one_office_number_offline_without_collision(
     desk, second_desk, desk_hp, hub, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("sync.directory.BLOCK", 3)  # small blocks: the reserve runs out
+    monkeypatch.setattr("sync.directory.LOW_WATER", 2)
     a = link(desk, hub, A, "一号窗口电脑")
     a2 = link(second_desk, hub, A, "二号窗口电脑")
     b = link(desk_hp, hub, B, "户籍地窗口电脑")
@@ -257,7 +258,7 @@ def _survey(a: Linked, surveyor, app_id: str) -> dict[str, str]:  # type: ignore
     return signatures
 
 
-def test_registration_office_reads_the_whole_case(desk, desk_hp, hub, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_registration_office_reads_the_whole_case(desk, desk_hp, hub, qtbot, sync_ops) -> None:  # type: ignore[no-untyped-def]
     a = link(desk, hub, A)
     b = link(desk_hp, hub, B)
     _s, surveyor = desk.as_user("surveyor")
@@ -285,6 +286,8 @@ def test_registration_office_reads_the_whole_case(desk, desk_hp, hub, qtbot) -> 
     assert survey is not None and survey.locked
     assert survey.surveyors == ("王调查", "刘明") and survey.sections["findings"] == "与申报一致"
     assert survey.sections["signatures"] == signatures
+    # filed right after registration: its number came from the block leased then
+    assert get_application(b.store, app_id).number.count("-") == 2
     docs = {d.id: d for d in list_documents(b.store, app_id)}
     assert {d.id for d in list_documents(a.store, app_id)} == set(docs)
     for doc_id in [*signatures.values(), *survey.sections["photos"]]:
@@ -307,11 +310,18 @@ def test_registration_office_reads_the_whole_case(desk, desk_hp, hub, qtbot) -> 
     reports = list_check_reports(b.store, household_id)
     assert reports and reports[0].members
 
-    from ui.survey.form import SurveyForm  # the form the case page opens, read-only here
+    from ui.cases.case_page import CasePage  # what the reviewer at B sees
 
-    form = SurveyForm(b.store, reviewer, overview)
-    qtbot.addWidget(form)
-    assert form.locked
+    page = CasePage(b.store, reviewer, app_id)
+    qtbot.addWidget(page)
+    page.resize(1366, 800)
+    page.show()
+    assert page.summary["residence"].text().startswith("河西区友谊路街道（120103001）")
+    assert page.summary["hukou"].text().startswith("和平区劝业场街道（120101001）")
+    assert page.summary["survey"].text() == "已定稿"
+    assert page.survey_button.isEnabled() and page.survey_button.text() == "查看入户调查表"
+    window = page.open_survey()
+    assert window is not None and window.form.locked  # read-only
 
 
 def test_records_bound_to_a_case_follow_the_case_to_a_new_office(hub) -> None:  # type: ignore[no-untyped-def]
