@@ -15,7 +15,10 @@ import orjson
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from desktop.store.models import Application, Office
+from desktop.errors import NotFound, ValidationError
+from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.store.models import Application, Office, OutboxEntry
+from desktop.store.store import Store
 
 NUMBER_BLOCKS = "sync.number_blocks"
 """Settings key: the leased blocks, ``[{"office", "year", "next", "last"}]``."""
@@ -112,3 +115,48 @@ def next_number(session: Session, office: Office, year: int) -> str:
         return f"{prefix}{seq:04d}"
     seq = highest_plain(session.connection(), office.code, year) + 1
     return f"{office.code}-{year}-{seq:05d}"
+
+
+def _refused_for_number(session: Session, application_id: str) -> bool:
+    from sync.protocol import REJECT_REASONS  # the hub's wording of the refusal
+
+    last = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.entity_id == application_id, OutboxEntry.entity == "application")
+        .order_by(OutboxEntry.seq.desc())
+    ).first()
+    return (
+        last is not None
+        and last.state == "rejected"
+        and REJECT_REASONS["duplicate_number"] in last.last_error
+    )
+
+
+@service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "sync"})
+def renumber_refused_case(store: Store, actor: Actor, application_id: str) -> str:
+    """Give a new number to a case the hub refused because another case holds its number
+    (both numbered before leasing existed) and that never reached the hub; returns it.
+
+    The person decides: a number already printed on paper is changed only knowingly, and the
+    change is in the audit log with both numbers.
+    """
+    with unit_of_work(store, actor) as uow:
+        s = uow.session
+        app = s.get(Application, application_id)
+        if app is None or app.deleted:
+            raise NotFound("该案件不存在或已删除")
+        if app.rev or not _refused_for_number(s, application_id):
+            raise ValidationError(
+                "案件编号", "只有因编号重复被市级平台拒绝、且从未上传成功的案件才能重新编号"
+            )
+        office = s.get(Office, app.filed_at_office_id)
+        assert office is not None
+        old = app.number
+        app.number = next_number(s, office, app.applied_on.year)
+        uow.record(
+            app,
+            action="renumber_case",
+            summary=f"案件编号由 {old} 改为 {app.number}（与市级平台上的另一案件重复）",
+            data={"old": old, "new": app.number},
+        )
+        return app.number

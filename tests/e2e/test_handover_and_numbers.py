@@ -19,8 +19,10 @@ from sqlalchemy import select, text
 
 from desktop.demo_data import PASSWORDS
 from desktop.domain.ids import check_char
+from desktop.errors import ValidationError
 from desktop.services.applications import ApplicationInput, create_application, get_application
 from desktop.services.auth import OfficeInput, create_user, first_run
+from desktop.services.case_numbers import renumber_refused_case
 from desktop.services.case_overview import case_overview, may_fill_survey
 from desktop.services.documents import attach_document, list_documents
 from desktop.services.households import HouseholdInput, PersonInput, create_household
@@ -208,7 +210,18 @@ def test_a_duplicate_number_is_refused_alone_and_never_blocks_the_sync(
     again = a2.sync()
     assert not again.stopped and again.pulled > 0
     assert get_application(a2.store, later).number == get_application(a.store, later).number
-    assert get_application(a2.store, second).number == taken  # printed numbers never change
+    assert get_application(a2.store, second).number == taken  # never changed behind anyone's back
+
+    # a supervisor at A2 decides to renumber the refused case: both cases then travel
+    _s, supervisor = second_desk.as_user("supervisor")
+    with pytest.raises(ValidationError):
+        renumber_refused_case(a2.store, supervisor, later)  # not refused: keeps its number
+    renumbered = renumber_refused_case(a2.store, supervisor, second)
+    assert renumbered != taken and renumbered.startswith(f"{A}-")
+    assert a2.sync().ok and a.sync().ok
+    assert get_application(a.store, second).number == renumbered
+    assert get_application(a2.store, first).number == taken  # the held case arrived
+    assert a2.sync().ok
 
 
 def test_a_failing_apply_is_reported_as_failure(desk, desk_hp, hub) -> None:  # type: ignore[no-untyped-def]
