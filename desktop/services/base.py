@@ -191,6 +191,11 @@ class UnitOfWork:
         self.session.add(obj)
         self.session.flush()
         entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
+        if isinstance(obj, Office) and obj.code != self.actor.office_code:
+            # another office's row is this desk's note of it; the hub's office directory,
+            # not this desk, names it for every desk (sync/directory.py)
+            self.audit(action, entity, obj.id, summary, data)
+            return
         scope = self.scope_of(obj)
         self._queue(entity, obj.id, op, payload_of(obj), scope, obj.rev or None)
         # the audit line of a case's record travels with the case (both offices' timeline)

@@ -21,7 +21,7 @@ from desktop.demo_data import PASSWORDS
 from desktop.domain.ids import check_char
 from desktop.errors import ValidationError
 from desktop.services.applications import ApplicationInput, create_application, get_application
-from desktop.services.auth import OfficeInput, create_user, first_run
+from desktop.services.auth import OfficeInput, create_office, create_user, first_run
 from desktop.services.case_numbers import renumber_refused_case
 from desktop.services.case_overview import case_overview, may_fill_survey
 from desktop.services.documents import attach_document, list_documents
@@ -379,3 +379,16 @@ def test_office_directory_reaches_every_desk(hub) -> None:  # type: ignore[no-un
     listed = {o.code: (o.name, o.district) for o in api.offices().offices}
     assert listed == NAMES
     assert json.loads(json.dumps(listed))  # plain data
+
+
+def test_an_office_noted_at_a_desk_is_not_pushed_and_takes_the_directory_name(desk_hp, hub) -> None:  # type: ignore[no-untyped-def]
+    b = link(desk_hp, hub, B)
+    create_office(
+        b.store, b.admin,
+        OfficeInput(code=A, name="友谊路", district="河西", region_code="120103"),
+    )  # fmt: skip
+    result = b.sync()
+    assert result.ok and result.rejected == 0, result.text()
+    with b.store.sessions.read() as s:
+        rows = {o.code: (o.name, o.district) for o in s.scalars(select(Office))}
+    assert rows[A] == NAMES[A] and rows[C] == NAMES[C] and rows[B] == NAMES[B]
