@@ -30,6 +30,9 @@ from sync.protocol import (
     CheckRequestPayload,
     DeviceInfo,
     HubInfo,
+    NumberLease,
+    NumberLeaseRequest,
+    OfficeDirectory,
     PullPage,
     PushRequest,
     PushResponse,
@@ -149,6 +152,22 @@ class HubApi:
     def whoami(self) -> DeviceInfo:
         """The device and office the token is bound to (401 → HubRefused)."""
         return DeviceInfo.model_validate_json(self._call("GET", "/devices/me"))
+
+    def offices(self, cancelled: Cancelled | None = None) -> OfficeDirectory:
+        """The hub's office directory (every office's code, name and district)."""
+        raw = self._call("GET", "/offices", what="读取街道名录", cancelled=cancelled)
+        return OfficeDirectory.model_validate_json(raw)
+
+    def lease_numbers(
+        self, year: int, count: int, above: int = 0, cancelled: Cancelled | None = None
+    ) -> NumberLease:
+        """A block of case numbers of this device's office for ``year``."""
+        req = NumberLeaseRequest(year=year, count=count, above=above)
+        raw = self._call(
+            "POST", "/numbers", req.model_dump_json().encode(), what="申领案件编号",
+            cancelled=cancelled,
+        )  # fmt: skip
+        return NumberLease.model_validate_json(raw)
 
     def _push_body(self, body: bytes, cancelled: Cancelled | None) -> bytes:
         return self._call("POST", "/push", body, what="提交变更", cancelled=cancelled)

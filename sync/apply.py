@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
+from desktop.domain.workflow import ACTIONS
 from desktop.services.payment_status import upgrade_application_payload
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
@@ -26,6 +28,14 @@ OFFICE_INSERT = (
     "INSERT OR IGNORE INTO offices (id, rev, dirty, deleted, code, name, district, region_code, "
     "phone, address) VALUES (?, ?, 0, 0, ?, ?, ?, ?, ?, ?)"
 )
+TIMELINE_INSERT = (
+    'INSERT INTO case_events (id, application_id, seq, at, "on", action, label, from_state, '
+    "to_state, actor_name, role, office_code, side, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+#: Settings key of pulled records held back (e.g. a case number this desk already uses).
+HELD_RECORDS = "sync.held_records"
+PLACEHOLDER_NAME = "街道（{code}）"
 
 
 @dataclass
@@ -37,6 +47,7 @@ class PageStats:
     deleted: int = 0
     conflicts: int = 0
     downloads: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # Chinese reason per record held back
 
 
 class OfficeMap:
@@ -54,7 +65,7 @@ class OfficeMap:
             return code
         oid = new_id()
         self.conn.exec_driver_sql(
-            OFFICE_INSERT, (oid, 0, code, f"街道（{code}）", "", code[:6], "", "")
+            OFFICE_INSERT, (oid, 0, code, PLACEHOLDER_NAME.format(code=code), "", code[:6], "", "")
         )
         self.ids[code] = oid
         return oid
@@ -120,6 +131,67 @@ def _apply_synced(
     stats.applied += len(rows)
 
 
+def _number_clashes(conn: Connection, records: list[dict[str, Any]]) -> dict[str, str]:
+    """Pulled cases whose number another local case already has: record id → number."""
+    wanted = {
+        r["id"]: r["payload"].get("number")
+        for r in records
+        if not r["deleted"] and isinstance(r["payload"].get("number"), str)
+    }
+    if not wanted:
+        return {}
+    numbers = list(set(wanted.values()))
+    taken: dict[str, str] = {}
+    for i in range(0, len(numbers), CHUNK):
+        part = numbers[i : i + CHUNK]
+        marks = ",".join("?" for _ in part)
+        sql = f"SELECT number, id FROM applications WHERE number IN ({marks})"
+        taken.update({n: rid for n, rid in conn.exec_driver_sql(sql, tuple(part))})
+    return {
+        rid: number for rid, number in wanted.items() if number in taken and taken[number] != rid
+    }
+
+
+def _apply_timeline(conn: Connection, records: list[dict[str, Any]], stats: PageStats) -> None:
+    """Timeline events (办理记录) of cases, also those another office took: kept by id; a
+    step numbered like one already here (both offices acted at once) goes after it."""
+    known = _local_state(conn, "case_events", [r["id"] for r in records], "0, 0")
+    fresh = [r for r in records if r["id"] not in known and not r["deleted"]]
+    stats.skipped += len(records) - len(fresh)
+    if not fresh:
+        return
+    apps = list({str(r["payload"].get("application_id", "")) for r in fresh})
+    used: dict[str, set[int]] = {a: set() for a in apps}
+    for i in range(0, len(apps), CHUNK):
+        part = apps[i : i + CHUNK]
+        marks = ",".join("?" for _ in part)
+        sql = f"SELECT application_id, seq FROM case_events WHERE application_id IN ({marks})"
+        for app_id, seq in conn.exec_driver_sql(sql, tuple(part)):
+            used[app_id].add(int(seq))
+    rows = []
+    for rec in sorted(fresh, key=lambda r: (str(r["payload"].get("at", "")), r["id"])):
+        p = rec["payload"]
+        app_id = str(p.get("application_id", ""))
+        seq = int(p.get("seq") or 0)
+        if seq < 1 or seq in used[app_id]:
+            seq = max(used[app_id], default=0) + 1
+        used[app_id].add(seq)
+        action = str(p.get("action", ""))
+        spec = ACTIONS.get(action)
+        label = str(p.get("label") or (spec.label_cn if spec else action))
+        rows.append(
+            (
+                rec["id"], app_id, seq, str(p.get("at", "")).replace("T", " "),
+                str(p.get("on", ""))[:10], action[:30], label[:40], p.get("from_state"),
+                str(p.get("to_state", "")), str(p.get("actor_name", ""))[:40],
+                str(p.get("role", ""))[:20], str(p.get("office_code", ""))[:12],
+                str(p.get("side", ""))[:10], dumps(p.get("data") or {}),
+            )
+        )  # fmt: skip
+    conn.exec_driver_sql(TIMELINE_INSERT, rows)  # type: ignore[arg-type]
+    stats.applied += len(rows)
+
+
 def _apply_audit(
     conn: Connection, records: list[dict[str, Any]], offices: OfficeMap, stats: PageStats
 ) -> None:
@@ -150,6 +222,30 @@ def _apply_audit(
     stats.applied += len(rows)
 
 
+def apply_directory(conn: Connection, entries: list[dict[str, Any]]) -> int:
+    """The hub's office directory: names and districts of every office, by code. A code the
+    desk knows (placeholder or not) takes the hub's name; an unknown code gets a row."""
+    offices = OfficeMap(conn)
+    local = {
+        code: (name, district)
+        for code, name, district in conn.exec_driver_sql("SELECT code, name, district FROM offices")
+    }
+    changed = 0
+    for entry in entries:
+        code, name = str(entry.get("code", "")), str(entry.get("name", "")).strip()
+        district = str(entry.get("district", "")).strip()
+        if not code or not name or local.get(code) == (name, district):
+            continue
+        if code not in local:
+            offices.id_for(code)
+        conn.exec_driver_sql(
+            "UPDATE offices SET name = ?, district = ? WHERE code = ?",
+            (name[:60], district[:20], code),
+        )
+        changed += 1
+    return changed
+
+
 def _apply_offices(conn: Connection, records: list[dict[str, Any]], offices: OfficeMap) -> int:
     """Offices are matched by code: a known code keeps its local row."""
     added = 0
@@ -176,21 +272,63 @@ def _apply_offices(conn: Connection, records: list[dict[str, Any]], offices: Off
     return added
 
 
+def _held(conn: Connection) -> list[dict[str, Any]]:
+    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (HELD_RECORDS,)).first()
+    return list(orjson.loads(row[0])) if row else []
+
+
+def _hold(conn: Connection, records: list[dict[str, Any]]) -> None:
+    conn.exec_driver_sql(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (HELD_RECORDS, dumps(records)),
+    )
+
+
+def _with_held(
+    conn: Connection, records: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """Records held back by an earlier page go first (a newer revision in this page wins)."""
+    held = _held(conn)
+    if not held:
+        return records, False
+    here = {(r["entity"], r["id"]) for r in records}
+    return [r for r in held if (r["entity"], r["id"]) not in here] + records, True
+
+
 def apply_page(
     conn: Connection, records: list[dict[str, Any]], has_file: Callable[[str], bool]
 ) -> PageStats:
-    """Apply one page inside the caller's transaction; return what happened."""
+    """Apply one page inside the caller's transaction; return what happened.
+
+    A case whose number another local case holds is held back (never a failed page): it
+    waits in the settings with its reason and is tried again with every later page.
+    """
     offices = OfficeMap(conn)
     stats = PageStats()
+    records, had_held = _with_held(conn, records)
     groups: dict[str, list[dict[str, Any]]] = {}
     for rec in records:
         groups.setdefault(rec["entity"], []).append(rec)
+    held: list[dict[str, Any]] = []
+    if "application" in groups:
+        clashes = _number_clashes(conn, groups["application"])
+        held = [r for r in groups["application"] if r["id"] in clashes]
+        groups["application"] = [r for r in groups["application"] if r["id"] not in clashes]
+        stats.held = [
+            f"案件编号{number}与本机另一案件相同，市级平台的该案件暂未接收"
+            for number in clashes.values()
+        ]
+    if held or had_held:
+        _hold(conn, held)
     if "office" in groups:
         stats.applied += _apply_offices(conn, groups.pop("office"), offices)
     for entity, recs in groups.items():
         codec = codec_for(entity)
         if entity == "audit_event":
             _apply_audit(conn, recs, offices, stats)
+        elif entity == "timeline_event":
+            _apply_timeline(conn, recs, stats)
         elif codec is not None:
             _apply_synced(conn, codec, recs, offices, stats, has_file)
         else:

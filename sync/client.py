@@ -23,12 +23,14 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.errors import DeskError
 from desktop.store.store import Store
 from sync.api import HubApi
 from sync.apply import apply_page
 from sync.conflicts import office_codes
+from sync.directory import refill_numbers, refresh_directory
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
 from sync.http import (
     CANCELLED_MESSAGE,
@@ -78,12 +80,19 @@ class SyncSummary:
     downloaded: int = 0
     pages: int = 0
     errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
 
     @property
+    def stopped(self) -> bool:
+        """Something stopped the sync part-way (the later steps were not run)."""
+        return bool(self.errors) or self.cancelled
+
+    @property
     def ok(self) -> bool:
-        return not self.errors and not self.cancelled
+        """Everything went through: nothing stopped it, nothing was refused or held back."""
+        return not self.stopped and not self.problems
 
     def text(self) -> str:
         """One Chinese line for the status bar and the command line."""
@@ -96,8 +105,9 @@ class SyncSummary:
         if self.uploaded or self.downloaded:
             parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
         text = f"{head}：" + "；".join(parts)
-        if self.errors:
-            text += "。原因：" + self.errors[0]
+        reasons = self.errors or self.problems
+        if reasons:
+            text += "。原因：" + reasons[0]
         return text
 
 
@@ -142,16 +152,23 @@ class SyncClient:
         try:
             with self._guard(summary):
                 self.push(summary, progress, cancelled)
-            if summary.ok:
+            if not summary.stopped:
                 with self._guard(summary):
                     self.pull(summary, progress, cancelled)
-            if summary.ok:
+            if not summary.stopped:
                 with self._guard(summary):
                     done, errors = download_missing(
                         self.store, self.api, progress, cancelled, run_db=self.run_db
                     )
                     summary.downloaded += done
                     summary.errors.extend(errors)
+            if not summary.stopped:
+                with self._guard(summary):
+                    refresh_directory(self.store, self.api, cancelled, run_db=self.run_db)
+                    refill_numbers(self.store, self.api, cancelled=cancelled, run_db=self.run_db)
+        except BaseException:
+            summary.errors.append("同步中断：本机出现意外错误，已保存的部分不受影响，请重试")
+            raise
         finally:
             summary.seconds = time.perf_counter() - start
             self._cancelled = None
@@ -166,6 +183,11 @@ class SyncClient:
             summary.cancelled = True
         except (HubUnavailable, HubRefused) as exc:
             summary.errors.append(exc.message)
+        except SQLAlchemyError as exc:
+            # e.g. a pulled record the local store refuses: the page and its cursor were
+            # rolled back together; say so instead of reporting an empty success
+            detail = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
+            summary.errors.append(f"接收的数据未能写入本机数据库（{detail}），下次同步将重试")
 
     def _remember(self, summary: SyncSummary) -> None:
         """Store the time and result of this sync; a repeat of the stored result within
@@ -260,6 +282,7 @@ class SyncClient:
         summary.applied += counts.applied
         summary.conflicts += counts.conflicts
         summary.rejected += counts.rejected
+        summary.problems.extend(f"变更被市级平台拒绝：{r}" for r in counts.reasons)
 
     def _failed(
         self, batch: list[Entry], codes: dict[str, str], summary: SyncSummary, exc: HubError
@@ -302,6 +325,7 @@ class SyncClient:
                 self._db(reject, self.store, entries[0], exc.message)
                 summary.pushed += 1
                 summary.rejected += 1
+                summary.problems.append(f"变更被市级平台拒绝：{exc.message}")
                 return
             self._db(release, self.store, entries, exc.message)
             raise
@@ -366,6 +390,7 @@ class SyncClient:
         summary.skipped += stats.skipped
         summary.deleted += stats.deleted
         summary.conflicts += stats.conflicts
+        summary.problems.extend(stats.held)
         if progress is not None:
             progress(summary.pulled + summary.skipped, 0, "接收数据")
 

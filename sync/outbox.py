@@ -8,7 +8,7 @@ only after the earlier one is applied and the later one rebased onto the new rev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -44,6 +44,7 @@ class PushCounts:
     conflicts: int = 0
     rejected: int = 0
     recreated: int = 0
+    reasons: list[str] = field(default_factory=list)  # Chinese reason of each rejection
 
 
 def _in(ids: list[Any]) -> str:
@@ -232,4 +233,5 @@ def record_results(
             )
     counts.applied = len(done)
     counts.rejected = len(rejected)
+    counts.reasons = [reason for reason, _seq in rejected]
     return counts

@@ -39,6 +39,22 @@ CHECK_REQUEST = "check_request"
 CHECK_REPORT = "check_report"
 WARNING = "warning"
 WARNING_TYPES = ("收入变化", "资产变化", "成员变化", "就业变化", "户籍变化")
+APPLICATION = "application"
+#: Payload keys that bind a record to a parent record, most specific first: a record bound to
+#: a case travels to the case's offices (its parent's), whatever offices the sender listed.
+PARENT_KEYS: tuple[tuple[str, str], ...] = (
+    ("application_id", "application"),
+    ("document_id", "document"),
+    ("request_id", "check_request"),
+    ("household_id", "household"),
+)
+#: Case numbers: a block leased to one device is between these sizes.
+MAX_NUMBER_BLOCK = 500
+DEFAULT_NUMBER_BLOCK = 50
+#: A plain case number ``<office>-<year>-<5 digits>`` (the 5 digits come from a leased block);
+#: an offline number ``<office>-<year>-<device code>-<4 digits>`` carries the device's code.
+PLAIN_NUMBER_RE = re.compile(r"^([0-9]{9,12})-([0-9]{4})-([0-9]{5,6})$")
+DEVICE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I/O: never read as 1/0
 
 EntityName = Annotated[str, StringConstraints(pattern=ENTITY_RE.pattern)]
 OfficeCode = Annotated[str, StringConstraints(pattern=OFFICE_CODE_RE.pattern)]
@@ -59,6 +75,7 @@ REJECT_REASONS: dict[str, str] = {
     "duplicate_change_id": "变更编号已被其他终端使用",
     "invalid_payload": "记录内容不符合要求",
     "payload_too_large": "记录内容过大",
+    "duplicate_number": "案件编号已被另一案件使用",
 }
 
 #: HTTP error codes, their status and Chinese message.
@@ -120,12 +137,13 @@ class RegisterRequest(Message):
 
 
 class RegisterResponse(Message):
-    """The bearer token (shown once) and the office it is bound to."""
+    """The bearer token (shown once), the office it is bound to and the device's number code."""
 
     token: str
     device_id: UUID
     office_code: str
     office_name: str
+    device_code: str | None = None
 
 
 class DeviceInfo(Message):
@@ -148,6 +166,42 @@ class Change(BaseModel):
     op: Op
     payload: dict[str, Any]
     offices: Annotated[list[OfficeCode], Field(min_length=1, max_length=MAX_OFFICES_PER_RECORD)]
+
+
+class OfficeEntry(BaseModel):
+    """One office of the hub's directory."""
+
+    code: str
+    name: str
+    district: str
+
+
+class OfficeDirectory(Message):
+    """``GET /v1/offices``: every office the hub knows (names reach every desk)."""
+
+    offices: list[OfficeEntry]
+
+
+class NumberLeaseRequest(Message):
+    """``POST /v1/numbers``: ask for a block of case numbers of the device's office and a year.
+
+    ``above`` is the highest plain sequence the device already used for that year (numbers
+    filed before leasing existed): the block starts above it.
+    """
+
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    count: Annotated[int, Field(ge=1, le=MAX_NUMBER_BLOCK)] = DEFAULT_NUMBER_BLOCK
+    above: Annotated[int, Field(ge=0, le=999_999)] = 0
+
+
+class NumberLease(Message):
+    """A block of case numbers leased to one device: sequences ``first``..``last`` inclusive."""
+
+    office_code: str
+    year: int
+    first: int
+    last: int
+    device_code: str
 
 
 class PushRequest(Message):

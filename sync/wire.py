@@ -17,10 +17,12 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table
 
 from desktop.store.models import SYNCED_ENTITIES, Fixed2, Synced
 from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
+from desktop.store.workflow_models import HomeSurveyRecord
 
 #: Every entity the desk keeps in a table of its own, by wire name.
 LOCAL_ENTITIES: dict[str, type[Synced]] = {
     **SYNCED_ENTITIES,
+    "home_survey": HomeSurveyRecord,
     "check_request": CheckRequest,
     "check_report": CheckReport,
     "warning": MonitorWarning,

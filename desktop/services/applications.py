@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desktop.domain.documents import ChecklistFacts, required_documents
 from desktop.domain.household import check_office_scope
@@ -20,6 +20,7 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
+from desktop.services.case_numbers import next_number
 from desktop.services.case_steps import open_case
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
@@ -108,15 +109,6 @@ def application_view(app: Application, applicant_name: str) -> ApplicationView:
     )
 
 
-def _next_number(session, office: Office, year: int) -> str:  # type: ignore[no-untyped-def]
-    prefix = f"{office.code}-{year}-"
-    last = session.scalar(
-        select(func.max(Application.number)).where(Application.number.like(prefix + "%"))
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
-
-
 @service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "documents"})
 def create_application(
     store: Store, actor: Actor, data: ApplicationInput, *, within: UnitOfWork | None = None
@@ -161,7 +153,7 @@ def create_application(
         office = s.get(Office, actor.office_id)
         assert office is not None
         app = Application(
-            number=_next_number(s, office, data.applied_on.year),
+            number=next_number(s, office, data.applied_on.year),
             household_id=household.id,
             applicant_id=applicant.id,
             assistance_type=data.assistance_type,

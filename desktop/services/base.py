@@ -191,8 +191,16 @@ class UnitOfWork:
         self.session.add(obj)
         self.session.flush()
         entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
-        self._queue(entity, obj.id, op, payload_of(obj), self.scope_of(obj), obj.rev or None)
-        self.audit(action, entity, obj.id, summary, data)
+        if isinstance(obj, Office) and obj.code != self.actor.office_code:
+            # another office's row is this desk's note of it; the hub's office directory,
+            # not this desk, names it for every desk (sync/directory.py)
+            self.audit(action, entity, obj.id, summary, data)
+            return
+        scope = self.scope_of(obj)
+        self._queue(entity, obj.id, op, payload_of(obj), scope, obj.rev or None)
+        # the audit line of a case's record travels with the case (both offices' timeline)
+        shared = scope if self.actor.office_code in scope else None
+        self.audit(action, entity, obj.id, summary, data, offices=shared)
 
     def append(self, entity: str, entity_id: str, payload: dict, offices: list[str]) -> None:
         """Queue an append-only record (e.g. a workflow timeline event) for sync as is."""

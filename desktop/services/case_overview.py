@@ -271,13 +271,14 @@ def _working_age(store: Store) -> WorkingAge:
 
 
 def may_fill_survey(actor: Actor, overview: CaseOverview) -> tuple[bool, str]:
-    """Whether this user may open the 入户调查表 for editing, with the Chinese reason if not."""
+    """Whether this user may open the 入户调查表 (a finalised one read-only, by either office
+    of the case), with the Chinese reason if not."""
+    if overview.survey_status == "已定稿":
+        return True, ""
     if actor.role not in SURVEY_ROLES:
         return False, f"{actor.role.label}不填写入户调查表（仅限入户调查员、审核负责人）"
     if actor.office_id != overview.residence.id:
         return False, "入户调查表由家庭居住地街道填写，本街道不是居住地"
-    if overview.survey_status == "已定稿":
-        return True, ""
     if State(overview.state) not in SURVEY_STATES:
         return False, f"案件处于“{overview.state_cn}”，不需要入户调查"
     return True, ""

@@ -173,6 +173,7 @@ def timeline_payload(row: CaseEvent) -> dict[str, Any]:
         "at": row.at,
         "on": row.on,
         "action": row.action,
+        "label": row.label,
         "from_state": row.from_state,
         "to_state": row.to_state,
         "actor_name": row.actor_name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import orjson
 from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
+from desktop.services import case_numbers
 from desktop.services.base import Actor, Role, require_text, service, unit_of_work
 from desktop.store.models import OutboxEntry
 from desktop.store.store import Store
@@ -36,6 +38,8 @@ ENTITY_LABELS = {
     "attachment_meta": "附件信息",
     "check_request": "核对申请",
     "warning_disposal": "预警处置",
+    "home_survey": "入户调查表",
+    "timeline_event": "办理记录",
 }
 
 
@@ -105,6 +109,7 @@ def register_device(
     device_id = uuid.UUID(known[state.DEVICE_ID]) if state.DEVICE_ID in known else uuid.uuid4()
     api = HubApi(url, http=http)
     token = api.register(actor.office_code, code, name, device_id, cancelled=cancelled)
+    device_code = api.registration.device_code if api.registration else None
     values = {
         state.HUB_URL: url,
         state.DEVICE_ID: str(device_id),
@@ -112,9 +117,17 @@ def register_device(
         state.TOKEN: token,
         state.OFFICE_CODE: actor.office_code,
     }
+    if device_code:  # the code in this desk's offline case numbers
+        values[case_numbers.DEVICE_CODE] = device_code
     if known.get(state.HUB_URL) != url:
         values[state.CURSOR] = "0"  # another hub: start its pull from the beginning
-    return run(_keep_registration, store, actor, values)  # type: ignore[no-any-return]
+    status: SyncStatus = run(_keep_registration, store, actor, values)
+    from sync.directory import refill_numbers
+    from sync.http import HubError, SyncCancelled
+
+    with contextlib.suppress(HubError, SyncCancelled):  # a first block of case numbers while online;
+        refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
+    return status
 
 
 def _keep_registration(store: Store, actor: Actor, values: dict[str, str]) -> SyncStatus:

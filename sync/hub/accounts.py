@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sync.hub import db
 from sync.hub.config import HubSettings
 from sync.hub.errors import HubRefusal
-from sync.protocol import OFFICE_CODE_RE, DeviceInfo, RegisterRequest, RegisterResponse
+from sync.protocol import (
+    OFFICE_CODE_RE,
+    DeviceInfo,
+    OfficeDirectory,
+    OfficeEntry,
+    RegisterRequest,
+    RegisterResponse,
+)
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud at a window
 
@@ -117,9 +124,24 @@ def register(
             )
         else:
             raise HubRefusal("bad_enrol_code")
+        from sync.hub.numbers import assign_device_code  # local: numbers imports this module
+
+        device_code = assign_device_code(conn, device_id)
     return RegisterResponse(
-        token=token, device_id=req.device_id, office_code=office.code, office_name=office.name
+        token=token,
+        device_id=req.device_id,
+        office_code=office.code,
+        office_name=office.name,
+        device_code=device_code,
     )
+
+
+def directory(database: db.Database) -> OfficeDirectory:
+    """Every office the hub knows, by code (the names every desk shows)."""
+    o = db.offices.c
+    with database.engine.connect() as conn:
+        rows = conn.execute(select(o.code, o.name, o.district).order_by(o.code)).all()
+    return OfficeDirectory(offices=[OfficeEntry(code=c, name=n, district=d) for c, n, d in rows])
 
 
 def authenticate(database: db.Database, authorization: str | None) -> Device:

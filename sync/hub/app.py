@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.hub import accounts, attachments, checks, migrations, records
+from sync.hub import accounts, attachments, checks, migrations, numbers, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
@@ -31,6 +31,7 @@ from sync.protocol import (
     MAX_REQUEST_BYTES,
     SHA256_RE,
     HubInfo,
+    NumberLeaseRequest,
     PushRequest,
     RegisterRequest,
 )
@@ -136,6 +137,17 @@ def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings)
     @app.get("/v1/devices/me")
     async def me(request: Request) -> Response:
         return _json(accounts.device_info(await _device(request, database)))
+
+    @app.get("/v1/offices")
+    async def offices(request: Request) -> Response:
+        await _device(request, database)
+        return _json(await run_in_threadpool(accounts.directory, database))
+
+    @app.post("/v1/numbers")
+    async def lease_numbers(request: Request) -> Response:
+        device = await _device(request, database)
+        req = await _parse(request, NumberLeaseRequest)
+        return _json(await run_in_threadpool(numbers.lease, database, device, req))
 
 
 def _pull_args(request: Request) -> tuple[int, int]:

@@ -73,6 +73,9 @@ devices = Table(
     Column("name", String(64), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
+    # The device's code in offline case numbers, unique across the city (migration 4).
+    Column("number_code", String(8)),
+    Index("ux_hub_devices_number_code", "number_code", unique=True),
 )
 
 records = Table(
@@ -99,6 +102,30 @@ record_offices = Table(
     Column("entity", String(40), nullable=False),
     Column("id", String(36), nullable=False),
     Index("ix_hub_record_offices_record", "entity", "id"),
+)
+
+# Every case number the hub holds, so no two cases share one (migration 4). Plain numbers
+# (office-year-sequence) keep their parts, so a new block starts above the highest one.
+case_numbers = Table(
+    "hub_case_numbers",
+    metadata,
+    Column("number", String(40), primary_key=True),
+    Column("application_id", String(36), nullable=False),
+    Column("office_code", String(12)),
+    Column("year", Integer),
+    Column("seq", Integer),
+    Index("ix_hub_case_numbers_block", "office_code", "year", "seq"),
+)
+
+# Record → the parent record it is bound to (a document to its case, a person to its
+# household): when a parent reaches a new office, its children follow (migration 4).
+record_links = Table(
+    "hub_record_links",
+    metadata,
+    Column("parent_entity", String(40), primary_key=True),
+    Column("parent_id", String(36), primary_key=True),
+    Column("entity", String(40), primary_key=True),
+    Column("id", String(36), primary_key=True),
 )
 
 applied_changes = Table(

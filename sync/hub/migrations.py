@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, select
 
 from sync.hub import db
 
@@ -47,10 +47,54 @@ def _v3_check_jobs(conn: Connection) -> None:
     db.check_jobs.create(conn)
 
 
+def _v4_numbers_and_links(conn: Connection) -> None:
+    """Device codes, the case-number index and record links, filled from what is stored."""
+    import json
+
+    from sync.hub import numbers, records
+
+    columns = {c["name"] for c in inspect(conn).get_columns(db.devices.name)}
+    if "number_code" not in columns:  # step 1 of a new database already made the column
+        conn.exec_driver_sql("ALTER TABLE hub_devices ADD COLUMN number_code VARCHAR(8)")
+        conn.exec_driver_sql(
+            "CREATE UNIQUE INDEX ux_hub_devices_number_code ON hub_devices (number_code)"
+        )
+    db.case_numbers.create(conn)
+    db.record_links.create(conn)
+    d = db.devices.c
+    for n, (device_id,) in enumerate(conn.execute(select(d.id).order_by(d.created_at, d.id))):
+        conn.execute(
+            db.devices.update().where(d.id == device_id).values(number_code=numbers.device_code(n))
+        )
+    t = db.records.c
+    held: dict[str, str] = {}
+    links: set[tuple[str, str, str, str]] = set()
+    rows = conn.execute(select(t.entity, t.id, t.payload).order_by(t.seq)).yield_per(2000)
+    for entity, rid, text in rows:
+        payload = json.loads(text)
+        if entity == "application" and isinstance(payload.get("number"), str):
+            held.setdefault(payload["number"], rid)  # a later duplicate keeps no number
+        parent = records.parent_key(entity, payload)
+        if parent is not None:
+            links.add((parent[0], parent[1], entity, rid))
+    if held:
+        conn.execute(db.case_numbers.insert(), numbers.insert_rows(held))
+    if links:
+        conn.execute(
+            db.record_links.insert(),
+            [{"parent_entity": a, "parent_id": b, "entity": c, "id": i} for a, b, c, i in links],
+        )
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
     Step(3, "economic-check jobs (delayed check_report)", _v3_check_jobs),
+    Step(
+        4,
+        "device codes, one case per number, record links (a case travels whole)",
+        _v4_numbers_and_links,
+    ),
 )
 HEAD = STEPS[-1].version
 

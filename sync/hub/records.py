@@ -15,15 +15,17 @@ import orjson
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, select
 
-from sync.hub import db
+from sync.hub import db, numbers
 from sync.hub.accounts import Device
 from sync.hub.fastpush import PushedChange
 from sync.protocol import (
     APPEND_ONLY_ENTITIES,
+    APPLICATION,
     ATTACHMENT_META,
     CHECK_REQUEST,
     HUB_ENTITIES,
     MAX_PAYLOAD_BYTES,
+    PARENT_KEYS,
     REJECT_REASONS,
     SHA256_RE,
     CheckRequestPayload,
@@ -88,6 +90,18 @@ class Batch:
     rows: dict[tuple[str, str], Row | None] = field(default_factory=dict)
     logged: list[tuple[str, str, str]] = field(default_factory=list)
     applied: list[tuple[Change, str]] = field(default_factory=list)
+    numbers: dict[str, str] = field(default_factory=dict)  # case number → application id
+    new_numbers: dict[str, str] = field(default_factory=dict)
+    links: set[tuple[str, str, str, str]] = field(default_factory=set)
+
+
+def parent_key(entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
+    """The record a record is bound to (its case, document, request or household), if any."""
+    for key, parent in PARENT_KEYS:
+        value = payload.get(key)
+        if isinstance(value, str) and value and parent != entity:
+            return parent, value
+    return None
 
 
 def _reject(change: Change, reason: str, detail: str | None = None) -> Result:
@@ -144,7 +158,9 @@ def _check_payload(change: Change, text: str) -> Result | None:
     return None
 
 
-def _refusal(batch: Batch, change: Change, row: Row | None, text: str) -> Result | None:
+def _refusal(
+    batch: Batch, change: Change, row: Row | None, parent: Row | None, text: str
+) -> Result | None:
     office = batch.device.office_code
     if change.entity in HUB_ENTITIES:
         return _reject(change, "read_only_entity")
@@ -153,9 +169,32 @@ def _refusal(batch: Batch, change: Change, row: Row | None, text: str) -> Result
         return _reject(change, "unknown_office", "、".join(unknown))
     if office not in change.offices or (row is not None and office not in row.offices):
         return _reject(change, "out_of_scope")
+    if parent is not None and office not in parent.offices:  # the case is another office's
+        return _reject(change, "out_of_scope")
     if change.entity in APPEND_ONLY_ENTITIES and change.op == "delete":
         return _reject(change, "append_only")
-    return _check_payload(change, text)
+    return _check_payload(change, text) or _check_number(batch, change)
+
+
+def _check_number(batch: Batch, change: Change) -> Result | None:
+    """One case per number: a second case under a number the hub holds is refused."""
+    if change.entity != APPLICATION or change.op != "upsert":
+        return None
+    number = change.payload.get("number")
+    if not isinstance(number, str) or not number:
+        return None
+    holder = batch.numbers.get(number)
+    if holder is not None and holder != str(change.id):
+        return _reject(change, "duplicate_number", f"{number}，请在“同步”页查看")
+    return None
+
+
+def _note_number(batch: Batch, change: Change) -> None:
+    number = change.payload.get("number")
+    if change.entity == APPLICATION and isinstance(number, str) and number:
+        if number not in batch.numbers:
+            batch.new_numbers[number] = str(change.id)
+        batch.numbers[number] = str(change.id)
 
 
 def _union(old: list[str], new: list[str]) -> list[str]:
@@ -165,17 +204,21 @@ def _union(old: list[str], new: list[str]) -> list[str]:
 def _decide(batch: Batch, change: Change, text: str) -> Result:
     key = (change.entity, str(change.id))
     row = batch.rows[key]
-    refused = _refusal(batch, change, row, text)
+    link = parent_key(change.entity, change.payload) if change.op == "upsert" else None
+    parent = batch.rows.get(link) if link is not None else None
+    refused = _refusal(batch, change, row, parent, text)
     if refused is not None:
         return refused
+    # a record bound to a case travels to the case's offices, whatever the sender listed
+    sent = _union(list(dict.fromkeys(change.offices)), parent.offices if parent else [])
     if row is None:
         if change.base_rev is not None and change.entity not in APPEND_ONLY_ENTITIES:
             return _result(change, "conflict")
-        row = Row(1, change.op == "delete", text, list(dict.fromkeys(change.offices)), False)
+        row = Row(1, change.op == "delete", text, sent, False)
         row.dirty = True
         batch.rows[key] = row
     elif change.entity in APPEND_ONLY_ENTITIES:
-        offices = _union(row.offices, change.offices)
+        offices = _union(row.offices, sent)
         if offices != row.offices:  # hand-over of an immutable record: only offices grow
             row.offices, row.rev, row.dirty = offices, row.rev + 1, True
     elif change.base_rev != row.rev:
@@ -189,14 +232,26 @@ def _decide(batch: Batch, change: Change, text: str) -> Result:
     else:
         row.rev, row.deleted, row.dirty = row.rev + 1, change.op == "delete", True
         row.payload = text if change.op == "upsert" else row.payload
-        row.offices = _union(row.offices, change.offices)
+        row.offices = _union(row.offices, sent)
+    if link is not None:
+        batch.links.add((link[0], link[1], change.entity, str(change.id)))
+    _note_number(batch, change)
     batch.applied.append((change, text))
     return _result(change, "applied", rev=row.rev)
 
 
 def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[Result]:
     logged = _load_logged(conn, changes)
-    batch.rows = _load_rows(conn, list(dict.fromkeys((c.entity, str(c.id)) for c in changes)))
+    keys = [(c.entity, str(c.id)) for c in changes]
+    parents = [parent_key(c.entity, c.payload) for c in changes if c.op == "upsert"]
+    keys += [p for p in parents if p is not None]
+    batch.rows = _load_rows(conn, list(dict.fromkeys(keys)))
+    wanted = [
+        c.payload["number"]
+        for c in changes
+        if c.entity == APPLICATION and isinstance(c.payload.get("number"), str)
+    ]
+    batch.numbers = numbers.holders(conn, list(dict.fromkeys(wanted)))
     seen: dict[str, Result] = {}
     results: list[Result] = []
     for change in changes:
@@ -292,7 +347,11 @@ def push(
         batch = Batch(device=device, known_offices=known)
         results = _decide_all(conn, batch, changes)
         rows = {k: v for k, v in batch.rows.items() if v is not None}
+        _write_links(conn, batch.links)
+        follow_parents(conn, rows)
+        batch.rows.update(rows)
         write_rows(conn, rows, device.id)
+        _write_numbers(conn, batch.new_numbers)
         _many(
             conn,
             "INSERT INTO hub_applied_changes (change_id, device_id, result) VALUES (%s, %s, %s)",
@@ -309,10 +368,71 @@ def _after_apply(conn: Connection, batch: Batch, check_due_at: float) -> None:
     for change, _text in batch.applied:
         row = batch.rows[(change.entity, str(change.id))]
         assert row is not None
-        if change.entity == ATTACHMENT_META:
-            attachments.grant(conn, str(change.payload["sha256"]), row.offices)
-        elif change.entity == CHECK_REQUEST and change.op == "upsert":
+        if change.entity == CHECK_REQUEST and change.op == "upsert":
             checks.schedule(conn, str(change.id), row.rev, check_due_at)
+    for (entity, _rid), row in batch.rows.items():  # pushed or reached by a hand-over
+        if entity == ATTACHMENT_META and row is not None and row.dirty:
+            sha = json.loads(row.payload).get("sha256")
+            if isinstance(sha, str) and SHA256_RE.match(sha):
+                attachments.grant(conn, sha, row.offices)
+
+
+def _write_links(conn: Connection, links: set[tuple[str, str, str, str]]) -> None:
+    _many(
+        conn,
+        "INSERT INTO hub_record_links (parent_entity, parent_id, entity, id) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        sorted(links),
+    )
+
+
+def _write_numbers(conn: Connection, found: dict[str, str]) -> None:
+    rows = numbers.insert_rows(found)
+    if rows:
+        conn.execute(db.case_numbers.insert(), rows)
+
+
+def _children(
+    conn: Connection, parents: list[tuple[str, str]]
+) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """(parent key, child key) of every record bound to one of ``parents``."""
+    t = db.record_links.c
+    out: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    by_entity: dict[str, list[str]] = {}
+    for entity, rid in parents:
+        by_entity.setdefault(entity, []).append(rid)
+    for entity, ids in by_entity.items():
+        for i in range(0, len(ids), 500):
+            query = select(t.parent_id, t.entity, t.id).where(
+                t.parent_entity == entity, t.parent_id.in_(ids[i : i + 500])
+            )
+            out.extend(((entity, str(p)), (str(e), str(r))) for p, e, r in conn.execute(query))
+    return out
+
+
+def follow_parents(conn: Connection, rows: dict[tuple[str, str], Row]) -> None:
+    """Hand-over reaches the whole case: a record whose offices grew passes the new offices
+    to every record bound to it (documents, survey, timeline, members …), level by level."""
+    grown = [k for k, r in rows.items() if r.dirty and set(r.offices) - r.stored_offices]
+    seen: set[tuple[str, str]] = set()
+    while grown:
+        seen.update(grown)
+        pairs = [(p, c) for p, c in _children(conn, grown) if c not in seen]
+        missing = list(dict.fromkeys(c for _p, c in pairs if c not in rows))
+        rows.update({k: v for k, v in _load_rows(conn, missing).items() if v is not None})
+        nxt: list[tuple[str, str]] = []
+        for pkey, ckey in pairs:
+            child = rows.get(ckey)
+            if child is None:
+                continue
+            offices = _union(child.offices, rows[pkey].offices)
+            if offices == child.offices:
+                continue
+            # same rev: only the offices grow (an edit in flight elsewhere stays no conflict);
+            # the new seq brings the record to the new office's next pull
+            child.offices, child.dirty = offices, True
+            nxt.append(ckey)
+        grown = list(dict.fromkeys(nxt))
 
 
 def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[str]]]) -> int:
@@ -322,7 +442,11 @@ def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[s
     """
     rows = _load_rows(conn, list(dict.fromkeys((e, i) for e, i, _p, _o in items)))
     changed = 0
+    links: set[tuple[str, str, str, str]] = set()
     for entity, rid, payload, offices in items:
+        parent = parent_key(entity, json.loads(payload))
+        if parent is not None:  # a report follows its request to a new office
+            links.add((parent[0], parent[1], entity, rid))
         row = rows[(entity, rid)]
         if row is None:
             rows[(entity, rid)] = Row(1, False, payload, list(offices), False, dirty=True)
@@ -332,6 +456,7 @@ def upsert_hub_records(conn: Connection, items: list[tuple[str, str, str, list[s
         else:
             continue
         changed += 1
+    _write_links(conn, links)
     write_rows(conn, {k: v for k, v in rows.items() if v is not None}, None)
     return changed
 

@@ -45,7 +45,7 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
 
     with HubThread(hub_settings) as hub:  # starting the hub upgrades the schema
         database = hub.app.state.database
-        assert migrations.current_version(database) == migrations.HEAD == 3
+        assert migrations.current_version(database) == migrations.HEAD == 4
         api = HubApi(hub.base_url, http=HttpClient(FAST_RETRY))
         api.register(OFFICE_A, code, "升级后的终端")
         [rec] = api.pull("0", 10).records
@@ -57,3 +57,43 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
     again = db.Database(hub_settings.db_url)
     assert migrations.upgrade(again) == []
     again.dispose()
+
+
+def test_version_3_database_gets_device_codes_case_numbers_and_links(
+    hub_settings: HubSettings,
+) -> None:
+    """A hub of the previous release: devices without a number code, cases already held."""
+    old = db.Database(hub_settings.db_url)
+    assert migrations.upgrade(old, target=3) == [1, 2, 3]
+    with old.write() as conn:  # the devices table as release 3 made it
+        conn.exec_driver_sql("DROP INDEX ux_hub_devices_number_code")
+        conn.exec_driver_sql("ALTER TABLE hub_devices DROP COLUMN number_code")
+    accounts.add_office(old, OFFICE_A, "河西区友谊路街道", "河西区")
+    code = accounts.create_enrolment(old, OFFICE_A, hub_settings)
+    with old.write() as conn:
+        first = db.next_seqs(conn, 3)
+        for n, (entity, rid, payload) in enumerate(
+            [
+                ("application", RID, {"number": "120103001-2026-00044"}),
+                ("application", RID.replace("11", "22"), {"number": "120103001-2026-00044"}),
+                ("document", RID.replace("11", "33"), {"application_id": RID}),
+            ]
+        ):
+            conn.execute(
+                db.records.insert().values(
+                    entity=entity, id=rid, rev=1, deleted=False, payload=json.dumps(payload),
+                    offices=json.dumps([OFFICE_A]), seq=first + n, updated_at=0.0,
+                    updated_by=None,
+                )
+            )  # fmt: skip
+    old.dispose()
+    with HubThread(hub_settings) as hub:
+        api = HubApi(hub.base_url, http=HttpClient(FAST_RETRY))
+        api.register(OFFICE_A, code, "升级后的终端")
+        assert api.registration is not None and api.registration.device_code == "AAA"
+        lease = api.lease_numbers(2026, 10)
+        assert (lease.first, lease.last) == (45, 54)  # above the number already held
+        with hub.app.state.database.read() as conn:
+            held = conn.execute(select(db.case_numbers.c.application_id)).scalars().all()
+            links = conn.execute(select(db.record_links.c.parent_id)).scalars().all()
+        assert held == [RID] and links == [RID]  # the older case keeps its number

@@ -1,0 +1,87 @@
+"""After each sync: the hub's office directory and the reserve of leased case numbers.
+
+Both are small, repeatable calls: the directory gives every office its real name on every
+desk (a code seen only in a record is no longer shown as a placeholder), and the reserve lets
+the desk number cases offline from a block no other device can use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from desktop.services import case_numbers
+from desktop.store.store import Store
+from sync.api import HubApi
+from sync.apply import apply_directory
+from sync.http import Cancelled
+from sync.protocol import NumberLease
+from sync.state import OFFICE_CODE, get_many, relaxed
+
+LOW_WATER = 10  # lease a new block when fewer numbers than this are left
+BLOCK = 50
+
+
+DbRunner = Callable[..., Any]  # run_db(fn, *args): where the store steps run
+
+
+def _inline(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def _apply_entries(store: Store, entries: list[dict[str, Any]]) -> int:
+    with relaxed(store) as conn:
+        return apply_directory(conn, entries)
+
+
+def refresh_directory(
+    store: Store,
+    api: HubApi,
+    cancelled: Cancelled | None = None,
+    *,
+    run_db: DbRunner = _inline,
+) -> int:
+    """Bring office names and districts from the hub; return how many rows changed."""
+    entries = [e.model_dump() for e in api.offices(cancelled=cancelled).offices]
+    return int(run_db(_apply_entries, store, entries))
+
+
+def _reserve(store: Store, year: int) -> tuple[str | None, int, bool, int]:
+    """This device's office code, numbers left, whether it has a device code, highest used."""
+    office = get_many(store, [OFFICE_CODE]).get(OFFICE_CODE)
+    if not office:
+        return None, 0, False, 0
+    with store.engine.connect() as conn:
+        left = case_numbers.remaining(conn, office, year)
+        has_code = bool(
+            conn.exec_driver_sql(
+                "SELECT 1 FROM settings WHERE key = ?", (case_numbers.DEVICE_CODE,)
+            ).first()
+        )
+        above = case_numbers.highest_plain(conn, office, year)
+    return office, left, has_code, above
+
+
+def _keep_lease(store: Store, lease: NumberLease) -> None:
+    with relaxed(store) as conn:
+        case_numbers.set_device_code(conn, lease.device_code)
+        case_numbers.add_block(conn, lease.office_code, lease.year, lease.first, lease.last)
+
+
+def refill_numbers(
+    store: Store,
+    api: HubApi,
+    today: date | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    run_db: DbRunner = _inline,
+) -> int:
+    """Lease a block for this device's office and year when the reserve runs low."""
+    year = (today or date.today()).year
+    office, left, has_code, above = run_db(_reserve, store, year)
+    if not office or (left >= LOW_WATER and has_code):
+        return 0
+    lease = api.lease_numbers(year, BLOCK, above, cancelled=cancelled)
+    run_db(_keep_lease, store, lease)
+    return lease.last - lease.first + 1
