@@ -47,7 +47,7 @@ from desktop.services.case_policy import emergency_cap
 from desktop.services.check_findings import latest_report, report_reference
 from desktop.services.deadlines import Calendars, case_deadline, deadline_columns
 from desktop.services.reserve_fund import record_payout
-from desktop.store.models import Application, Office
+from desktop.store.models import Application, Document, Office
 from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent
 
@@ -244,6 +244,26 @@ def _report_params(
     return given
 
 
+def _resume_params(
+    session: Session, app: Application, params: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """补正完毕 counts every document the window has marked received or waived (the documents
+    list is where papers are ticked off); lines typed by hand are added to them."""
+    given = dict(params or {})
+    typed = given.get("documents_received") or []
+    if isinstance(typed, str):
+        typed = [line.strip() for line in typed.splitlines() if line.strip()]
+    handed_in = session.scalars(
+        select(Document.title).where(
+            Document.application_id == app.id,
+            Document.status.in_(("received", "waived")),
+            Document.deleted.is_(False),
+        )
+    ).all()
+    given["documents_received"] = list(dict.fromkeys([*typed, *handed_in]))
+    return given
+
+
 def _allowed(snapshot: CaseSnapshot, action: str, who: WfActor, when: date) -> bool:
     """Whether the machine would let ``who`` take ``action`` now (else apply says why)."""
     options = available_actions(snapshot, who, when, DEFAULT_RULES)
@@ -275,6 +295,8 @@ def perform(
             params = confirm_params(uow, store.keyfile, app, params)
         if action == "record_check_report":
             params = _report_params(uow.session, app, params)
+        if action == "resume":
+            params = _resume_params(uow.session, app, params)
         step = apply(snapshot, action, who, when, params, DEFAULT_RULES)
         if action == "pay_emergency_aid":
             _emergency_payout(uow, app, step)

@@ -125,16 +125,17 @@ def submit_intake(store: Store, actor: Actor, data: IntakeInput) -> IntakeResult
         app = uow.session.get(Application, filed.id)
         assert app is not None
         if app.channel == "window" and app.state == INITIAL_STATE:
-            # Taken at the window = 受理 today: the one-time missing-documents list goes into
-            # the case and the 3-working-day survey clock starts. Requests from hotlines and
-            # portals stay 待受理 until a clerk accepts them.
+            # Taken at the window = 受理 on the day the family applied there (a paper form
+            # entered later keeps its real date): the one-time missing-documents list goes
+            # into the case and the 3-working-day survey clock starts from that day.
+            # Requests from hotlines and portals stay 待受理 until a clerk accepts them.
             params = {
                 "missing_documents": missing_document_titles(uow.session, app.id),
                 "hard_case": False,
             }
             version = app.version
             uow.session.expire(app)  # the step re-reads the row it claims by version
-            perform(store, actor, app.id, "accept", params, date.today(), version, within=uow)
+            perform(store, actor, app.id, "accept", params, app.applied_on, version, within=uow)
             uow.session.refresh(app)
         view = application_view(app, filed.applicant_name)
     return IntakeResult(view, missing_list(store, view.id), tuple(dups))

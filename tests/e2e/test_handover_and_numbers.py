@@ -7,21 +7,15 @@ their own encrypted store in their own folder.
 
 from __future__ import annotations
 
-import itertools
 import json
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
-from desktop.demo_data import PASSWORDS
-from desktop.domain.ids import check_char
 from desktop.errors import ValidationError
 from desktop.services.applications import ApplicationInput, create_application, get_application
-from desktop.services.auth import OfficeInput, create_office, create_user, first_run
+from desktop.services.auth import OfficeInput, create_office
 from desktop.services.case_numbers import renumber_refused_case
 from desktop.services.case_overview import case_overview, may_fill_survey
 from desktop.services.documents import attach_document, list_documents
@@ -43,77 +37,10 @@ from desktop.store.models import Application, Office
 from desktop.store.store import Store
 from sync.api import HubApi, new_change
 from sync.http import HttpClient
-from sync.hub import accounts, db
-from sync.hub.config import HubSettings
-from sync.hub.server import HubThread
-from tests.support import TEST_KDF, Desk
+from sync.hub import db
+from tests.e2e.helpers import NAMES, A, B, C, new_id_number, office_id
 from tests.sync.conftest import FAST_RETRY, enrol
 from tests.sync_client.conftest import Linked, link
-
-A = "120103001"  # 河西区友谊路街道 (residence office)
-B = "120101001"  # 和平区劝业场街道 (registration office)
-C = "120104003"
-NAMES = {
-    A: ("河西区友谊路街道", "河西区"),
-    B: ("和平区劝业场街道", "和平区"),
-    C: ("南开区长虹街道", "南开区"),
-}
-_IDS = itertools.count(11)
-
-
-def new_id_number() -> str:
-    """A valid ID number the demo data never made (born 1951)."""
-    n = next(_IDS)
-    first17 = f"12010319510{n % 9 + 1}{n % 28 + 1:02d}{n % 1000:03d}"
-    return first17 + check_char(first17)
-
-
-@pytest.fixture
-def hub(hub_settings: HubSettings) -> Iterator[HubThread]:
-    server = HubThread(hub_settings).start()
-    for code, (name, district) in NAMES.items():
-        accounts.add_office(server.app.state.database, code, name, district)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def registration_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Desk B as a new office sets it up: its own office only, an admin, a clerk, a supervisor."""
-    folder = tmp_path_factory.mktemp("office_hp") / "data"
-    store, admin = first_run(
-        folder,
-        office=OfficeInput(
-            code=B, name="和平区劝业场街道", district="和平区", region_code="120101"
-        ),
-        admin_username="admin",
-        admin_password=PASSWORDS["admin"][2],
-        kdf=TEST_KDF,
-    )
-    for username in ("clerk", "supervisor"):
-        display, role, password = PASSWORDS[username]
-        create_user(
-            store, admin, username=username, display_name=display, role=role,
-            password=password, kdf=TEST_KDF,
-        )  # fmt: skip
-    store.close()
-    return folder
-
-
-@pytest.fixture
-def desk_hp(registration_template: Path, tmp_path: Path) -> Iterator[Desk]:
-    folder = tmp_path / "data_hp"
-    shutil.copytree(registration_template, folder)
-    d = Desk(folder)
-    yield d
-    d.close()
-
-
-def office_id(store: Store, code: str) -> str:
-    with store.sessions.read() as s:
-        found = s.scalar(select(Office.id).where(Office.code == code))
-    assert found is not None, code
-    return found
 
 
 def family(desk: Linked, name: str = "张三丰") -> str:
