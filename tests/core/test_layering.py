@@ -35,3 +35,35 @@ def test_layering_check_catches_a_qt_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from PySide6.QtWidgets import QWidget\nimport ui.main_window\n")
     assert [n.split(".")[0] for n in _imports(bad)] == ["PySide6", "ui"]
+
+
+HUB_ONLY = ("fastapi", "uvicorn", "psycopg", "starlette")
+
+
+def test_no_desk_module_imports_the_hub_packages() -> None:
+    """The desk is installed without the hub group: only sync/hub may import its packages."""
+    offenders = []
+    paths = [ROOT / "main.py"]
+    for pkg in ("desktop", "sync", "reports", "ui"):
+        paths.extend((ROOT / pkg).rglob("*.py"))
+    for path in paths:
+        rel = path.relative_to(ROOT)
+        if rel.parts[:2] == ("sync", "hub"):
+            continue
+        for name in _imports(path):
+            top = name.split(".")[0]
+            if top in HUB_ONLY or name.startswith("sync.hub"):
+                offenders.append(f"{rel} imports {name}")
+    assert offenders == []
+
+
+def test_hub_packages_are_in_the_hub_group_only() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    desk = " ".join(project["project"]["dependencies"])
+    hub = " ".join(project["dependency-groups"]["hub"])
+    for package in ("fastapi", "uvicorn", "psycopg"):
+        assert package not in desk
+        assert package in hub
+    assert {"include-group": "hub"} in project["dependency-groups"]["dev"]
