@@ -19,6 +19,7 @@ from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.store.models import (
     Application,
     AuditEvent,
+    LOCAL_COLUMNS,
     Household,
     Office,
     OutboxEntry,
@@ -115,14 +116,11 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-_LOCAL_COLUMNS = {"rev", "dirty", "created_at", "updated_at"}
-
-
 def payload_of(obj: Synced) -> dict[str, Any]:
     """The synced fields of a row as a JSON-safe dict."""
     table = obj.__table__  # type: ignore[attr-defined]
     return {
-        c.key: json_safe(getattr(obj, c.key)) for c in table.columns if c.key not in _LOCAL_COLUMNS
+        c.key: json_safe(getattr(obj, c.key)) for c in table.columns if c.key not in LOCAL_COLUMNS
     }
 
 
