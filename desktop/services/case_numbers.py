@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, service, unit_of_work
 from desktop.store.models import Application, Office, OutboxEntry
+from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
 
 NUMBER_BLOCKS = "sync.number_blocks"
@@ -127,7 +128,7 @@ def _refused_for_number(session: Session, application_id: str) -> bool:
     ).first()
     return (
         last is not None
-        and last.state == "rejected"
+        and last.state == OutboxState.REJECTED
         and REJECT_REASONS["duplicate_number"] in last.last_error
     )
 

@@ -13,6 +13,7 @@ from desktop.errors import NotFound, ValidationError, WorkflowError
 from desktop.services.base import Actor, Role, service, unit_of_work
 from desktop.services.sync_admin import ENTITY_LABELS
 from desktop.store.models import Office, OutboxEntry
+from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 
@@ -207,7 +208,7 @@ def _requeue(session: Any, c: SyncConflict) -> None:
             select(OutboxEntry)
             .where(
                 OutboxEntry.entity_id == c.entity_id,
-                OutboxEntry.state.in_(("pending", "conflict")),
+                OutboxEntry.state.in_((OutboxState.PENDING, OutboxState.CONFLICT)),
             )
             .order_by(OutboxEntry.seq)
         )
@@ -217,7 +218,7 @@ def _requeue(session: Any, c: SyncConflict) -> None:
         if e is not keep:
             session.delete(e)
     if keep is not None:
-        keep.state, keep.base_rev, keep.last_error = "pending", c.remote_rev, ""
+        keep.state, keep.base_rev, keep.last_error = OutboxState.PENDING, c.remote_rev, ""
     session.flush()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from desktop.store.models import OutboxEntry, Setting
+from desktop.store.outbox import UNSENT
 from desktop.store.store import Store
 
 
@@ -13,9 +14,7 @@ def unsynced_count(store: Store) -> int:
     with store.sessions.read() as s:
         return (
             s.scalar(
-                select(func.count())
-                .select_from(OutboxEntry)
-                .where(OutboxEntry.state.in_(("pending", "sent")))
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state.in_(UNSENT))
             )
             or 0
         )

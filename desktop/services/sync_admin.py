@@ -15,17 +15,12 @@ from desktop.errors import ValidationError
 from desktop.services import case_numbers
 from desktop.services.base import Actor, Role, require_text, service, unit_of_work
 from desktop.store.models import OutboxEntry
+from desktop.store.outbox import STATE_LABELS, OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 from sync import state
 
-OUTBOX_STATES = {
-    "pending": "待发送",
-    "sent": "已发送待确认",
-    "applied": "已同步",
-    "conflict": "版本冲突",
-    "rejected": "被拒绝",
-}
+OUTBOX_STATES = STATE_LABELS
 ENTITY_LABELS = {
     "office": "街道",
     "household": "家庭",
@@ -125,7 +120,9 @@ def register_device(
     from sync.directory import refill_numbers
     from sync.http import HubError, SyncCancelled
 
-    with contextlib.suppress(HubError, SyncCancelled):  # a first block of case numbers while online;
+    with contextlib.suppress(
+        HubError, SyncCancelled
+    ):  # a first block of case numbers while online;
         refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
     return status
 
@@ -171,7 +168,7 @@ def sync_status(store: Store) -> SyncStatus:
         last_sync_at=values.get(state.LAST_SYNC_AT, ""),
         last_ok=None if last is None else bool(last.get("ok")),
         last_text="" if last is None else str(last.get("text", "")),
-        unsynced=sum(v for k, v in counts.items() if k != "applied"),
+        unsynced=sum(v for k, v in counts.items() if k != OutboxState.APPLIED),
         by_state={k: int(v) for k, v in counts.items()},
         open_conflicts=int(conflicts or 0),
     )
