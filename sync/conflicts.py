@@ -94,9 +94,3 @@ def record_conflict(
         )
     )
     return True
-
-
-def open_conflict_ids(conn: Connection) -> set[str]:
-    """Record ids with an open conflict."""
-    rows = conn.execute(select(_conflicts.c.entity_id).where(_conflicts.c.status == "open"))
-    return {r[0] for r in rows}

@@ -103,20 +103,6 @@ class Message(BaseModel):
     v: Literal[1] = 1
 
 
-class ErrorInfo(BaseModel):
-    """The body of an error: a stable English code, a Chinese message, optional detail."""
-
-    code: str
-    message: str
-    detail: Any = None
-
-
-class ErrorResponse(Message):
-    """Every non-2xx answer of the hub."""
-
-    error: ErrorInfo
-
-
 class HubInfo(Message):
     """``GET /v1/info`` (no token): the limits a client must respect."""
 

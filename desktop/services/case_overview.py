@@ -28,6 +28,7 @@ from desktop.domain.workflow.context import current_amount
 from desktop.errors import DeskError, NotFound, ReportError, ValidationError
 from desktop.services.applications import CHANNELS
 from desktop.services.base import Actor, Role, service
+from desktop.services.benefit_ledger import LedgerLine
 from desktop.services.case_steps import get_case
 from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
 from desktop.services.check_findings import latest_report, report_reference
@@ -36,9 +37,11 @@ from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
 from desktop.services.households import BankView, family_type, get_household
 from desktop.services.printing import case_record, office_record
 from desktop.services.printing_facts import current_policy
+from desktop.services.run_notices import NOTICE_KINDS
 from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
 from desktop.services.warnings import CheckReportView, list_check_reports
 from desktop.store.models import Application, Office, Person
+from desktop.store.policy_models import BenefitChangeRecord, BenefitRun
 from desktop.store.store import Store
 from reports import data as rd
 from reports.letters import render_approval_letter, render_change_notice, render_refusal_letter
@@ -358,28 +361,67 @@ def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.Re
     )
 
 
-def change_notice_for(store: Store, actor: Actor, application_id: str) -> rd.ChangeNotice:
-    """增发/减发/停发通知书 of the case's last review that changed the amount."""
-    snap = get_case(store, application_id).snapshot
-    changes = [i for i, r in enumerate(snap.reviews) if r.outcome in _CHANGE_KIND]
-    if not changes:
-        raise ReportError("该案件没有增发、减发或停发的核查结果，不能打印变更通知书")
-    index = changes[-1]
-    review = snap.reviews[index]
-    old = _amount_before(snap, index)
-    new = review.new_amount if review.new_amount is not None else Decimal("0.00")
-    with store.sessions.read() as s:
-        app = s.get(Application, application_id)
-        assert app is not None
-        case = case_record(s, app, review.reviewed_on)
+def change_notice_for(
+    store: Store,
+    actor: Actor,
+    application_id: str,
+    *,
+    run_id: str | None = None,
+    decided_on: date | None = None,
+) -> rd.ChangeNotice:
+    """增发/减发/停发通知书 of a case: of its change in the benefit run ``run_id`` (effective
+    from the run's month, decided ``decided_on`` or today), else of its last review that
+    changed the amount. Either way the letter shows the new amount and its number."""
+    if run_id is not None:
+        day = decided_on or date.today()
+        with store.sessions.read() as s:
+            run = s.get(BenefitRun, run_id)
+            line = s.scalars(
+                select(BenefitChangeRecord).where(
+                    BenefitChangeRecord.run_id == run_id,
+                    BenefitChangeRecord.application_id == application_id,
+                )
+            ).first()
+            app = s.get(Application, application_id)
+            if run is None or line is None or app is None or line.kind not in NOTICE_KINDS:
+                raise NotFound("该案件在本次核算中没有增发、减发或停发")
+            ledger = LedgerLine(
+                app.number,
+                "",
+                "",
+                line.programme,
+                line.kind,
+                line.old_amount,
+                line.new_amount,
+                None,
+            )
+            case = case_record(s, app, day)
+        kind, old, new = line.kind, line.old_amount or Decimal("0.00"), line.new_amount
+        effective = run.month
+        reasons: tuple[str, ...] = (ledger.reason(run.month) + "。",)
+    else:
+        snap = get_case(store, application_id).snapshot
+        changes = [i for i, r in enumerate(snap.reviews) if r.outcome in _CHANGE_KIND]
+        if not changes:
+            raise ReportError("该案件没有增发、减发或停发的核查结果，不能打印变更通知书")
+        index = changes[-1]
+        review = snap.reviews[index]
+        old = _amount_before(snap, index)
+        new = review.new_amount if review.new_amount is not None else Decimal("0.00")
+        with store.sessions.read() as s:
+            app = s.get(Application, application_id)
+            assert app is not None
+            case = case_record(s, app, review.reviewed_on)
+        kind, effective, reasons = _CHANGE_KIND[review.outcome], review.effective_on, review.reasons
+        day = review.reviewed_on
     return rd.ChangeNotice(
         case=_with_amount(case, new),
-        kind=_CHANGE_KIND[review.outcome],
+        kind=kind,
         old_amount=old,
         new_amount=new,
-        effective=review.effective_on,
-        reasons=review.reasons,
-        decision_date=review.reviewed_on,
+        effective=effective,
+        reasons=reasons,
+        decision_date=day,
         letter_no=_letter_no(case.case_no, "change"),
     )
 

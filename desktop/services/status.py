@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from desktop.store.models import OutboxEntry, Setting
+from desktop.store.models import OutboxEntry
 from desktop.store.outbox import UNSENT
 from desktop.store.store import Store
 
@@ -18,18 +18,3 @@ def unsynced_count(store: Store) -> int:
             )
             or 0
         )
-
-
-def get_setting(store: Store, key: str, default: str = "") -> str:
-    with store.sessions.read() as s:
-        row = s.get(Setting, key)
-        return row.value if row else default
-
-
-def put_setting(store: Store, key: str, value: str) -> None:
-    with store.sessions.write() as s:
-        row = s.get(Setting, key)
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
