@@ -8,8 +8,8 @@ import orjson
 from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session
 
-from desktop.services.base import payload_of
 from desktop.store.models import new_id
+from desktop.store.outbox import payload_of
 from desktop.store.sync_models import SyncConflict
 from sync.wire import LOCAL_ENTITIES, codec_for
 

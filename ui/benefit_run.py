@@ -24,9 +24,9 @@ from desktop.money import fmt_yuan
 from desktop.services.base import Actor, Role
 from desktop.services.benefit_ledger import RunView, export_run_xlsx, list_runs
 from desktop.services.benefits import RunReport, run_monthly_benefits
-from desktop.services.case_overview import change_notice_for
-from desktop.services.run_notices import ChangedCase, changed_cases
 from desktop.store.store import Store
+from printing.letters import change_notice_for
+from printing.run_notices import ChangedCase, changed_cases
 from reports.letters import render_change_notice
 from ui import ops, theme
 from ui.dashboard_parts import (

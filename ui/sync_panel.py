@@ -24,19 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor, Role
-from desktop.services.conflicts import list_conflicts
-from desktop.services.sync_admin import (
+from desktop.settings import get_setting
+from desktop.store.outbox import OutboxState
+from desktop.store.store import Store
+from sync.admin import (
     OUTBOX_STATES,
     SyncStatus,
     list_outbox,
     register_device,
     sync_status,
 )
-from desktop.settings import get_setting
-from desktop.store.outbox import OutboxState
-from desktop.store.store import Store
 from sync.client import NotRegistered, SyncSummary, client_from_settings
 from sync.http import SyncCancelled
+from sync.resolution import list_conflicts
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 

@@ -1,4 +1,6 @@
-"""The core (desktop/, sync/, reports/) must never import Qt or the ui package."""
+"""The layers hold: the core (desktop/, sync/, reports/, printing/) never imports Qt or ui; the
+import contracts in pyproject.toml (desktop never imports sync, reports or printing; sync and
+reports never import the services) are kept; no desk module imports the hub's packages."""
 
 import ast
 from pathlib import Path
@@ -21,7 +23,7 @@ def _imports(path: Path) -> list[str]:
 def test_core_packages_do_not_import_qt_or_ui() -> None:
     offenders = []
     checked = 0
-    for pkg in ("desktop", "sync", "reports"):
+    for pkg in ("desktop", "sync", "reports", "printing"):
         for path in (ROOT / pkg).rglob("*.py"):
             checked += 1
             for name in _imports(path):
@@ -44,7 +46,7 @@ def test_no_desk_module_imports_the_hub_packages() -> None:
     """The desk is installed without the hub group: only sync/hub may import its packages."""
     offenders = []
     paths = [ROOT / "main.py"]
-    for pkg in ("desktop", "sync", "reports", "ui"):
+    for pkg in ("desktop", "sync", "reports", "printing", "ui"):
         paths.extend((ROOT / pkg).rglob("*.py"))
     for path in paths:
         rel = path.relative_to(ROOT)
@@ -67,3 +69,31 @@ def test_hub_packages_are_in_the_hub_group_only() -> None:
         assert package not in desk
         assert package in hub
     assert {"include-group": "hub"} in project["dependency-groups"]["dev"]
+
+
+def test_import_contracts_are_kept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """import-linter over the real import graph (imports inside functions included)."""
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
+def test_contracts_catch_a_services_import_from_sync(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The contract is not vacuous: a config whose only contract forbids what sync.admin
+    really does (importing the service machinery) is reported broken."""
+    from importlinter.cli import lint_imports
+
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        "[tool.importlinter]\n"
+        'root_packages = ["desktop", "sync"]\n'
+        "[[tool.importlinter.contracts]]\n"
+        'name = "no services"\n'
+        'type = "forbidden"\n'
+        'source_modules = ["sync.admin"]\n'
+        'forbidden_modules = ["desktop.services"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(config_filename=str(config), no_cache=True) == 1

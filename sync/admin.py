@@ -12,13 +12,16 @@ import orjson
 from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
-from desktop.services import case_numbers
 from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.store import number_blocks
 from desktop.store.models import OutboxEntry
 from desktop.store.outbox import STATE_LABELS, OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 from sync import state
+from sync.api import HubApi
+from sync.directory import refill_numbers
+from sync.http import HubError, SyncCancelled
 
 OUTBOX_STATES = STATE_LABELS
 ENTITY_LABELS = {
@@ -94,7 +97,6 @@ def register_device(
     The request runs in the calling thread; the store steps go through ``run_db(fn, *args)``
     when given (the window: network pool for the request, writer thread for the steps).
     """
-    from sync.api import HubApi  # the core reaches the network only here
 
     run = run_db or (lambda fn, *args: fn(*args))
     url = _check_url(hub_url)
@@ -113,13 +115,10 @@ def register_device(
         state.OFFICE_CODE: actor.office_code,
     }
     if device_code:  # the code in this desk's offline case numbers
-        values[case_numbers.DEVICE_CODE] = device_code
+        values[number_blocks.DEVICE_CODE] = device_code
     if known.get(state.HUB_URL) != url:
         values[state.CURSOR] = "0"  # another hub: start its pull from the beginning
     status: SyncStatus = run(_keep_registration, store, actor, values)
-    from sync.directory import refill_numbers
-    from sync.http import HubError, SyncCancelled
-
     with contextlib.suppress(
         HubError, SyncCancelled
     ):  # a first block of case numbers while online;

@@ -1,5 +1,5 @@
 """Change notices (增发/减发/停发通知书) of a benefit run: which cases get one (the notice of one
-case is ``case_overview.change_notice_for`` with the run, built only when it is printed)."""
+case is ``printing.letters.change_notice_for`` with the run, built only when it is printed)."""
 
 from __future__ import annotations
 
