@@ -4,8 +4,9 @@
 lint:
 	uv run --frozen ruff check .
 	uv run --frozen ruff format --check .
-	uv run --frozen mypy desktop sync reports
+	uv run --frozen mypy desktop sync reports printing
 	uv run --frozen mypy ui main.py bench
+	uv run --frozen lint-imports --no-cache
 
 format:
 	uv run --frozen ruff format .

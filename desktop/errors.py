@@ -79,3 +79,8 @@ class DamagedStoreError(StoreError):
 
 class ReportError(DeskError):
     """A document cannot be produced from the data given."""
+
+
+DUPLICATE_NUMBER_REASON = "案件编号已被另一案件使用"
+"""The hub's reason for refusing a case whose number another case already uses (the
+protocol's ``duplicate_number``; the desk offers renumbering when it sees it)."""

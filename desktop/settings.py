@@ -66,7 +66,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "社会救助热线",
         "印在明白纸、公示和公告上的咨询/异议电话；留空则用街道登记的电话",
-        consumer="desktop.services.printing",
+        consumer="printing.records",
     ),
     SettingDef(
         "window_address",
@@ -74,7 +74,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "受理窗口地址",
         "印在明白纸、公示和一次性告知书上；留空则用街道登记的地址",
-        consumer="desktop.services.printing",
+        consumer="printing.records",
     ),
     SettingDef(
         "flyer_qr_url",
@@ -82,7 +82,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "https://zwfw.tj.gov.cn/",
         "明白纸二维码地址",
         "扫码后打开的政策页面",
-        consumer="desktop.services.printing",
+        consumer="printing.records",
     ),
     SettingDef(
         "autosave_seconds",

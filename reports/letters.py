@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 from reportlab.platypus import Flowable
 
+from desktop.domain.calendar import add_months
 from desktop.errors import ValidationError
 from desktop.money import fmt_yuan
 from reports.data import (
@@ -36,13 +36,6 @@ from reports.privacy import mask_id
 
 WIDTH = frame_width(PORTRAIT)
 CHANGE_KINDS = {"increase": "增发", "decrease": "减发", "stop": "停发"}
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later (clamped to the month's end), as legal deadlines count."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _head(ctx: RenderContext, title: str, letter_no: str, case: CaseRecord) -> list[Flowable]:

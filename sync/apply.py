@@ -13,8 +13,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from desktop.domain.payment_status import upgrade_application_payload
 from desktop.domain.workflow import ACTIONS
-from desktop.services.payment_status import upgrade_application_payload
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
 from sync.wire import Codec, codec_for, dumps

@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.errors import DeskError
+from desktop.store.outbox import UNSENT, sql_in
 from desktop.store.store import Store
 from sync.api import HubApi
 from sync.apply import apply_page
@@ -302,7 +303,7 @@ class SyncClient:
         with self.store.engine.connect() as conn:
             return int(
                 conn.exec_driver_sql(
-                    "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sent')"
+                    f"SELECT count(*) FROM outbox WHERE state IN {sql_in(UNSENT)}"
                 ).scalar()
                 or 0
             )

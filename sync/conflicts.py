@@ -8,8 +8,8 @@ import orjson
 from sqlalchemy import Connection, Table, select, text, update
 from sqlalchemy.orm import Session
 
-from desktop.services.base import payload_of
 from desktop.store.models import new_id
+from desktop.store.outbox import payload_of
 from desktop.store.sync_models import SyncConflict
 from sync.wire import LOCAL_ENTITIES, codec_for
 
@@ -94,9 +94,3 @@ def record_conflict(
         )
     )
     return True
-
-
-def open_conflict_ids(conn: Connection) -> set[str]:
-    """Record ids with an open conflict."""
-    rows = conn.execute(select(_conflicts.c.entity_id).where(_conflicts.c.status == "open"))
-    return {r[0] for r in rows}

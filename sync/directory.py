@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from desktop.services import case_numbers
+from desktop.store import number_blocks
 from desktop.store.store import Store
 from sync.api import HubApi
 from sync.apply import apply_directory
@@ -53,20 +53,20 @@ def _reserve(store: Store, year: int) -> tuple[str | None, int, bool, int]:
     if not office:
         return None, 0, False, 0
     with store.engine.connect() as conn:
-        left = case_numbers.remaining(conn, office, year)
+        left = number_blocks.remaining(conn, office, year)
         has_code = bool(
             conn.exec_driver_sql(
-                "SELECT 1 FROM settings WHERE key = ?", (case_numbers.DEVICE_CODE,)
+                "SELECT 1 FROM settings WHERE key = ?", (number_blocks.DEVICE_CODE,)
             ).first()
         )
-        above = case_numbers.highest_plain(conn, office, year)
+        above = number_blocks.highest_plain(conn, office, year)
     return office, left, has_code, above
 
 
 def _keep_lease(store: Store, lease: NumberLease) -> None:
     with relaxed(store) as conn:
-        case_numbers.set_device_code(conn, lease.device_code)
-        case_numbers.add_block(conn, lease.office_code, lease.year, lease.first, lease.last)
+        number_blocks.set_device_code(conn, lease.device_code)
+        number_blocks.add_block(conn, lease.office_code, lease.year, lease.first, lease.last)
 
 
 def refill_numbers(

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from desktop.errors import DeskError
+from desktop.store.outbox import UNSENT, queue_on, sql_in
 from desktop.store.store import Store
 from sync.api import HubApi
 from sync.http import HubRefused, HubUnavailable, ProgressHook
@@ -37,7 +38,7 @@ def ensure_attachment_meta(store: Store) -> int:
     added = 0
     query = (
         "SELECT entity_id, payload, offices FROM outbox WHERE entity = 'document' "
-        "AND op = 'upsert' AND state IN ('pending', 'sent')"
+        f"AND op = 'upsert' AND state IN {sql_in(UNSENT)}"
     )
     with store.engine.connect() as conn:
         if conn.exec_driver_sql(query + " LIMIT 1").first() is None:
@@ -62,12 +63,7 @@ def ensure_attachment_meta(store: Store) -> int:
                 "mime": payload.get("mime", ""),
                 "size": payload.get("size", 0),
             }
-            conn.exec_driver_sql(
-                "INSERT INTO outbox (change_id, entity, entity_id, op, base_rev, payload, "
-                "offices, state, attempts, last_error) "
-                "VALUES (?, ?, ?, 'upsert', NULL, ?, ?, 'pending', 0, '')",
-                (str(uuid.uuid4()), ATTACHMENT_META, mid, orjson.dumps(meta).decode(), offices),
-            )
+            queue_on(conn, entity=ATTACHMENT_META, entity_id=mid, payload=meta, offices=offices)
             added += 1
     return added
 
@@ -77,7 +73,7 @@ def pending_meta(store: Store) -> list[OutboxItem]:
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT seq, change_id, entity, entity_id, op, base_rev, payload, offices FROM outbox "
-            "WHERE entity = ? AND state IN ('pending', 'sent') ORDER BY seq",
+            f"WHERE entity = ? AND state IN {sql_in(UNSENT)} ORDER BY seq",
             (ATTACHMENT_META,),
         ).all()
     return [

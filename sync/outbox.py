@@ -1,8 +1,6 @@
 """The push side of the outbox: take a batch, record the hub's answer per entry, rebase.
 
-Entry states: ``pending`` → ``sent`` (in flight; resent with the same change_id if no answer
-came) → ``applied`` / ``conflict`` (waits for a person) / ``rejected`` (quarantined with the
-hub's Chinese reason). At most one entry of a record goes in a batch, so a later edit is sent
+Entry states are ``desktop.store.outbox.OutboxState``. At most one entry of a record goes in a batch, so a later edit is sent
 only after the earlier one is applied and the later one rebased onto the new rev.
 """
 
@@ -14,6 +12,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
+from desktop.store.outbox import UNSENT, WAITING, OutboxState, sql_in
 from desktop.store.store import Store
 from sync.conflicts import BASE_UPSERT, local_wire, record_conflict
 from sync.state import relaxed
@@ -55,7 +54,7 @@ def take_batch(store: Store, limit: int, held: set[str]) -> list[Entry]:
     """Mark up to ``limit`` sendable entries ``sent`` (one per record) and return them."""
     with store.engine.connect() as conn:
         sendable = conn.exec_driver_sql(
-            "SELECT 1 FROM outbox WHERE state IN ('pending', 'sent') LIMIT 1"
+            f"SELECT 1 FROM outbox WHERE state IN {sql_in(UNSENT)} LIMIT 1"
         ).first()
     if sendable is None:
         return []
@@ -63,14 +62,14 @@ def take_batch(store: Store, limit: int, held: set[str]) -> list[Entry]:
         blocked = {
             r[0]
             for r in conn.exec_driver_sql(
-                "SELECT DISTINCT entity_id FROM outbox WHERE state = 'conflict'"
+                f"SELECT DISTINCT entity_id FROM outbox WHERE state = '{OutboxState.CONFLICT}'"
             )
         }
         blocked |= held
         chosen: list[int] = []
         seen: set[str] = set()
         for seq, entity_id in conn.exec_driver_sql(
-            "SELECT seq, entity_id FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq"
+            f"SELECT seq, entity_id FROM outbox WHERE state IN {sql_in(UNSENT)} ORDER BY seq"
         ):
             if entity_id in seen or entity_id in blocked:
                 seen.add(entity_id)
@@ -92,7 +91,7 @@ def take_batch(store: Store, limit: int, held: set[str]) -> list[Entry]:
                 for s, c, e, i_, o, b, p, f in rows
             )
             conn.exec_driver_sql(
-                "UPDATE outbox SET state = 'sent', attempts = attempts + 1 "
+                f"UPDATE outbox SET state = '{OutboxState.SENT}', attempts = attempts + 1 "
                 f"WHERE seq IN ({_in(part)})",
                 tuple(part),
             )
@@ -123,7 +122,7 @@ def release(store: Store, entries: list[Entry], message: str) -> None:
     """The hub refused the whole request (applied nothing): back to pending, with the reason."""
     with relaxed(store) as conn:
         conn.exec_driver_sql(
-            "UPDATE outbox SET state = 'pending', last_error = ? WHERE seq = ?",
+            f"UPDATE outbox SET state = '{OutboxState.PENDING}', last_error = ? WHERE seq = ?",
             [(message, e.seq) for e in entries],  # type: ignore[arg-type]
         )
 
@@ -141,18 +140,19 @@ def reject(store: Store, entry: Entry, message: str) -> None:
     """Quarantine one entry with a Chinese reason (it stays visible, nothing else waits)."""
     with relaxed(store) as conn:
         conn.exec_driver_sql(
-            "UPDATE outbox SET state = 'rejected', last_error = ? WHERE seq = ?",
+            f"UPDATE outbox SET state = '{OutboxState.REJECTED}', last_error = ? WHERE seq = ?",
             (message, entry.seq),
         )
 
 
 def _applied(conn: Connection, done: list[tuple[Entry, int, dict[str, Any]]]) -> None:
     conn.exec_driver_sql(
-        "UPDATE outbox SET state = 'applied', last_error = '' WHERE seq = ?",
+        f"UPDATE outbox SET state = '{OutboxState.APPLIED}', last_error = '' WHERE seq = ?",
         [(e.seq,) for e, _r, _p in done],  # type: ignore[arg-type]
     )
     conn.exec_driver_sql(
-        "UPDATE outbox SET base_rev = ? WHERE entity_id = ? AND state = 'pending' AND seq > ?",
+        "UPDATE outbox SET base_rev = ? WHERE entity_id = ? "
+        f"AND state = '{OutboxState.PENDING}' AND seq > ?",
         [(rev, e.entity_id, e.seq) for e, rev, _p in done],  # type: ignore[arg-type]
     )
     by_table: dict[str, list[tuple]] = {}
@@ -166,7 +166,7 @@ def _applied(conn: Connection, done: list[tuple[Entry, int, dict[str, Any]]]) ->
     for table, rows in by_table.items():
         conn.exec_driver_sql(
             f"UPDATE {table} SET rev = MAX(rev, ?), dirty = EXISTS(SELECT 1 FROM outbox o "
-            f"WHERE o.entity_id = {table}.id AND o.state IN ('pending', 'sent', 'conflict')) "
+            f"WHERE o.entity_id = {table}.id AND o.state IN {sql_in(WAITING)}) "
             "WHERE id = ?",
             rows,  # type: ignore[arg-type]
         )
@@ -179,11 +179,12 @@ def _conflict(conn: Connection, entry: Entry, result: dict[str, Any], wire: dict
     current = result.get("current")
     if current is None:
         conn.exec_driver_sql(
-            "UPDATE outbox SET state = 'pending', base_rev = NULL WHERE seq = ?", (entry.seq,)
+            f"UPDATE outbox SET state = '{OutboxState.PENDING}', base_rev = NULL WHERE seq = ?",
+            (entry.seq,),
         )
         return False
     conn.exec_driver_sql(
-        "UPDATE outbox SET state = 'conflict', last_error = ? WHERE seq = ?",
+        f"UPDATE outbox SET state = '{OutboxState.CONFLICT}', last_error = ? WHERE seq = ?",
         (CONFLICT_MESSAGE, entry.seq),
     )
     local = local_wire(conn, entry.entity, entry.entity_id) or wire["payload"]
@@ -228,7 +229,7 @@ def record_results(
             _applied(conn, done)
         if rejected:
             conn.exec_driver_sql(
-                "UPDATE outbox SET state = 'rejected', last_error = ? WHERE seq = ?",
+                f"UPDATE outbox SET state = '{OutboxState.REJECTED}', last_error = ? WHERE seq = ?",
                 rejected,  # type: ignore[arg-type]
             )
     counts.applied = len(done)

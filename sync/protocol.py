@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from desktop.errors import DUPLICATE_NUMBER_REASON
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
@@ -75,7 +77,7 @@ REJECT_REASONS: dict[str, str] = {
     "duplicate_change_id": "变更编号已被其他终端使用",
     "invalid_payload": "记录内容不符合要求",
     "payload_too_large": "记录内容过大",
-    "duplicate_number": "案件编号已被另一案件使用",
+    "duplicate_number": DUPLICATE_NUMBER_REASON,
 }
 
 #: HTTP error codes, their status and Chinese message.
@@ -101,20 +103,6 @@ class Message(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     v: Literal[1] = 1
-
-
-class ErrorInfo(BaseModel):
-    """The body of an error: a stable English code, a Chinese message, optional detail."""
-
-    code: str
-    message: str
-    detail: Any = None
-
-
-class ErrorResponse(Message):
-    """Every non-2xx answer of the hub."""
-
-    error: ErrorInfo
 
 
 class HubInfo(Message):

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table
 
-from desktop.store.models import SYNCED_ENTITIES, Fixed2, Synced
+from desktop.store.models import LOCAL_COLUMNS, SYNCED_ENTITIES, Fixed2, Synced
 from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
 from desktop.store.workflow_models import HomeSurveyRecord
 
@@ -29,7 +29,7 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "warning_disposal": WarningDisposal,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
-LOCAL_ONLY = frozenset({"rev", "dirty", "created_at", "updated_at"})
+LOCAL_ONLY = LOCAL_COLUMNS
 OFFICES_TABLE = "offices"
 
 Converter = Callable[[Any], Any]

@@ -24,8 +24,9 @@ from desktop.money import fmt_yuan
 from desktop.services.base import Actor, Role
 from desktop.services.benefit_ledger import RunView, export_run_xlsx, list_runs
 from desktop.services.benefits import RunReport, run_monthly_benefits
-from desktop.services.run_notices import ChangedCase, change_notice_for, changed_cases
 from desktop.store.store import Store
+from printing.letters import change_notice_for
+from printing.run_notices import ChangedCase, changed_cases
 from reports.letters import render_change_notice
 from ui import ops, theme
 from ui.dashboard_parts import (
@@ -87,9 +88,9 @@ def run_month(
     return RunOutcome(report, frozenset({"cases", "benefit_runs"}) if wrote else frozenset())
 
 
-def notice_pdf(store: Store, run_id: str, application_id: str) -> bytes:
+def notice_pdf(store: Store, actor: Actor, run_id: str, application_id: str) -> bytes:
     """The change notice PDF of one case of a run (built on the writer thread)."""
-    return render_change_notice(change_notice_for(store, run_id, application_id))
+    return render_change_notice(change_notice_for(store, actor, application_id, run_id=run_id))
 
 
 class BenefitRunPanel(QWidget):
@@ -353,7 +354,7 @@ class BenefitRunPanel(QWidget):
             self.preview.open()
 
         ops.run_op(
-            self, notice_pdf, self.store, run.id, case.application_id, on_done=done,
+            self, notice_pdf, self.store, self.actor, run.id, case.application_id, on_done=done,
             progress_text="正在生成通知书…",
         )  # fmt: skip
 
@@ -366,10 +367,10 @@ class BenefitRunPanel(QWidget):
         printer = ask_printer(self, self.print_dialog)
         if printer is None:
             return
-        store, run_id = self.store, run.id
+        store, actor, run_id = self.store, self.actor, run.id
         jobs: list[tuple[str, Callable[[], bytes]]] = [
             (f"{CHANGE_KINDS[c.kind]}通知书（{c.name}）",
-             lambda a=c.application_id: notice_pdf(store, run_id, a))  # type: ignore[misc]
+             lambda a=c.application_id: notice_pdf(store, actor, run_id, a))  # type: ignore[misc]
             for c in self.changed
         ]  # fmt: skip
         self._say(f"正在打印 {len(jobs)} 份通知书…")

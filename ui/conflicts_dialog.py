@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor
-from desktop.services.conflicts import CHOICES, ConflictView, get_conflict, resolve_conflict
 from desktop.store.store import Store
+from sync.resolution import CHOICES, ConflictView, get_conflict, resolve_conflict
 from ui import errors, ops
 
 COLUMNS = ["字段", "上次同步的内容", "本机", "市级平台", "保留"]

@@ -1,6 +1,6 @@
 """打印中心: notices, announcements, flyers, blank forms, authorisations and the payment roster.
 
-Every document is built on the writer thread (data from ``desktop.services.printing``, PDF from
+Every document is built on the writer thread (data from ``printing.records``, PDF from
 ``reports``) and opens in the print preview; batches print in one job with progress and 取消.
 """
 
@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.workflow import STATE_LABELS
-from desktop.services import printing
 from desktop.services.base import Actor
-from desktop.services.case_printing import render_dossier_batch
 from desktop.services.search import CaseFilter, fetch_cases
 from desktop.store.store import Store
+from printing import records
+from printing.case_files import render_dossier_batch
 from reports.archive import ArchiveBatchResult
 from reports.flyer import render_policy_flyer
 from reports.forms import render_blank_home_survey, render_check_authorization
@@ -55,35 +55,33 @@ CASE_LIMIT = 50
 # ---------------------------------------------------------------- documents (writer thread)
 def notice_pdf(store: Store, actor: Actor, community: str, start: date) -> bytes:
     """公示 of one community."""
-    return render_public_notice(printing.public_notice_for(store, actor, community, start))
+    return render_public_notice(records.public_notice_for(store, actor, community, start))
 
 
 def announcement_pdf(store: Store, actor: Actor, community: str, first: date, last: date) -> bytes:
     """审核确认公告 of one community for a period."""
-    ann = printing.confirmation_announcement_for(store, actor, community, first, last)
+    ann = records.confirmation_announcement_for(store, actor, community, first, last)
     return render_confirmation_announcement(ann)
 
 
 def flyer_pdf(store: Store, actor: Actor, month: date) -> bytes:
     """明白纸 with the standards of ``month``."""
-    return render_policy_flyer(printing.policy_flyer_for(store, actor, month))
+    return render_policy_flyer(records.policy_flyer_for(store, actor, month))
 
 
 def blank_survey_pdf(store: Store, actor: Actor) -> bytes:
     """空白入户调查表 headed with this office."""
-    return render_blank_home_survey(printing.report_office(store, actor.office_id))
+    return render_blank_home_survey(records.report_office(store, actor.office_id))
 
 
 def authorization_pdf(store: Store, actor: Actor, application_id: str) -> bytes:
     """核对授权书 of one case."""
-    return render_check_authorization(
-        printing.check_authorization_for(store, actor, application_id)
-    )
+    return render_check_authorization(records.check_authorization_for(store, actor, application_id))
 
 
 def roster_pdf(store: Store, actor: Actor, month: date) -> bytes:
     """发放花名册 of ``month``."""
-    return render_payment_roster(printing.payment_roster_for(store, actor, month))
+    return render_payment_roster(records.payment_roster_for(store, actor, month))
 
 
 def _month_edit() -> QDateEdit:
@@ -225,7 +223,7 @@ class PrintCenterPanel(QWidget):
 
     # ------------------------------------------------------------------ pickers
     def reload_communities(self) -> None:
-        ops.run_op(self, printing.notice_counts, self.store, self.actor, on_done=self._communities)
+        ops.run_op(self, records.notice_counts, self.store, self.actor, on_done=self._communities)
 
     def _communities(self, counts: dict[str, int] | None, error: BaseException | None) -> None:
         self.communities.clear()

@@ -24,18 +24,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor, Role
-from desktop.services.conflicts import list_conflicts
-from desktop.services.sync_admin import (
+from desktop.settings import get_setting
+from desktop.store.outbox import OutboxState
+from desktop.store.store import Store
+from sync.admin import (
     OUTBOX_STATES,
     SyncStatus,
     list_outbox,
     register_device,
     sync_status,
 )
-from desktop.settings import get_setting
-from desktop.store.store import Store
 from sync.client import NotRegistered, SyncSummary, client_from_settings
 from sync.http import SyncCancelled
+from sync.resolution import list_conflicts
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 
@@ -200,7 +201,9 @@ class SyncPanel(QWidget):
         self.register_box = self._register_box()
         layout.addWidget(self.register_box)
         self.state_filter = QComboBox()
-        self.state_filter.addItem("全部未完成", ("pending", "sent", "conflict", "rejected"))
+        self.state_filter.addItem(
+            "全部未完成", tuple(s.value for s in OutboxState if s != OutboxState.APPLIED)
+        )
         for key, label in OUTBOX_STATES.items():
             self.state_filter.addItem(label, (key,))
         self.state_filter.currentIndexChanged.connect(self.refresh)

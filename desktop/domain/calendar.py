@@ -139,16 +139,23 @@ class WorkCalendar:
 
 
 def add_months(day: date, months: int) -> date:
-    """Same day ``months`` later (or earlier), clamped to the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = _pycal.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    """Same day ``months`` later (or earlier), clamped to the month's last day, as legal
+    periods and review cycles count: 1 月 31 日 + 1 month is 2 月 28 日 (29 in a leap year)."""
+    year, month0 = divmod(day.year * 12 + (day.month - 1) + months, 12)
+    last = _pycal.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
+
+
+def month_start(day: date, months: int = 0) -> date:
+    """The 1st of the month ``months`` after (or before) ``day``'s month, as benefit months
+    count: the day of the month never matters."""
+    year, month0 = divmod(day.year * 12 + (day.month - 1) + months, 12)
+    return date(year, month0 + 1, 1)
 
 
 def first_of_next_month(day: date) -> date:
     """The 1st of the month after ``day`` (effective date of review outcomes)."""
-    return add_months(day.replace(day=1), 1)
+    return month_start(day, 1)
 
 
 def days_in_month(day: date) -> int:

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from desktop.domain.payment_status import is_paying
 from desktop.domain.policy.assess import assess
 from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.household import Hardship
@@ -17,7 +18,6 @@ from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, service, unit_of_work
 from desktop.services.check_findings import check_section
 from desktop.services.household_facts import household_facts
-from desktop.services.payment_status import is_paying
 from desktop.services.policy_admin import load_policy, policy_version
 from desktop.services.policy_facts import LINSHI_TYPES
 from desktop.store.models import Application

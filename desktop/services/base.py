@@ -7,22 +7,26 @@ import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.errors import NotFound, PermissionDenied, ValidationError
+from desktop.store import outbox
 from desktop.store.models import (
     Application,
     AuditEvent,
     Household,
     Office,
-    OutboxEntry,
     Synced,
+)
+from desktop.store.outbox import (  # noqa: F401  (re-exported: services name them from here)
+    APPEND_ONLY_ENTITIES,
+    ENTITY_NAMES,
+    json_safe,
+    payload_of,
 )
 from desktop.store.store import Store
 
@@ -100,48 +104,6 @@ def service(
     return wrap
 
 
-def json_safe(value: Any) -> Any:
-    """Convert Decimal, date and datetime to strings for JSON payloads."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    return value
-
-
-_LOCAL_COLUMNS = {"rev", "dirty", "created_at", "updated_at"}
-
-
-def payload_of(obj: Synced) -> dict[str, Any]:
-    """The synced fields of a row as a JSON-safe dict."""
-    table = obj.__table__  # type: ignore[attr-defined]
-    return {
-        c.key: json_safe(getattr(obj, c.key)) for c in table.columns if c.key not in _LOCAL_COLUMNS
-    }
-
-
-ENTITY_NAMES = {
-    "offices": "office",
-    "households": "household",
-    "persons": "person",
-    "income_items": "income_item",
-    "assets": "asset",
-    "applications": "application",
-    "documents": "document",
-    "home_surveys": "home_survey",
-    "check_requests": "check_request",
-    "warning_disposals": "warning_disposal",
-}
-APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}
-"""Append-only records queued with ``UnitOfWork.append`` (never folded, never updated)."""
-
-
 class UnitOfWork:
     """One transaction of one actor: changed rows get an outbox entry and an audit event."""
 
@@ -197,53 +159,28 @@ class UnitOfWork:
             self.audit(action, entity, obj.id, summary, data)
             return
         scope = self.scope_of(obj)
-        self._queue(entity, obj.id, op, payload_of(obj), scope, obj.rev or None)
+        outbox.queue(
+            self.session,
+            entity=entity,
+            entity_id=obj.id,
+            op=op,
+            payload=payload_of(obj),
+            offices=scope,
+            base_rev=obj.rev or None,
+        )
         # the audit line of a case's record travels with the case (both offices' timeline)
         shared = scope if self.actor.office_code in scope else None
         self.audit(action, entity, obj.id, summary, data, offices=shared)
 
     def append(self, entity: str, entity_id: str, payload: dict, offices: list[str]) -> None:
         """Queue an append-only record (e.g. a workflow timeline event) for sync as is."""
-        self.session.add(
-            OutboxEntry(
-                entity=entity,
-                entity_id=entity_id,
-                op="upsert",
-                base_rev=None,
-                payload=json_safe(payload),
-                offices=offices,
-            )
-        )
-
-    def _queue(
-        self,
-        entity: str,
-        entity_id: str,
-        op: str,
-        payload: dict,
-        offices: list[str],
-        base_rev: int | None,
-    ) -> None:
-        pending = self.session.scalars(
-            select(OutboxEntry).where(
-                OutboxEntry.entity_id == entity_id, OutboxEntry.state == "pending"
-            )
-        ).first()
-        if pending is not None and entity != "audit_event":
-            # Not sent yet: fold this edit into the waiting entry (same idempotency key).
-            pending.payload = payload
-            pending.op = op
-            pending.offices = offices
-            return
-        self.session.add(
-            OutboxEntry(
-                entity=entity,
-                entity_id=entity_id,
-                op=op,
-                base_rev=base_rev,
-                payload=payload,
-                offices=offices,
-            )
+        outbox.queue(
+            self.session,
+            entity=entity,
+            entity_id=entity_id,
+            payload=json_safe(payload),
+            offices=offices,
+            fold=False,
         )
 
     def audit(
@@ -283,8 +220,13 @@ class UnitOfWork:
             "summary": event.summary,
             "data": event.data,
         }
-        self._queue(
-            "audit_event", event.id, "upsert", payload, offices or [self.actor.office_code], None
+        outbox.queue(
+            self.session,
+            entity=outbox.AUDIT_ENTITY,
+            entity_id=event.id,
+            payload=payload,
+            offices=offices or [self.actor.office_code],
+            fold=False,
         )
         return event
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection
 
-from desktop.services.bulk_outbox import queue_applications
+from desktop.store.outbox import queue_applications
 
 StagedRow = tuple[str, str, str, int | None, int, str | None, int]
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from desktop.domain.payment_status import paying_sql
 from desktop.domain.policy.monthly import (
     CHANGE_KINDS,
     ActiveCase,
@@ -44,7 +45,6 @@ from desktop.services.benefit_writes import (
     write_lines,
 )
 from desktop.services.household_facts import collect_households, fen
-from desktop.services.payment_status import paying_sql
 from desktop.services.policy_admin import load_policy
 from desktop.store.policy_models import BenefitRun
 from desktop.store.store import Store

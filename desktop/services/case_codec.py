@@ -15,7 +15,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from desktop.domain.workflow import AuditEvent, CaseSnapshot
+from desktop.domain.workflow import AuditEvent, CaseSnapshot, Role, Side, State
 
 _SKIP = frozenset({"events"})
 
@@ -102,8 +102,6 @@ def event_from_row(
     data: dict[str, Any],
 ) -> AuditEvent:
     """A domain event rebuilt from a ``case_events`` row (for ``replay``)."""
-    from desktop.domain.workflow import Role, Side, State
-
     return AuditEvent(
         action,
         label,

@@ -9,72 +9,23 @@ registered numbers after the highest plain number it holds (it is the only devic
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import DUPLICATE_NUMBER_REASON, NotFound, ValidationError
 from desktop.services.base import Actor, Role, service, unit_of_work
 from desktop.store.models import Application, Office, OutboxEntry
+from desktop.store.number_blocks import (
+    DEVICE_CODE,
+    NUMBER_BLOCKS,
+    blocks,
+    highest_plain,
+    put_setting_text,
+    setting_text,
+)
+from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
-
-NUMBER_BLOCKS = "sync.number_blocks"
-"""Settings key: the leased blocks, ``[{"office", "year", "next", "last"}]``."""
-DEVICE_CODE = "sync.device_code"
-"""Settings key: this device's code in offline numbers, given by the hub."""
-_DIGITS5 = "[0-9]" * 5
-
-
-def _setting(conn: Connection, key: str) -> str | None:
-    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (key,)).first()
-    return None if row is None else str(row[0])
-
-
-def _put(conn: Connection, key: str, value: str) -> None:
-    conn.exec_driver_sql(
-        "INSERT INTO settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
-def blocks(conn: Connection) -> list[dict[str, Any]]:
-    """The leased blocks kept on this desk (spent ones included until they are dropped)."""
-    raw = _setting(conn, NUMBER_BLOCKS)
-    return list(orjson.loads(raw)) if raw else []
-
-
-def remaining(conn: Connection, office_code: str, year: int) -> int:
-    """How many leased numbers of ``office_code`` and ``year`` are still unused here."""
-    return sum(
-        max(0, int(b["last"]) - int(b["next"]) + 1)
-        for b in blocks(conn)
-        if b["office"] == office_code and int(b["year"]) == year
-    )
-
-
-def add_block(conn: Connection, office_code: str, year: int, first: int, last: int) -> None:
-    """Keep a block leased by the hub (spent blocks are dropped)."""
-    kept = [b for b in blocks(conn) if int(b["next"]) <= int(b["last"])]
-    kept.append({"office": office_code, "year": year, "next": first, "last": last})
-    _put(conn, NUMBER_BLOCKS, orjson.dumps(kept).decode())
-
-
-def set_device_code(conn: Connection, code: str) -> None:
-    """Remember the device code the hub gave this desk."""
-    if code:
-        _put(conn, DEVICE_CODE, code)
-
-
-def highest_plain(conn: Connection, office_code: str, year: int) -> int:
-    """The highest plain sequence this desk holds for an office and year (0 if none)."""
-    prefix = f"{office_code}-{year}-"
-    last = conn.execute(
-        select(func.max(Application.number)).where(Application.number.op("GLOB")(prefix + _DIGITS5))
-    ).scalar()
-    return int(str(last).rsplit("-", 1)[1]) if last else 0
 
 
 def _taken(session: Session, number: str) -> bool:
@@ -92,7 +43,7 @@ def _from_block(session: Session, office: Office, year: int) -> str | None:
             block["next"] = seq + 1
             number = f"{office.code}-{year}-{seq:05d}"
             if not _taken(session, number):
-                _put(conn, NUMBER_BLOCKS, orjson.dumps(kept).decode())
+                put_setting_text(conn, NUMBER_BLOCKS, orjson.dumps(kept).decode())
                 return number
     return None
 
@@ -103,7 +54,7 @@ def next_number(session: Session, office: Office, year: int) -> str:
     leased = _from_block(session, office, year)
     if leased is not None:
         return leased
-    code = _setting(session.connection(), DEVICE_CODE)
+    code = setting_text(session.connection(), DEVICE_CODE)
     if code:
         prefix = f"{office.code}-{year}-{code}-"
         last = session.scalar(
@@ -118,8 +69,6 @@ def next_number(session: Session, office: Office, year: int) -> str:
 
 
 def _refused_for_number(session: Session, application_id: str) -> bool:
-    from sync.protocol import REJECT_REASONS  # the hub's wording of the refusal
-
     last = session.scalars(
         select(OutboxEntry)
         .where(OutboxEntry.entity_id == application_id, OutboxEntry.entity == "application")
@@ -127,8 +76,8 @@ def _refused_for_number(session: Session, application_id: str) -> bool:
     ).first()
     return (
         last is not None
-        and last.state == "rejected"
-        and REJECT_REASONS["duplicate_number"] in last.last_error
+        and last.state == OutboxState.REJECTED
+        and DUPLICATE_NUMBER_REASON in last.last_error
     )
 
 

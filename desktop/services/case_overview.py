@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.domain.household import RELATIONS, WorkingAge
+from desktop.domain.ids import mask_id
 from desktop.domain.workflow import (
     PAYING_STATES,
     SIDE_LABELS,
@@ -24,8 +25,7 @@ from desktop.domain.workflow import (
     definition_of,
     holder,
 )
-from desktop.domain.workflow.context import current_amount
-from desktop.errors import DeskError, NotFound, ReportError, ValidationError
+from desktop.errors import DeskError, NotFound, ValidationError
 from desktop.services.applications import CHANNELS
 from desktop.services.base import Actor, Role, service
 from desktop.services.case_steps import get_case
@@ -34,15 +34,11 @@ from desktop.services.check_findings import latest_report, report_reference
 from desktop.services.documents import DocumentView, attach_document, list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
 from desktop.services.households import BankView, family_type, get_household
-from desktop.services.printing import case_record, office_record
 from desktop.services.printing_facts import current_policy
 from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
 from desktop.services.warnings import CheckReportView, list_check_reports
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
-from reports import data as rd
-from reports.letters import render_approval_letter, render_change_notice, render_refusal_letter
-from reports.privacy import mask_id
 
 DECIDED_STATES = frozenset({State.CONFIRMED, *PAYING_STATES, State.STOPPED})
 SEX_CN = {"M": "男", "F": "女"}
@@ -52,7 +48,7 @@ LETTERS = {
     "refusal": "不予救助决定书",
     "change": "救助金变更通知书",
 }
-_CHANGE_KIND = {
+REVIEW_CHANGE_KINDS = {
     ReviewOutcome.INCREASE: "increase",
     ReviewOutcome.DECREASE: "decrease",
     ReviewOutcome.STOP: "stop",
@@ -303,105 +299,9 @@ def printable_letters(snap: CaseSnapshot) -> list[tuple[str, str]]:
         out.append(("approval", LETTERS["approval"]))
     if snap.refusal_reasons:
         out.append(("refusal", LETTERS["refusal"]))
-    if any(r.outcome in _CHANGE_KIND for r in snap.reviews):
+    if any(r.outcome in REVIEW_CHANGE_KINDS for r in snap.reviews):
         out.append(("change", LETTERS["change"]))
     return out
-
-
-def _letter_no(number: str, kind: str) -> str:
-    return f"{number}-{ {'approval': 'QR', 'refusal': 'BY', 'change': 'BG'}[kind] }"
-
-
-def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.ApprovalLetter:
-    """审核确认通知书 of a confirmed case (amount, start date, review cycle)."""
-    snap = get_case(store, application_id).snapshot
-    if snap.decision_on is None or snap.approved_amount is None or snap.refusal_reasons:
-        raise ReportError("该案件尚未审核确认同意，不能打印审核确认通知书")
-    with store.sessions.read() as s:
-        app = s.get(Application, application_id)
-        assert app is not None
-        case = case_record(s, app, snap.decision_on)
-    start = snap.payment.start_on if snap.payment else snap.decision_on
-    return rd.ApprovalLetter(
-        case=_with_amount(case, current_amount(snap)),
-        decision_date=snap.decision_on,
-        start_date=start,
-        review_months=snap.review_cycle_months or 12,
-        letter_no=_letter_no(case.case_no, "approval"),
-        calculated_amount=snap.calculated_amount,
-        amount_basis=snap.amount_basis,
-        amount_approved_by=snap.amount_approved_by,
-    )
-
-
-def _with_amount(case: rd.CaseRecord, amount: Decimal) -> rd.CaseRecord:
-    return replace(case, amount=amount)
-
-
-def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.RefusalLetter:
-    """不予救助决定书 with the recorded reasons and the appeal bodies of the deciding district."""
-    snap = get_case(store, application_id).snapshot
-    if not snap.refusal_reasons or snap.decision_on is None:
-        raise ReportError("该案件没有不予救助决定，不能打印决定书")
-    with store.sessions.read() as s:
-        app = s.get(Application, application_id)
-        assert app is not None
-        case = case_record(s, app, snap.decision_on)
-        district = office_record(s, app.hukou_office_id).district
-    return rd.RefusalLetter(
-        case=case,
-        decision_date=snap.decision_on,
-        reasons=snap.refusal_reasons,
-        review_body=f"天津市{district}人民政府",
-        court=f"天津市{district}人民法院",
-        letter_no=_letter_no(case.case_no, "refusal"),
-    )
-
-
-def change_notice_for(store: Store, actor: Actor, application_id: str) -> rd.ChangeNotice:
-    """增发/减发/停发通知书 of the case's last review that changed the amount."""
-    snap = get_case(store, application_id).snapshot
-    changes = [i for i, r in enumerate(snap.reviews) if r.outcome in _CHANGE_KIND]
-    if not changes:
-        raise ReportError("该案件没有增发、减发或停发的核查结果，不能打印变更通知书")
-    index = changes[-1]
-    review = snap.reviews[index]
-    old = _amount_before(snap, index)
-    new = review.new_amount if review.new_amount is not None else Decimal("0.00")
-    with store.sessions.read() as s:
-        app = s.get(Application, application_id)
-        assert app is not None
-        case = case_record(s, app, review.reviewed_on)
-    return rd.ChangeNotice(
-        case=_with_amount(case, new),
-        kind=_CHANGE_KIND[review.outcome],
-        old_amount=old,
-        new_amount=new,
-        effective=review.effective_on,
-        reasons=review.reasons,
-        decision_date=review.reviewed_on,
-        letter_no=_letter_no(case.case_no, "change"),
-    )
-
-
-def _amount_before(snap: CaseSnapshot, index: int) -> Decimal:
-    for review in reversed(snap.reviews[:index]):
-        if review.new_amount is not None:
-            return review.new_amount
-    if snap.payment is not None:
-        return snap.payment.monthly_amount
-    return snap.approved_amount or Decimal("0.00")
-
-
-def render_case_letter(store: Store, actor: Actor, application_id: str, kind: str) -> bytes:
-    """PDF bytes of one of ``LETTERS`` for the case."""
-    if kind == "approval":
-        return render_approval_letter(approval_letter_for(store, actor, application_id))
-    if kind == "refusal":
-        return render_refusal_letter(refusal_letter_for(store, actor, application_id))
-    if kind == "change":
-        return render_change_notice(change_notice_for(store, actor, application_id))
-    raise ValidationError("文书类别", f"“{kind}”不是可打印的文书")
 
 
 @dataclass(frozen=True)

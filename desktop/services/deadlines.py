@@ -26,6 +26,7 @@ from desktop.domain.workflow import (
     next_deadline,
     open_deadlines,
 )
+from desktop.services.case_codec import snapshot_from_json
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
 from desktop.store.workflow_models import CalendarOverride
@@ -320,8 +321,6 @@ def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSumma
 
 def recompute_deadlines(session: Session, office_id: str, today: date) -> int:
     """Re-count the stored next deadline of this office's open cases; returns rows changed."""
-    from desktop.services.case_codec import snapshot_from_json
-
     rows = session.execute(
         select(
             Application.id,

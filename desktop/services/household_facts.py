@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.calendar import month_start
 from desktop.domain.household import MemberFacts, membership
 from desktop.domain.policy import codes
 from desktop.domain.policy.household import Dwelling, Household, IncomeItem, Member, Vehicle
@@ -197,11 +198,6 @@ def _build(fam: _Family, h: Any) -> Household:
     )
 
 
-def _months_before(month: date, n: int) -> date:
-    idx = month.year * 12 + month.month - 1 - n
-    return date(idx // 12, idx % 12 + 1, 1)
-
-
 def collect_households(
     session: Session,
     scope: str | None,
@@ -222,7 +218,7 @@ def collect_households(
     every family's own look-back equals ``lookback`` (the monthly run checks that)."""
     day = month.replace(day=1)
     ref = (income_month or day).replace(day=1)
-    since = _months_before(ref, lookback) if lookback else date(1900, 1, 1)
+    since = month_start(ref, -lookback) if lookback else date(1900, 1, 1)
     where = f"household_id IN ({scope})" if scope else "1 = 1"
     hwhere = f"h.id IN ({scope})" if scope else "1 = 1"
     wanted = only if scope is None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.bank import mask_account, normalise_account
@@ -571,13 +571,3 @@ def find_person_by_id_number(store: Store, id_number: str) -> PersonView | None:
             select(Person).where(Person.id_number == number, Person.deleted.is_(False))
         ).first()
         return person_view(person) if person else None
-
-
-def count_households(store: Store) -> int:
-    with store.sessions.read() as s:
-        return (
-            s.scalar(
-                select(func.count()).select_from(Household).where(Household.deleted.is_(False))
-            )
-            or 0
-        )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from desktop.store.models import OutboxEntry, Setting
+from desktop.store.models import OutboxEntry
+from desktop.store.outbox import UNSENT
 from desktop.store.store import Store
 
 
@@ -13,24 +14,7 @@ def unsynced_count(store: Store) -> int:
     with store.sessions.read() as s:
         return (
             s.scalar(
-                select(func.count())
-                .select_from(OutboxEntry)
-                .where(OutboxEntry.state.in_(("pending", "sent")))
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state.in_(UNSENT))
             )
             or 0
         )
-
-
-def get_setting(store: Store, key: str, default: str = "") -> str:
-    with store.sessions.read() as s:
-        row = s.get(Setting, key)
-        return row.value if row else default
-
-
-def put_setting(store: Store, key: str, value: str) -> None:
-    with store.sessions.write() as s:
-        row = s.get(Setting, key)
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
-from desktop.store.models import Household, Person
+from desktop.store.models import Household, Office, Person
 from desktop.store.store import Store
 from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
 
@@ -131,8 +131,6 @@ def list_warnings(store: Store, office_id: str, status: str | None = None) -> li
     if status is not None:
         choice(status, "处置状态", WARNING_STATUSES)
     with store.sessions.read() as s:
-        from desktop.store.models import Office
-
         office = s.get(Office, office_id)
         if office is None:
             raise NotFound("街道不存在")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -58,6 +59,10 @@ def new_id() -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+LOCAL_COLUMNS = frozenset({"rev", "dirty", "created_at", "updated_at", "facts_rev"})
+"""Columns of a synced row that stay on this desk: never in an outbox payload or on the wire."""
 
 
 class Synced:
@@ -120,6 +125,9 @@ class Household(Synced, Base):
     bank_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
     bank_holder: Mapped[str] = mapped_column(String(40), default="", server_default="")
     bank_account: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    # Local, never synced (migration 0006): goes up through triggers whenever a fact the policy
+    # engine reads about the family changes; the monthly run's cache is keyed by it.
+    facts_rev: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class Person(Synced, Base):
@@ -179,6 +187,19 @@ class Asset(Synced, Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+_DUE_LIST_COLUMNS = (
+    "next_deadline",
+    "deleted",
+    "number",
+    "state",
+    "deadline_step",
+    "deadline_owner",
+    "assistance_type",
+    "applicant_id",
+    "id",
+)
+
+
 class Application(Synced, Base):
     """One application of one household for one assistance type (救助申请 / 案件)."""
 
@@ -218,7 +239,26 @@ class Application(Synced, Base):
 
     # The case list pages through this index (migration 0007); not led by "deleted", or SQLite
     # would prefer it to the household index for every filter.
-    __table_args__ = (Index("ix_applications_list", "applied_on", "id", "deleted"),)
+    # The residence office's due list reads only these partial covering indexes (migration
+    # 0003); the intake list of an office uses ix_applications_office_applied (migration 0002).
+    __table_args__ = (
+        Index("ix_applications_list", "applied_on", "id", "deleted"),
+        Index("ix_applications_office_applied", "residence_office_id", "applied_on"),
+        Index(
+            "ix_applications_res_deadline",
+            "residence_office_id",
+            *_DUE_LIST_COLUMNS,
+            "hukou_office_id",
+            sqlite_where=text("next_deadline IS NOT NULL"),
+        ),
+        Index(
+            "ix_applications_huk_deadline",
+            "hukou_office_id",
+            *_DUE_LIST_COLUMNS,
+            "residence_office_id",
+            sqlite_where=text("next_deadline IS NOT NULL"),
+        ),
+    )
 
 
 class Document(Synced, Base):
@@ -268,10 +308,12 @@ class OutboxEntry(Base):
     base_rev: Mapped[int | None] = mapped_column(Integer, nullable=True)
     payload: Mapped[dict] = mapped_column(JSON)
     offices: Mapped[list] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(12), index=True)  # desktop.store.outbox.OutboxState
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+    __table_args__ = (Index("ix_outbox_entity_state", "entity_id", "state"),)
 
 
 class Setting(Base):

@@ -60,3 +60,20 @@ class BenefitChangeRecord(Base):
     old_amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     new_amount: Mapped[Decimal] = mapped_column(Money)
     gradual_exit_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class BenefitFactsCache(Base):
+    """The monthly run's cached basis of one family and programme (migration 0006): valid while
+    the household's ``facts_rev`` and the month-policy key are the ones it was computed under."""
+
+    __tablename__ = "benefit_facts_cache"
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    programme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    facts_rev: Mapped[int] = mapped_column(Integer)
+    policy_key: Mapped[str] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    new_amount: Mapped[str] = mapped_column(Text)
+    assets_ok: Mapped[int] = mapped_column(Integer)
+    working: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}

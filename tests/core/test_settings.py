@@ -65,7 +65,7 @@ def test_every_setting_names_a_consumer_that_reads_it() -> None:
 def test_flyer_and_notices_print_the_hotline_window_and_qr_settings(admin) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from desktop.services.printing import policy_flyer_for
+    from printing.records import policy_flyer_for
 
     store, actor = admin
     before = policy_flyer_for(store, actor, date(2026, 12, 1))

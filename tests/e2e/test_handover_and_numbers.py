@@ -20,7 +20,6 @@ from desktop.services.case_numbers import renumber_refused_case
 from desktop.services.case_overview import case_overview, may_fill_survey
 from desktop.services.documents import attach_document, list_documents
 from desktop.services.households import HouseholdInput, PersonInput, create_household
-from desktop.services.sync_admin import list_outbox, sync_status
 from desktop.services.warnings import list_check_reports, request_economic_check
 from desktop.services.workflow import (
     accept_application,
@@ -35,6 +34,7 @@ from desktop.services.workflow import (
 )
 from desktop.store.models import Application, Office
 from desktop.store.store import Store
+from sync.admin import list_outbox, sync_status
 from sync.api import HubApi, new_change
 from sync.http import HttpClient
 from sync.hub import db

@@ -34,13 +34,11 @@ from desktop.services.assessment import assess_application
 from desktop.services.benefit_ledger import export_run_xlsx, run_lines
 from desktop.services.benefits import run_monthly_benefits
 from desktop.services.case_overview import case_overview
-from desktop.services.case_printing import render_case_dossier
 from desktop.services.check_findings import report_reference, resolve_check_finding
 from desktop.services.documents import attach_document, list_documents, set_document_status
 from desktop.services.finances import AssetInput
 from desktop.services.households import BankInput, HouseholdInput, PersonInput
 from desktop.services.intake import IntakeIncome, IntakeInput, submit_intake
-from desktop.services.printing import payment_roster_for
 from desktop.services.surveys import save_survey_draft
 from desktop.services.warnings import list_check_reports, request_economic_check
 from desktop.services.workflow import (
@@ -55,6 +53,8 @@ from desktop.services.workflow import (
 )
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store
+from printing.case_files import render_case_dossier
+from printing.records import payment_roster_for
 from sync.hub import db
 from sync.hub.checks import member_report
 from sync.hub.server import HubThread

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select, text
 
 from desktop.errors import PermissionDenied
-from desktop.services.base import payload_of
 from desktop.services.benefit_ledger import HEADERS, export_run_xlsx, list_runs, run_lines
 from desktop.services.benefits import run_monthly_benefits
 from desktop.services.finances import IncomeInput, add_income
 from desktop.services.policy_facts import PersonPolicyFacts, record_person_facts
 from desktop.store.models import Application, Office, OutboxEntry, Person
+from desktop.store.outbox import payload_of
 from tests.policy_store.conftest import counts, enter_family, set_state
 
 THIS_MONTH = date.today().replace(day=1)

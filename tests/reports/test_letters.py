@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from desktop.domain.calendar import add_months
 from desktop.errors import ValidationError
 from desktop.money import fmt_yuan
 from reports.letters import (
-    add_months,
     render_approval_letter,
     render_change_notice,
     render_missing_documents,

@@ -15,9 +15,9 @@ from desktop.demo import create_demo_store, office_rows
 from desktop.demo_data import PASSWORDS
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
-from desktop.services.sync_admin import register_device
 from desktop.store.models import Office, new_id
 from desktop.store.store import Store
+from sync.admin import register_device
 from sync.client import SyncClient, client_from_settings
 from sync.http import HttpClient, HttpSettings
 from sync.hub import accounts

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from desktop.errors import ValidationError, WorkflowError
-from desktop.services.conflicts import list_conflicts, resolve_conflict
 from desktop.services.households import HouseholdInput, get_household, update_household
 from desktop.store.models import OutboxEntry
+from sync.resolution import list_conflicts, resolve_conflict
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, Linked
 from tests.sync_client.helpers import household, new_household
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from desktop.demo_data import PASSWORDS
-from desktop.services.sync_admin import list_outbox, sync_status
 from desktop.store.models import Household, OutboxEntry
+from sync.admin import list_outbox, sync_status
 from sync.state import TOKEN, put_many
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, OFFICE_C
 from tests.sync_client.helpers import household, new_household, office_id

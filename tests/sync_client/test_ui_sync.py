@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.services.conflicts import list_conflicts
+from sync.resolution import list_conflicts
 from tests.sync_client.helpers import household
 from tests.sync_client.test_conflicts import make_conflict
 from ui import errors, ops

@@ -12,8 +12,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from sqlalchemy import select
 
-from desktop.services.case_printing import render_dossier_batch
 from desktop.store.models import Application, AuditEvent
+from printing.case_files import render_dossier_batch
 from ui import ops
 from ui.print_center import PrintCenterPanel
 

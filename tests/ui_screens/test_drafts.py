@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from desktop.errors import ValidationError
 from desktop.services.drafts import delete_draft, list_drafts, load_draft, save_draft
-from desktop.services.status import get_setting
+from desktop.store.models import Setting
 from ui.intake import IntakeDialog
 
 
@@ -17,7 +17,8 @@ def test_draft_round_trip_is_per_user(desk) -> None:  # type: ignore[no-untyped-
     save_draft(store, clerk, "intake", "new", {"name": "仇红梅", "n": 2})
     assert load_draft(store, clerk, "intake", "new") == {"name": "仇红梅", "n": 2}
     assert load_draft(store, supervisor, "intake", "new") is None
-    raw = get_setting(store, "draft/clerk/intake/new")
+    with store.sessions.read() as s:
+        raw = s.get(Setting, "draft/clerk/intake/new").value  # type: ignore[union-attr]
     assert "仇红梅" in raw  # JSON in the settings table of the encrypted store
     assert [(d.kind, d.key) for d in list_drafts(store, clerk)] == [("intake", "new")]
     assert list_drafts(store, supervisor) == []

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop.errors import ReportError
-from desktop.services import printing
 from desktop.services.applications import ApplicationInput, create_application
 from desktop.services.households import (
     BankInput,
@@ -23,6 +22,7 @@ from desktop.services.households import (
     set_bank_account,
 )
 from desktop.store.models import Application
+from printing import records
 from ui.print_center import PrintCenterPanel
 
 COMMUNITY = "谊景村社区"
@@ -88,16 +88,16 @@ def test_public_notice_has_names_and_no_private_data(qtbot, desk, sync_ops, pdf_
 def test_notice_rows_of_demo_cases_in_notice(desk) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
     _case(store, actor, "in_notice")
-    counts = printing.notice_counts(store, actor)
+    counts = records.notice_counts(store, actor)
     community = next(c for c, n in counts.items() if n)
-    notice = printing.public_notice_for(store, actor, community, date(2025, 9, 1))
+    notice = records.public_notice_for(store, actor, community, date(2025, 9, 1))
     assert len(notice.rows) == counts[community]
     assert all(r.family_size >= 1 and r.amount >= 0 for r in notice.rows)
     assert notice.objection_phone and notice.office.name.endswith("办事处")
     empty = next((c for c, n in counts.items() if not n), None)
     if empty:
         with pytest.raises(ReportError, match="没有处于公示中的案件"):
-            printing.public_notice_for(store, actor, empty, date.today())
+            records.public_notice_for(store, actor, empty, date.today())
 
 
 def test_announcement_flyer_and_blank_survey(qtbot, desk, sync_ops, pdf_text) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def test_announcement_flyer_and_blank_survey(qtbot, desk, sync_ops, pdf_text) ->
     assert ID_A not in text and PHONE not in text
     panel.flyer_month.setDate(panel.flyer_month.date().fromString("2025-09", "yyyy-MM"))
     panel.flyer_button.click()
-    office = printing.report_office(store, actor.office_id)
+    office = records.report_office(store, actor.office_id)
     flyer = pdf_text(panel.preview.pdf_bytes)
     assert "社会救助政策明白纸" in flyer and "1,045.00" in flyer and "1,567.50" in flyer
     assert office.phone in flyer and "12345" in flyer
@@ -145,7 +145,7 @@ def test_roster_needs_bank_accounts_and_prints_them_in_full(
         paying = [
             row.household_id
             for row in s.query(Application).filter(
-                Application.state.in_(printing.PAYING_STATES),
+                Application.state.in_(records.PAYING_STATES),
                 Application.hukou_office_id == actor.office_id,
             )
         ]
@@ -178,7 +178,7 @@ def test_batch_prints_notices_of_ticked_communities(qtbot, desk, sync_ops, tmp_p
         return True
 
     panel = _panel(qtbot, store, actor, print_dialog=to_file)
-    counts = printing.notice_counts(store, actor)
+    counts = records.notice_counts(store, actor)
     ticked = [c for c, n in counts.items() if n][:3]
     for name in ticked:
         panel.select_community(name, checked=True)

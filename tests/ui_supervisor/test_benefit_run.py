@@ -92,6 +92,8 @@ def test_run_report_export_and_notices(qtbot, desk, tmp_path: Path) -> None:  # 
     assert panel.preview is not None and panel.preview.page_count() >= 1
     text_ = PdfReader(io.BytesIO(panel.preview.pdf_bytes)).pages[0].extract_text()
     assert "通知书" in text_ and panel.changed[0].name in text_
+    # the one change-notice rule: a run's notice is numbered like a review's (…-BG)
+    assert f"{panel.changed[0].number}-BG" in text_.replace("\n", "")
     panel.preview.close()
     panel.print_notices()
     assert panel.last_batch is not None and len(panel.last_batch.printed) == len(expected)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from desktop.domain.calendar import WorkCalendar, add_months, first_of_next_month
+from desktop.domain.calendar import WorkCalendar, add_months, first_of_next_month, month_start
 from desktop.errors import ValidationError
 
 CAL = WorkCalendar()
@@ -80,3 +80,19 @@ def test_month_helpers() -> None:
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2026, 3, 15), -3) == date(2025, 12, 15)
     assert first_of_next_month(date(2026, 12, 15)) == date(2027, 1, 1)
+
+
+def test_month_arithmetic_at_month_ends() -> None:
+    """Legal periods and review cycles keep the day (clamped); benefit months start on the 1st."""
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)  # leap year
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert add_months(date(2026, 12, 31), 1) == date(2027, 1, 31)
+    assert add_months(date(2026, 1, 31), -13) == date(2024, 12, 31)
+    assert add_months(date(2026, 5, 30), 0) == date(2026, 5, 30)
+    assert month_start(date(2026, 1, 31), 1) == date(2026, 2, 1)
+    assert month_start(date(2026, 12, 31), 1) == date(2027, 1, 1)
+    assert month_start(date(2026, 1, 15), -1) == date(2025, 12, 1)
+    assert month_start(date(2026, 3, 31), -12) == date(2025, 3, 1)
+    assert month_start(date(2026, 3, 31)) == date(2026, 3, 1)
+    assert first_of_next_month(date(2026, 1, 31)) == date(2026, 2, 1)

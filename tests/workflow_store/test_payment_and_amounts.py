@@ -19,10 +19,8 @@ from desktop.services.assessment import assess_application
 from desktop.services.auth import create_user
 from desktop.services.benefit_ledger import export_run_xlsx, run_lines
 from desktop.services.benefits import run_monthly_benefits
-from desktop.services.case_overview import approval_letter_for
 from desktop.services.check_findings import report_reference, resolve_check_finding
 from desktop.services.households import BankInput, set_bank_account
-from desktop.services.printing import payment_roster_for
 from desktop.services.workflow import (
     accept_application,
     finalize_survey,
@@ -34,6 +32,8 @@ from desktop.services.workflow import (
 )
 from desktop.store.models import Application, AuditEvent, Document, OutboxEntry
 from desktop.store.sync_models import CheckReport
+from printing.letters import approval_letter_for
+from printing.records import payment_roster_for
 from reports.letters import render_approval_letter
 from tests.support import TEST_KDF
 from tests.workflow_store.conftest import PASSWORD, Offices, new_application
@@ -318,8 +318,8 @@ def test_store_with_archived_cases_migrates_to_paying_and_archived(tmp_path: Pat
 
 
 def test_pulled_record_of_an_older_desk_reads_as_paying_and_archived() -> None:
+    from desktop.domain.payment_status import is_paying, upgrade_application_payload
     from desktop.domain.workflow import State
-    from desktop.services.payment_status import is_paying, upgrade_application_payload
 
     old = {"state": "archived", "workflow": {"state": "archived", "archived_on": "2026-03-02"}}
     new = upgrade_application_payload(old)

@@ -29,16 +29,16 @@ from desktop.services.case_overview import (
     case_page_data,
     may_fill_survey,
     printable_letters,
-    render_case_letter,
 )
-from desktop.services.case_printing import (
+from desktop.services.workflow import perform, record_survey_from_record, start_payment
+from desktop.store.store import Store
+from printing.case_files import (
     DOSSIER,
     file_print_options,
     render_case_dossier,
     render_case_survey,
 )
-from desktop.services.workflow import perform, record_survey_from_record, start_payment
-from desktop.store.store import Store
+from printing.letters import render_case_letter
 from ui import theme
 from ui.cases.actions import ActionDialog, ActionPanel, fields_for
 from ui.cases.documents import CheckPanel, DocumentsPanel, FileDialog

@@ -32,9 +32,9 @@ from desktop.services.documents import (
     read_attachment,
     set_document_status,
 )
-from desktop.services.printing import missing_documents_for
 from desktop.services.warnings import CheckReportView, request_economic_check
 from desktop.store.store import Store
+from printing.records import missing_documents_for
 from reports.letters import render_missing_documents
 from ui import theme
 from ui.cases.timeline import setup_table

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from desktop.services.base import Actor
 from desktop.services.drafts import delete_draft, load_draft, save_draft
-from desktop.services.printing import list_offices
 from desktop.services.search import communities
 from desktop.store.store import Store
+from printing.records import list_offices
 from ui import ops
 from ui.errors import error_message, show_error
 from ui.intake.application_page import ApplicationPage

@@ -173,7 +173,7 @@ def file_intake(store: Store, actor: Actor, data: dict[str, Any]) -> IntakeResul
 
 def missing_documents_pdf(store: Store, actor: Actor, application_id: str) -> bytes:
     """The 一次性告知书 of a filed application as PDF bytes."""
-    from desktop.services.printing import missing_documents_for
+    from printing.records import missing_documents_for
     from reports.letters import render_missing_documents
 
     return render_missing_documents(missing_documents_for(store, actor, application_id))

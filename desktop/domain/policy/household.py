@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from desktop.domain.calendar import first_of_next_month
 from desktop.domain.policy import codes
 from desktop.errors import ValidationError
 
@@ -164,7 +165,7 @@ def _check_member_facts(m: Member, month: date) -> None:
     if m.birth_date is None and m.age is None:
         raise ValidationError(f"{who} 的出生日期", "出生日期和年龄至少填写一项", "required")
     if m.birth_date is not None:
-        if m.birth_date >= _next_month(month) or m.birth_date.year < 1880:
+        if m.birth_date >= first_of_next_month(month) or m.birth_date.year < 1880:
             raise ValidationError(
                 f"{who} 的出生日期", "出生日期晚于救助月份或不合理", "contradictory"
             )
@@ -224,10 +225,6 @@ def validate_household(h: Household, month: date) -> None:
         _non_negative(h.hardship.requested, "临时救助申请金额")
     if h.single_parent and sum(m.relation == "spouse" for m in h.members):
         raise ValidationError("单亲家庭", "登记为单亲家庭但家中有配偶，信息矛盾", "contradictory")
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _non_negative(amount: Decimal, field: str) -> None:

@@ -6,6 +6,7 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from desktop.domain.calendar import first_of_next_month, month_start
 from desktop.domain.policy.result import Reason, yuan
 from desktop.domain.policy.tables import MonthPolicy
 from desktop.errors import ValidationError
@@ -21,17 +22,6 @@ def round_benefit(amount: Decimal, mp: MonthPolicy) -> Decimal:
     return round_money(amount, mp.rounding_rule, mp.rounding_unit)
 
 
-def next_month(day: date) -> date:
-    """First day of the month after ``day``."""
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def add_months(day: date, months: int) -> date:
-    """First day of the month ``months`` after ``day``'s month."""
-    idx = day.year * 12 + day.month - 1 + months
-    return date(idx // 12, idx % 12 + 1, 1)
-
-
 def first_month_payment(
     monthly: Decimal, decision_date: date, mp: MonthPolicy
 ) -> tuple[date, Decimal, Reason]:
@@ -41,7 +31,9 @@ def first_month_payment(
     (decision day included); with ``next_month`` nothing is paid for the decision month.
     """
     month = mp.month
-    start = next_month(decision_date) if mp.payment_start == "next_month" else decision_date
+    start = (
+        first_of_next_month(decision_date) if mp.payment_start == "next_month" else decision_date
+    )
     if (start.year, start.month) > (month.year, month.month):
         return (
             start,
@@ -77,4 +69,4 @@ def gradual_exit_schedule(
     if months < 0:
         raise ValidationError("渐退期（月）", "不能为负数", "negative")
     start = first_month.replace(day=1)
-    return [(add_months(start, i), amount) for i in range(months)]
+    return [(month_start(start, i), amount) for i in range(months)]

@@ -11,10 +11,12 @@ from sqlalchemy import select, text
 
 from desktop.errors import NotFound, ValidationError, WorkflowError
 from desktop.services.base import Actor, Role, service, unit_of_work
-from desktop.services.sync_admin import ENTITY_LABELS
 from desktop.store.models import Office, OutboxEntry
+from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
+from sync.admin import ENTITY_LABELS
+from sync.wire import LOCAL_ENTITIES, codec_for
 
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
 CHOICES = {"local": "本机", "remote": "市级平台"}
@@ -207,7 +209,7 @@ def _requeue(session: Any, c: SyncConflict) -> None:
             select(OutboxEntry)
             .where(
                 OutboxEntry.entity_id == c.entity_id,
-                OutboxEntry.state.in_(("pending", "conflict")),
+                OutboxEntry.state.in_((OutboxState.PENDING, OutboxState.CONFLICT)),
             )
             .order_by(OutboxEntry.seq)
         )
@@ -217,7 +219,7 @@ def _requeue(session: Any, c: SyncConflict) -> None:
         if e is not keep:
             session.delete(e)
     if keep is not None:
-        keep.state, keep.base_rev, keep.last_error = "pending", c.remote_rev, ""
+        keep.state, keep.base_rev, keep.last_error = OutboxState.PENDING, c.remote_rev, ""
     session.flush()
 
 
@@ -226,8 +228,6 @@ def resolve_conflict(
     store: Store, actor: Actor, conflict_id: str, choices: dict[str, str]
 ) -> ConflictView:
     """Write the field-by-field merge over the hub's version; it is sent again (same change_id)."""
-    from sync.wire import LOCAL_ENTITIES, codec_for
-
     with unit_of_work(store, actor) as uow:
         s = uow.session
         c = s.get(SyncConflict, conflict_id)

@@ -22,17 +22,17 @@ from desktop.errors import DeskError, NotFound, PermissionDenied, ReportError
 from desktop.money import ZERO
 from desktop.services.assessment import PROGRAMME_OF, summary_of
 from desktop.services.base import Actor, Role, unit_of_work
-from desktop.services.case_overview import approval_letter_for, refusal_letter_for
 from desktop.services.case_steps import load_snapshot
 from desktop.services.case_views import case_timeline
 from desktop.services.documents import list_documents
 from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
 from desktop.services.household_facts import household_facts
 from desktop.services.policy_admin import load_policy
-from desktop.services.printing import case_record
 from desktop.services.surveys import SurveyView, get_survey
 from desktop.store.models import Application, Person
 from desktop.store.store import Store
+from printing.letters import approval_letter_for, refusal_letter_for
+from printing.records import case_record
 from reports import data as rd
 from reports.archive import ArchiveBatchResult, ArchiveFailure, render_archive, render_archive_batch
 from reports.forms import render_home_survey

@@ -24,11 +24,11 @@ from desktop.domain.household import (
     RELATIONS,
     WORK_CAPACITY,
 )
+from desktop.domain.payment_status import PAYING_CODES
 from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
 from desktop.services.base import Actor
-from desktop.services.payment_status import PAYING_CODES
 from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
 from desktop.settings import get_setting
 from desktop.store.models import Application, Document, Household, Office, Person

@@ -12,20 +12,18 @@ import orjson
 from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
-from desktop.services import case_numbers
 from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.store import number_blocks
 from desktop.store.models import OutboxEntry
+from desktop.store.outbox import STATE_LABELS, OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 from sync import state
+from sync.api import HubApi
+from sync.directory import refill_numbers
+from sync.http import HubError, SyncCancelled
 
-OUTBOX_STATES = {
-    "pending": "待发送",
-    "sent": "已发送待确认",
-    "applied": "已同步",
-    "conflict": "版本冲突",
-    "rejected": "被拒绝",
-}
+OUTBOX_STATES = STATE_LABELS
 ENTITY_LABELS = {
     "office": "街道",
     "household": "家庭",
@@ -99,7 +97,6 @@ def register_device(
     The request runs in the calling thread; the store steps go through ``run_db(fn, *args)``
     when given (the window: network pool for the request, writer thread for the steps).
     """
-    from sync.api import HubApi  # the core reaches the network only here
 
     run = run_db or (lambda fn, *args: fn(*args))
     url = _check_url(hub_url)
@@ -118,17 +115,13 @@ def register_device(
         state.OFFICE_CODE: actor.office_code,
     }
     if device_code:  # the code in this desk's offline case numbers
-        values[case_numbers.DEVICE_CODE] = device_code
+        values[number_blocks.DEVICE_CODE] = device_code
     if known.get(state.HUB_URL) != url:
         values[state.CURSOR] = "0"  # another hub: start its pull from the beginning
     status: SyncStatus = run(_keep_registration, store, actor, values)
-    from sync.directory import refill_numbers
-    from sync.http import HubError, SyncCancelled
-
-    with contextlib.suppress(
-        HubError, SyncCancelled
-    ):  # a first block of case numbers while online;
-        refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
+    # a first block of case numbers while online; else the first sync leases it
+    with contextlib.suppress(HubError, SyncCancelled):
+        refill_numbers(store, api, cancelled=cancelled, run_db=run)
     return status
 
 
@@ -173,7 +166,7 @@ def sync_status(store: Store) -> SyncStatus:
         last_sync_at=values.get(state.LAST_SYNC_AT, ""),
         last_ok=None if last is None else bool(last.get("ok")),
         last_text="" if last is None else str(last.get("text", "")),
-        unsynced=sum(v for k, v in counts.items() if k != "applied"),
+        unsynced=sum(v for k, v in counts.items() if k != OutboxState.APPLIED),
         by_state={k: int(v) for k, v in counts.items()},
         open_conflicts=int(conflicts or 0),
     )
