@@ -73,7 +73,7 @@ def escalate(database: db.Database, today: date | None = None) -> dict[str, int]
         ).all()
         keys = [k for k, wid, _o in late if wid not in done]
         counts: dict[str, int] = defaultdict(int)
-        for k, wid, office in late:
+        for _k, wid, office in late:
             if wid not in done:
                 counts[districts.get(office, office)] += 1
         for i in range(0, len(keys), 500):

@@ -31,14 +31,14 @@ def test_a_warning_disposed_through_the_panel(qtbot, desk, sync_ops) -> None:  #
     assert panel.message.text().startswith("核查情况："), panel.message.text()
     panel.checked_by.setText("赵社工")
     panel.finding.setPlainText("入户核实：配偶已于本月就业，月收入约3000元")
-    panel.disposal.setCurrentIndex(panel.disposal.findData("adjust_benefit"))
+    panel.disposal.setCurrentIndex(panel.disposal.findData("untrue"))
     panel.dispose_button.click()
     (done,) = list_warnings(store, actor.office_id, "disposed")
-    assert (done.id, done.checked_by, done.disposal) == (mine, "赵社工", "adjust_benefit")
+    assert (done.id, done.checked_by, done.disposal) == (mine, "赵社工", "untrue")
     assert "配偶已于本月就业" in done.finding
     assert panel.table.rowCount() == 0, "the open list no longer shows it"
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("disposed"))
-    assert panel.table.item(0, 6).text() == "调整救助待遇"
+    assert panel.table.item(0, 6).text() == "不属实"
 
 
 def test_a_coordinator_sees_masked_ids_and_cannot_dispose(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
@@ -80,3 +80,40 @@ def test_status_bar_shows_the_calendar_warning(qtbot, desk, sync_ops) -> None:  
     assert f"{today.year + 1}年" in expected
     ops.run_op(w, add_calendar_override, store, actor, date(today.year + 1, 1, 1), HOLIDAY, "元旦")
     assert w.calendar_label.text() == "", "entering next year's holidays clears the warning"
+
+
+def test_the_inbox_filters_by_kind_and_overdue_and_refers(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from desktop.store.sync_models import MonitorWarning
+
+    store, actor = desk.as_user("clerk")
+    late = add_warning(store, actor.office_code, "王芳", ID, kind="大额医疗支出")
+    other = add_warning(store, actor.office_code, "赵强", "120103198001011250", kind="车辆登记")
+    with store.sessions.write() as s:
+        for wid, kind, feed, due in ((late, "medical", "大额医疗费用", date(2026, 1, 5)),
+                                     (other, "vehicle", "机动车登记", date(2099, 1, 5))):  # fmt: skip
+            w = s.get(MonitorWarning, wid)
+            assert w is not None
+            w.kind, w.direction, w.deadline = kind, "lead", due
+            w.evidence = {"feed": feed, "department": "医保"}
+    panel = WarningsPanel(store, actor)
+    qtbot.addWidget(panel)
+    assert {w.id for w in panel.warnings} == {late, other}
+    panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("medical"))
+    qtbot.waitUntil(lambda: [w.id for w in panel.warnings] == [late])
+    assert (
+        panel.table.item(0, 8).text() == "2026-01-05"
+        and panel.table.item(0, 10).text() == "发现线索"
+    )
+    panel.kind_filter.setCurrentIndex(0)
+    panel.overdue_only.setChecked(True)
+    qtbot.waitUntil(lambda: [w.id for w in panel.warnings] == [late])
+    panel.table.selectRow(0)
+    panel.checked_by.setText("赵社工")
+    panel.finding.setPlainText("电话核实：住院费用属实，转区医保局医疗救助")
+    panel.disposal.setCurrentIndex(panel.disposal.findData("referral"))
+    panel.dispose_button.click()
+    assert panel.message.text().startswith("转介单位："), panel.message.text()
+    panel.referral_to.setText("区医保局")
+    panel.dispose_button.click()
+    (done,) = list_warnings(store, actor.office_id, "disposed")
+    assert (done.id, done.disposal, done.referral_to) == (late, "referral", "区医保局")
