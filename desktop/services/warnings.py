@@ -21,6 +21,7 @@ from desktop.store.sync_models import (
     WarningDisposal,
 )
 
+Day = date  # the type, where a view has a field named ``date``
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
 ASSIGNERS = {Role.SUPERVISOR, Role.ADMIN}
 #: 预警处置 outcomes; the first two close the warning with a note, the others act on it.
@@ -73,12 +74,12 @@ class WarningView:
     kind: str = ""
     direction: str = ""
     evidence: dict = field(default_factory=dict)
-    deadline: date | None = None
+    deadline: Day | None = None
     suggested_action: str = ""
     community: str = ""
     household_key: str = ""
     category: str = ""
-    escalated_on: date | None = None
+    escalated_on: Day | None = None
     assigned_to: str = ""
     visit_required: bool = False
     review_case_id: str = ""

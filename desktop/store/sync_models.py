@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.store.models import Base, Synced, new_id
 
+Day = date  # the type, where a class has a column named ``date``
+
 
 class SyncConflict(Base):
     """A record whose local and hub versions both changed; kept until a person resolves it."""
@@ -81,9 +83,9 @@ class MonitorWarning(Synced, Base):
     household_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
     category: Mapped[str] = mapped_column(String(16), default="", server_default="")
     residence_office: Mapped[str] = mapped_column(String(12), default="", server_default="")
-    deadline: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
-    pushed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    escalated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deadline: Mapped[Day | None] = mapped_column(Date, nullable=True, index=True)
+    pushed_on: Mapped[Day | None] = mapped_column(Date, nullable=True)
+    escalated_on: Mapped[Day | None] = mapped_column(Date, nullable=True)
 
 
 class LowIncomePerson(Synced, Base):

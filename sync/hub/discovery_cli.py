@@ -46,21 +46,21 @@ def run_command(database: Database, args: argparse.Namespace) -> int:
     """Run one discovery command; exit code 2 when a file is refused."""
     try:
         if args.command == "import-feed":
-            report = import_feed(database, args.kind, args.file)
-            print(report.summary())
-            if args.errors and write_error_report(report, args.errors):
+            imported = import_feed(database, args.kind, args.file)
+            print(imported.summary())
+            if args.errors and write_error_report(imported, args.errors):
                 print(f"错误明细已保存：{args.errors}")
-            for e in report.errors[:20]:
+            for e in imported.errors[:20]:
                 print(f"  第{e.line}行 {e.column}：{e.reason}")
         elif args.command == "scan-feeds":
             for name, summary in discovery.scan_folder(database, args.folder):
                 print(f"{name}：{summary}")
         elif args.command == "import-registry":
-            r = registry.import_list(
+            listed = registry.import_list(
                 database, args.file, args.category, args.source, args.valid_from, args.valid_to
             )
-            print(f"读取{r.rows_read}行，入库{r.imported}人，错误{len(r.errors)}行")
-            for line, column, reason in r.errors[:20]:
+            print(f"读取{listed.rows_read}行，入库{listed.imported}人，错误{len(listed.errors)}行")
+            for line, column, reason in listed.errors[:20]:
                 print(f"  第{line}行 {column}：{reason}")
         elif args.command == "run":
             scope = "district" if args.district else "city"
