@@ -25,6 +25,8 @@ def scan_folder(database: db.Database, folder: Path) -> list[tuple[str, str]]:
     """Import every file of ``folder/<kind>/`` once; move it to ``done/`` or ``refused/`` with
     its error report beside it. Returns (file, summary) per file (run by a scheduler)."""
     out: list[tuple[str, str]] = []
+    (folder / "done").mkdir(parents=True, exist_ok=True)
+    (folder / "refused").mkdir(exist_ok=True)
     for kind in load_kinds():
         inbox = folder / kind
         if not inbox.is_dir():
@@ -39,7 +41,6 @@ def scan_folder(database: db.Database, folder: Path) -> list[tuple[str, str]]:
                     summary += f"，错误明细：{errors.name}"
             except FeedRefused as exc:
                 target, summary = folder / "refused", str(exc)
-            target.mkdir(exist_ok=True)
             shutil.move(str(path), target / path.name)
             out.append((path.name, summary))
     return out

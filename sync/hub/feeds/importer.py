@@ -130,7 +130,7 @@ def _clean(kind: FeedKind, cells: list[str], where: dict[str, int]) -> dict[str,
             problem = ("amount", f"“{values['amount']}”不是有效数值")
     if problem is not None:
         fld, reason = problem
-        return RowError("", 0, kind.columns.get(fld, (FIELD_CN[fld],))[0], reason)
+        return RowError("", 0, fld, reason)
     return out
 
 
@@ -189,7 +189,9 @@ def import_feed(database: db.Database, kind_code: str, path: Path) -> ImportRepo
         report.rows_read += 1
         cleaned = _clean(kind, cells, where)
         if isinstance(cleaned, RowError):
-            report.errors.append(RowError(path.name, line, cleaned.column, cleaned.reason))
+            column = header[where[cleaned.column]] if cleaned.column in where else ""
+            column = column or FIELD_CN[cleaned.column]
+            report.errors.append(RowError(path.name, line, column, cleaned.reason))
             continue
         evidence = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         amount = float(cleaned["amount"]) if cleaned["amount"] else None
