@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
 from desktop.domain.calendar import WorkCalendar
 from sync.hub import db, registry
@@ -40,6 +40,7 @@ class RunReport:
     new_by_office: dict[str, int] = field(default_factory=dict)
     refused_rows: int = 0
     refused_reasons: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def new_warnings(self) -> int:
@@ -176,9 +177,12 @@ def run(
     deadline_days: int | None = None,
     cancel: threading.Event | None = None,
     calendar: WorkCalendar | None = None,
+    changed_only: bool = False,
 ) -> RunReport:
     """One comparison run; ``feeds`` None = every kind. Cancelling stops between rules (what
-    was inserted stays: a later run would insert the same and nothing more)."""
+    was inserted stays: a later run would insert the same and nothing more). ``changed_only``
+    skips the kinds with no file imported since the last finished run of the same scope, when
+    the registry did not change either (they could not match anything new)."""
     if scope not in ("city", "district") or (scope == "district") != bool(district):
         raise ValueError("比对范围应为全市（city）或指定区的区级比对（district）")
     kinds = load_kinds()
@@ -196,7 +200,12 @@ def run(
     with database.write() as conn:
         conn.execute(runs.insert().values(id=report.run_id, scope=scope, district=district,
                                           started_at=time.time(), status="running", report="{}"))  # fmt: skip
-    registry.refresh_from_cases(database)
+    last = _last_run_start(database, scope, district) if changed_only else None
+    rebuilt = registry.refresh_from_cases(database)
+    if last is not None and not rebuilt and not _registry_touched_since(database, last):
+        fresh = _kinds_imported_since(database, last)
+        report.skipped = [k.kind for k in chosen if k.kind not in fresh]
+        chosen = [k for k in chosen if k.kind in fresh]
     where_district = district or None
     for kind in chosen:
         if cancel is not None and cancel.is_set():
@@ -230,6 +239,32 @@ def run(
                 report=json.dumps(asdict(report), ensure_ascii=False))
         )  # fmt: skip
     return report
+
+
+def _last_run_start(database: db.Database, scope: str, district: str) -> float | None:
+    t = runs.c
+    with database.read() as conn:
+        found = conn.execute(
+            select(func.max(t.started_at)).where(
+                t.scope == scope, t.district == district, t.status == "done"
+            )
+        ).scalar()
+    return float(found) if found is not None else None
+
+
+def _kinds_imported_since(database: db.Database, since: float) -> set[str]:
+    t = feed_files.c
+    with database.read() as conn:
+        return set(conn.execute(select(t.kind).where(t.imported_at >= since)).scalars())
+
+
+def _registry_touched_since(database: db.Database, since: float) -> bool:
+    """Whether a list import (not a case rebuild) happened after ``since``."""
+    with database.read() as conn:
+        found = conn.execute(
+            select(db.counters.c.value).where(db.counters.c.name == registry.LIST_STAMP)
+        ).scalar()
+    return found is not None and int(found) >= int(since * 1000)
 
 
 def _stamp(

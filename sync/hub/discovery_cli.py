@@ -34,6 +34,7 @@ def add_commands(sub: argparse._SubParsersAction) -> list[argparse.ArgumentParse
     run.add_argument("--district", default="", help="区名；不填为全市比对")
     run.add_argument("--feeds", default="", help="逗号分隔的数据类别；不填为全部")
     run.add_argument("--deadline-days", type=int, help="处置期限（工作日），不填按各类别规定")
+    run.add_argument("--changed-only", action="store_true", help="只比对上次比对后有新数据的类别")
     esc = sub.add_parser("escalate", help="逾期未处置预警提交区级督办")
     stats = sub.add_parser("stats", help="预警处置统计（xlsx 与月报 PDF）")
     stats.add_argument("--xlsx", type=Path)
@@ -68,7 +69,8 @@ def run_command(database: Database, args: argparse.Namespace) -> int:
             cancel = threading.Event()
             try:
                 report = compare.run(database, scope=scope, district=args.district, feeds=feeds,
-                                     deadline_days=args.deadline_days, cancel=cancel)  # fmt: skip
+                                     deadline_days=args.deadline_days, cancel=cancel,
+                                     changed_only=args.changed_only)  # fmt: skip
             except KeyboardInterrupt:
                 cancel.set()
                 raise

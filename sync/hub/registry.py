@@ -5,12 +5,13 @@ lists; each office's share travels to its desks as ``low_income_person`` records
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select, text
 
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
@@ -59,9 +60,38 @@ def _records(conn: Connection, entity: str) -> list[tuple[str, dict]]:
     return [(rid, json.loads(p)) for rid, p in rows]
 
 
-def refresh_from_cases(database: db.Database) -> int:
-    """Rebuild the case-derived rows from the synced cases in payment; return persons listed."""
+LIST_STAMP = "registry_list_ms"  # hub_counters row: when a list was last imported (ms)
+MARKER = "registry_seq"  # hub_counters row: the last case seq the registry was built from
+
+
+def _case_marker(conn: Connection) -> int:
+    row = conn.execute(
+        text(
+            "SELECT MAX(seq) FROM hub_records "
+            "WHERE entity IN ('application', 'person', 'household')"
+        )
+    ).scalar()
+    return int(row or 0)
+
+
+def _set_counter(conn: Connection, name: str, value: int) -> None:
+    c = db.counters.c
+    if conn.execute(select(c.value).where(c.name == name)).first() is None:
+        conn.execute(db.counters.insert().values(name=name, value=value))
+    else:
+        conn.execute(db.counters.update().where(c.name == name).values(value=value))
+
+
+def refresh_from_cases(database: db.Database, *, force: bool = False) -> bool:
+    """Rebuild the case-derived rows from the synced cases in payment when any case, person or
+    household changed since the last build (or ``force``); return whether it was rebuilt."""
     with database.write() as conn:
+        marker = _case_marker(conn)
+        c = db.counters.c
+        seen = conn.execute(select(c.value).where(c.name == MARKER)).scalar()
+        if seen is not None and int(seen) == marker and not force:
+            return False
+        _set_counter(conn, MARKER, marker)
         paying: dict[str, tuple[str, dict]] = {}
         for _rid, raw in _records(conn, "application"):
             app = upgrade_application_payload(raw)
@@ -98,7 +128,19 @@ def refresh_from_cases(database: db.Database) -> int:
         if rows:
             conn.execute(registry.insert(), list(rows.values()))
     publish(database)
-    return len(rows)
+    return True
+
+
+def case_persons(database: db.Database) -> int:
+    """How many registry rows come from cases in payment."""
+    with database.read() as conn:
+        t = registry.c
+        return int(
+            conn.execute(
+                select(func.count()).select_from(registry).where(t.source == CASE_SOURCE)
+            ).scalar()
+            or 0
+        )
 
 
 def import_list(
@@ -161,6 +203,7 @@ def import_list(
                 )
             )
             conn.execute(registry.insert(), list(good.values()))
+        _set_counter(conn, LIST_STAMP, int(time.time() * 1000))
     publish(database)
     return ListReport(read, len(good), errors)
 

@@ -134,7 +134,13 @@ def test_runs_are_idempotent_cancellable_and_scoped(tmp_path: Path, database: Da
     city = compare.run(database, today=date(2026, 10, 12))
     assert city.new_by_office == {OFFICE_A: 1} and city.status == "done"
     assert compare.run(database).new_warnings == 0
+    # a re-run after one changed feed only compares that feed
+    import_feed(database, "death", _csv(tmp_path / "d.csv", ["公民身份号码", "姓名", "死亡日期", "信息来源"],
+                                        [[PERSON_A, "张三丰", "2026-11-01", "公安"]]))  # fmt: skip
+    rerun = compare.run(database, changed_only=True)
+    assert list(rerun.rows_read) == ["death"] and "vehicle" in rerun.skipped
+    assert rerun.new_by_kind == {"死亡和火化": 1}
     with database.read() as conn:
-        assert len(conn.execute(select(warnings.c.id)).all()) == 2
+        assert len(conn.execute(select(warnings.c.id)).all()) == 3
     with pytest.raises(ValueError, match="未定义"):
         compare.run(database, feeds=["boat"])

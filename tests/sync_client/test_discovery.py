@@ -101,7 +101,8 @@ def test_the_whole_loop(desk, desk_b, linker, hub, tmp_path: Path) -> None:
     _share_case(a.store, a.admin, case_id)
     assert a.sync().ok
     # the registry holds every member of the cases in payment the desks synced
-    assert registry.refresh_from_cases(database) > 0
+    assert registry.refresh_from_cases(database) and registry.case_persons(database) > 0
+    assert not registry.refresh_from_cases(database), "no case changed: nothing to rebuild"
     listed = _csv(tmp_path / "list.csv", ["公民身份号码", "姓名", "户籍地街道代码", "社区"],
                   [[LEAD_ID, "刘大病", OFFICE_A, "紫金山社区"]], "utf-8")  # fmt: skip
     assert (
