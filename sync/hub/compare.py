@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select, text
 from desktop.domain.calendar import WorkCalendar
 from sync.hub import db, registry
 from sync.hub.feeds import DIRECTIONS, FeedKind, Rule, load_kinds
-from sync.hub.feeds.tables import feed_files, runs, warnings
+from sync.hub.feeds.tables import bulk, feed_files, feed_rows, runs, warnings
 from sync.hub.records import dumps, upsert_hub_records
 from sync.protocol import WARNING
 
@@ -109,18 +109,11 @@ def _detail(kind: FeedKind, row: dict) -> str:
     return "，".join(parts)
 
 
-def warning_payload(conn: Connection, w: dict, kinds: dict[str, FeedKind]) -> dict:
-    """The ``warning`` record a desk receives for one hub warning row."""
+def warning_payload(w: dict, f: dict, file_name: str, kinds: dict[str, FeedKind]) -> dict:
+    """The ``warning`` record a desk receives for hub warning row ``w`` and its feed row ``f``."""
     kind = kinds[w["kind"]]
     rule_id = w["evidence_key"].split(":", 1)[0]
     rule = next(r for r in kind.rules if r.id == rule_id)
-    f = conn.execute(
-        text("SELECT event_date, code, amount, data, line, file_sha FROM hub_feed_rows "
-             "WHERE row_key = :k"), {"k": w["row_key"]}
-    ).mappings().one()  # fmt: skip
-    file_name = conn.execute(
-        select(feed_files.c.name).where(feed_files.c.sha256 == f["file_sha"])
-    ).scalar()
     evidence = {
         "department": kind.department,
         "feed": kind.label,
@@ -133,7 +126,7 @@ def warning_payload(conn: Connection, w: dict, kinds: dict[str, FeedKind]) -> di
         "id_number": w["id_number"],
         "name": w["name"],
         "warning_type": rule.warning_type,
-        "detail": _detail(kind, dict(f)),
+        "detail": _detail(kind, f),
         "date": f["event_date"],
         "kind": kind.kind,
         "rule": rule.id,
@@ -151,16 +144,26 @@ def warning_payload(conn: Connection, w: dict, kinds: dict[str, FeedKind]) -> di
 
 
 def _publish(database: db.Database, ids: list[str], kinds: dict[str, FeedKind]) -> None:
-    t = warnings.c
+    """Send the warnings of ``ids`` (evidence keys) to their offices as ``warning`` records."""
+    w, f = warnings.c, feed_rows.c
+    query = (
+        select(
+            warnings,
+            f.event_date,
+            f.code,
+            f.amount,
+            f.data,
+            f.line,
+            feed_files.c.name.label("file_name"),
+        )
+        .join(feed_rows, feed_rows.c.row_key == w.row_key)
+        .join(feed_files, feed_files.c.sha256 == f.file_sha, isouter=True)
+    )
     for i in range(0, len(ids), 2000):
         with database.write() as conn:
-            rows = (
-                conn.execute(warnings.select().where(t.evidence_key.in_(ids[i : i + 2000])))
-                .mappings()
-                .all()
-            )
+            rows = conn.execute(query.where(w.evidence_key.in_(ids[i : i + 2000]))).mappings().all()
             items = [
-                (WARNING, r["id"], dumps(warning_payload(conn, dict(r), kinds)),
+                (WARNING, r["id"], dumps(warning_payload(dict(r), dict(r), r["file_name"], kinds)),
                  list(dict.fromkeys(o for o in (r["office_code"], r["residence_office"]) if o)))
                 for r in rows
             ]  # fmt: skip
@@ -280,17 +283,21 @@ def _stamp(
     new = conn.execute(
         select(t.evidence_key, t.office_code).where(t.run_id == report.run_id, t.kind == kind.kind)
     ).all()
-    by_rule = {r.id: r for r in kind.rules}
-    offices: Counter[str] = Counter()
-    for key, office in new:
-        rule = by_rule[key.split(":", 1)[0]]
+    for rule in kind.rules:  # one deadline per rule: same push date, same working days
         days = deadline_days if deadline_days is not None else rule.deadline_working_days
         conn.execute(
-            warnings.update().where(t.evidence_key == key).values(
-                id=str(uuid.uuid5(NAMESPACE, key)), pushed_on=today.isoformat(),
-                deadline=cal.add_working_days(today, days).isoformat())
+            warnings.update()
+            .where(t.run_id == report.run_id, t.kind == kind.kind,
+                   t.evidence_key.like(f"{rule.id}:%"))
+            .values(pushed_on=today.isoformat(),
+                    deadline=cal.add_working_days(today, days).isoformat())
         )  # fmt: skip
-        offices[office] += 1
+    bulk(
+        conn,
+        "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s",
+        [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new],
+    )
+    offices: Counter[str] = Counter(office for _k, office in new)
     if new:
         report.new_by_kind[kind.label] = len(new)
     for office, n in offices.items():

@@ -19,9 +19,9 @@ from desktop.errors import ValidationError
 from sync.hub import db
 from sync.hub.feeds import FIELDS, FeedKind, feed_kind
 from sync.hub.feeds.reader import read_rows
-from sync.hub.feeds.tables import feed_files
+from sync.hub.feeds.tables import bulk, feed_files
 
-BATCH = 5000
+BATCH = 20000
 FIELD_CN = {
     "id_number": "公民身份号码",
     "name": "姓名",
@@ -156,17 +156,32 @@ _INSERT = (
 )
 
 
+_COLUMNS = "row_key, kind, id_number, name, event_date, code, amount, data, file_sha, line"
+
+
 def _flush(database: db.Database, batch: list[tuple]) -> int:
-    """Insert a batch; return how many rows were new."""
+    """Insert a batch; return how many rows were new. PostgreSQL loads it with COPY into a
+    temporary table first, then one INSERT … SELECT … ON CONFLICT DO NOTHING."""
     if not batch:
         return 0
     with database.write() as conn:
+        if database.is_sqlite:
+            return bulk(conn, _INSERT, batch)
         raw = conn.connection.dbapi_connection
         assert raw is not None
         cur = raw.cursor()
-        sql = _INSERT.replace("%s", "?") if database.is_sqlite else _INSERT
-        cur.executemany(sql, batch)
-        added = int(cur.rowcount)  # both drivers sum the rows inserted over the batch
+        cur.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS feed_load "
+            "(LIKE hub_feed_rows INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        with cur.copy(f"COPY feed_load ({_COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for r in batch:
+                copy.write_row(r)
+        cur.execute(
+            f"INSERT INTO hub_feed_rows ({_COLUMNS}) SELECT {_COLUMNS} FROM feed_load "
+            "ON CONFLICT (row_key) DO NOTHING"
+        )
+        added = int(cur.rowcount)
         cur.close()
     return added
 

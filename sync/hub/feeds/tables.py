@@ -3,7 +3,7 @@ feed rows and files, comparison runs and the warnings they produced (hub schema 
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Connection, Float, Index, Integer, String, Table, Text
 
 from sync.hub.db import metadata
 
@@ -90,3 +90,19 @@ warnings = Table(
 )
 
 TABLES = (registry, feed_rows, feed_files, runs, warnings)
+
+
+def bulk(conn: Connection, sql: str, rows: list[tuple]) -> int:
+    """executemany of ``sql`` (``%s`` placeholders) on this transaction's DBAPI cursor; return
+    the rows affected (both drivers sum them over the batch)."""
+    if not rows:
+        return 0
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    if conn.dialect.name == "sqlite":
+        sql = sql.replace("%s", "?")
+    cur.executemany(sql, rows)
+    count = int(cur.rowcount)
+    cur.close()
+    return count
