@@ -12,7 +12,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
+
+import orjson
 
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
@@ -97,14 +100,22 @@ def _header_map(kind: FeedKind, header: list[str]) -> dict[str, int]:
     return where
 
 
+@lru_cache(maxsize=1 << 18)
+def _id_number(raw: str) -> tuple[str, str]:
+    """(normalised number, "") or ("", reason): feeds repeat a person month after month."""
+    try:
+        return parse_id(raw).number, ""
+    except ValidationError as exc:
+        return "", exc.detail
+
+
 def _clean(kind: FeedKind, cells: list[str], where: dict[str, int]) -> dict[str, str] | RowError:
     values = {f: (cells[i].strip() if i < len(cells) else "") for f, i in where.items()}
     out = {f: "" for f in FIELDS}
     problem: tuple[str, str] | None = None
-    try:
-        out["id_number"] = parse_id(values["id_number"]).number
-    except ValidationError as exc:
-        problem = ("id_number", exc.detail)
+    out["id_number"], reason = _id_number(values["id_number"])
+    if reason:
+        problem = ("id_number", reason)
     if problem is None and "name" in kind.required and not values.get("name"):
         problem = ("name", "不能为空")
     out["name"] = values.get("name", "")[:40]
@@ -213,7 +224,7 @@ def import_feed(database: db.Database, kind_code: str, path: Path) -> ImportRepo
         batch.append(
             (row_key(kind, cleaned), kind.kind, cleaned["id_number"], cleaned["name"],
              cleaned["event_date"], cleaned["code"], amount,
-             json.dumps(evidence, ensure_ascii=False), sha, line)
+             orjson.dumps(evidence).decode(), sha, line)
         )  # fmt: skip
         if len(batch) >= BATCH:
             report.imported += _flush(database, batch)
