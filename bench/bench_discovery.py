@@ -100,7 +100,7 @@ def _baseline(database: Database, path: Path) -> float:
             if database.is_sqlite:
                 cur.executemany(
                     "INSERT INTO bare_rows VALUES (?, ?, ?, ?, ?)",
-                    ((r + ["", ""])[:5] for r in reader),
+                    [(r + ["", ""])[:5] for r in reader],
                 )
             else:
                 with cur.copy("COPY bare_rows (a, b, c, d, e) FROM STDIN") as copy:
