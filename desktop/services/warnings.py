@@ -241,15 +241,6 @@ def _disposals(s: Session, ids: list[str]) -> dict[str, WarningDisposal]:
     return out
 
 
-def overdue_count(store: Store, office_id: str, today: date | None = None) -> int:
-    """How many of the office's own warnings are past their disposal deadline (dashboard)."""
-    return sum(
-        1
-        for v in list_warnings(store, office_id, overdue_only=True, today=today)
-        if v.status != "disposed"
-    )
-
-
 def _own_warning(s: Session, actor: Actor, warning_id: str) -> MonitorWarning:
     w = s.get(MonitorWarning, warning_id)
     if w is None or w.deleted:

@@ -22,6 +22,7 @@ from desktop.services.case_steps import get_case, perform
 from desktop.services.households import HouseholdInput, PersonInput
 from desktop.services.intake import IntakeInput, submit_intake
 from desktop.services.payment_status import paying_filter
+from desktop.services.statistics import dashboard_data
 from desktop.services.warnings import (
     assign_warning,
     dispose_warning,
@@ -212,3 +213,10 @@ def test_overdue_warnings_escalate_once(desk, linker, hub, tmp_path: Path) -> No
     assert a.sync().ok
     [w] = list_warnings(a.store, office_id(a.store, OFFICE_A), today=date(2026, 11, 30))
     assert w.overdue and w.escalated_on == date(2026, 11, 30)
+    # the dashboard counts it as open and overdue, also once a worker is assigned
+    office = office_id(a.store, OFFICE_A)
+    _s, supervisor = desk.as_user("supervisor")
+    assign_warning(a.store, supervisor, w.id, "王调查")
+    board = dashboard_data(a.store, office, date(2026, 11, 30))
+    assert (board.open_warnings, board.overdue_warnings) == (1, 1)
+    assert dashboard_data(a.store, office, date(2026, 10, 13)).overdue_warnings == 0
