@@ -23,8 +23,10 @@ from desktop.services.warnings import (
     DISPOSALS,
     WARNING_STATUSES,
     WRITERS,
+    IntakePrefill,
     WarningView,
     dispose_warning,
+    intake_for_warning,
     list_warnings,
 )
 from desktop.store.store import Store
@@ -103,6 +105,10 @@ class WarningsPanel(QWidget):
         self.referral_to = QLineEdit()
         self.referral_to.setAccessibleName("转介单位")
         self.referral_to.setPlaceholderText("转介时填写，如：区残联")
+        self.intake_button = QPushButton("纳入救助：预填申请…")
+        self.intake_button.setToolTip("按低收入人口库和预警依据预填救助申请，提交后记为纳入救助")
+        self.intake_button.clicked.connect(self.open_intake)
+        self.intake_dialog: QWidget | None = None
         self.dispose_button = QPushButton("保存处置")
         self.dispose_button.clicked.connect(self.dispose_selected)
         form = QFormLayout(box)
@@ -114,6 +120,7 @@ class WarningsPanel(QWidget):
         row.addWidget(self.dispose_button)
         form.addRow("处置方式", row)
         form.addRow("转介单位", self.referral_to)
+        form.addRow("", self.intake_button)
         return box
 
     def _id_text(self, number: str) -> str:
@@ -191,6 +198,57 @@ class WarningsPanel(QWidget):
             self.finding.toPlainText(),
             self.disposal.currentData(),
             referral_to=self.referral_to.text(),
+            on_done=self._disposed,
+        )
+
+    def open_intake(self) -> None:
+        """纳入救助: open the intake window prefilled from the registry and the evidence; the
+        application it files is recorded as the warning's outcome."""
+        w = self.selected_warning()
+        if w is None:
+            self._say("预警：请先在上表中选择一条预警", error=True)
+            return
+        ops.run_op(self, intake_for_warning, self.store, self.actor, w.id, on_done=self._prefilled)
+
+    def _prefilled(self, pre: IntakePrefill | None, error: BaseException | None) -> None:
+        if error is not None or pre is None:
+            self._say(error_message(error) if error else "", error=True)
+            return
+        from ui.intake import IntakeDialog
+
+        dialog = IntakeDialog(self.store, self.actor, self)
+        dialog.restore(
+            {
+                "household": {
+                    "residence_office_id": pre.residence_office_id or self.actor.office_id,
+                    "hukou_office_id": pre.hukou_office_id or self.actor.office_id,
+                    "community": pre.community,
+                },
+                "members": [
+                    {"name": pre.name, "id_number": pre.id_number, "relation": "applicant"}
+                ],
+                "application": {"assistance_type": pre.assistance_type, "reason": pre.reason},
+            }
+        )
+        dialog.finished.connect(lambda _r: self._intake_closed(dialog, pre))
+        self.intake_dialog = dialog
+        dialog.show()
+
+    def _intake_closed(self, dialog: QWidget, pre: IntakePrefill) -> None:
+        result = getattr(dialog, "result_value", None)
+        self.intake_dialog = None
+        if result is None:
+            return
+        ops.run_op(
+            self,
+            dispose_warning,
+            self.store,
+            self.actor,
+            pre.warning_id,
+            self.checked_by.text(),
+            self.finding.toPlainText() or f"已提交救助申请{result.application.number}",
+            "add_to_coverage",
+            new_case_id=result.application.id,
             on_done=self._disposed,
         )
 

@@ -383,6 +383,8 @@ class IntakePrefill:
     reason: str
     hukou_office_code: str
     residence_office_code: str
+    hukou_office_id: str = ""
+    residence_office_id: str = ""
 
 
 #: The assistance a discovery lead suggests, by rule.
@@ -407,6 +409,15 @@ def intake_for_warning(store: Store, actor: Actor, warning_id: str) -> IntakePre
         ).first()
         evidence = dict(w.evidence or {})
         source = f"{evidence.get('department', '')}{evidence.get('feed', '')}".strip()
+        hukou = (listed.office_code if listed else "") or w.office_code
+        residence = (listed.residence_office if listed else "") or w.residence_office or hukou
+        from desktop.store.models import Office
+
+        ids = dict(
+            s.execute(
+                select(Office.code, Office.id).where(Office.code.in_([hukou, residence]))
+            ).all()
+        )
         return IntakePrefill(
             warning_id=w.id,
             name=listed.name if listed else w.name,
@@ -414,8 +425,8 @@ def intake_for_warning(store: Store, actor: Actor, warning_id: str) -> IntakePre
             community=(listed.community if listed else "") or w.community,
             assistance_type=LEAD_ASSISTANCE.get(w.rule, "linshi_zhichu"),
             reason=f"主动发现（{source}预警）：{w.detail}。{w.suggested_action}",
-            hukou_office_code=(listed.office_code if listed else "") or w.office_code,
-            residence_office_code=(listed.residence_office if listed else "")
-            or w.residence_office
-            or w.office_code,
+            hukou_office_code=hukou,
+            residence_office_code=residence,
+            hukou_office_id=ids.get(hukou, ""),
+            residence_office_id=ids.get(residence, ids.get(hukou, "")),
         )

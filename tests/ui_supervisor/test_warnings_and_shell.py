@@ -117,3 +117,46 @@ def test_the_inbox_filters_by_kind_and_overdue_and_refers(qtbot, desk, sync_ops)
     panel.dispose_button.click()
     (done,) = list_warnings(store, actor.office_id, "disposed")
     assert (done.id, done.disposal, done.referral_to) == (late, "referral", "区医保局")
+
+
+def test_a_lead_included_through_the_inbox_opens_a_prefilled_application(  # type: ignore[no-untyped-def]
+    qtbot, desk, sync_ops
+) -> None:
+    from desktop.store.models import Application
+    from desktop.store.sync_models import MonitorWarning
+
+    store, actor = desk.as_user("clerk")
+    lead_id = "120103198001011237"
+    wid = add_warning(store, actor.office_code, "刘大病", lead_id, kind="大额医疗支出")
+    with store.sessions.write() as s:
+        w = s.get(MonitorWarning, wid)
+        assert w is not None
+        w.kind, w.rule, w.direction, w.community = "medical", "medical_lead", "lead", "紫金山社区"
+        w.detail = "医保大额医疗费用：2026-10-20，56000"
+        w.evidence = {
+            "department": "医保",
+            "feed": "大额医疗费用",
+            "row": {"个人自付金额": "56000"},
+        }
+    panel = WarningsPanel(store, actor)
+    qtbot.addWidget(panel)
+    panel.table.selectRow(0)
+    panel.intake_button.click()
+    qtbot.waitUntil(lambda: panel.intake_dialog is not None)
+    dialog = panel.intake_dialog
+    data = dialog.data()  # type: ignore[union-attr]
+    assert data["members"][0]["name"] == "刘大病" and data["members"][0]["id_number"] == lead_id
+    assert data["household"]["community"] == "紫金山社区"
+    assert data["application"]["assistance_type"] == "gangxing"
+    assert "医保大额医疗费用" in data["application"]["reason"]
+    dialog.household.address.setText("河西区紫金山路1号")  # type: ignore[union-attr]
+    dialog.submit()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dialog.result_value is not None)  # type: ignore[union-attr]
+    filed = dialog.result_value.application  # type: ignore[union-attr]
+    dialog.close()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: bool(list_warnings(store, actor.office_id, "disposed")))
+    (done,) = list_warnings(store, actor.office_id, "disposed")
+    assert (done.disposal, done.new_case_id) == ("add_to_coverage", filed.id)
+    with store.sessions.read() as s:
+        app = s.get(Application, filed.id)
+        assert app is not None and app.assistance_type == "gangxing"
