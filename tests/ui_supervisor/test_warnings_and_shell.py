@@ -160,3 +160,45 @@ def test_a_lead_included_through_the_inbox_opens_a_prefilled_application(  # typ
     with store.sessions.read() as s:
         app = s.get(Application, filed.id)
         assert app is not None and app.assistance_type == "gangxing"
+
+
+def test_adjust_benefit_through_the_inbox_leads_to_a_stop_letter(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from desktop.services.case_overview import render_case_letter
+    from desktop.services.case_steps import get_case, perform
+    from desktop.services.payment_status import paying_filter
+    from desktop.store.models import Application, Office, Person
+
+    store, actor = desk.as_user("clerk")
+    with store.sessions.read() as s:
+        case_id, id_number, name = s.execute(
+            select(Application.id, Person.id_number, Person.name)
+            .join(Person, Person.household_id == Application.household_id)
+            .join(Office, Office.id == Application.hukou_office_id)
+            .where(paying_filter(Application.state), Office.code == actor.office_code,
+                   Application.assistance_type == "dibao", Person.is_member.is_(True))
+            .order_by(Application.number)
+        ).first()  # fmt: skip
+    wid = add_warning(store, actor.office_code, name, id_number, kind="成员死亡")
+    panel = WarningsPanel(store, actor)
+    qtbot.addWidget(panel)
+    panel.table.selectRow([w.id for w in panel.warnings].index(wid))
+    panel.checked_by.setText("赵社工")
+    panel.finding.setPlainText("入户核实：本人已去世，殡葬火化记录属实")
+    panel.disposal.setCurrentIndex(panel.disposal.findData("adjust_benefit"))
+    panel.dispose_button.click()
+    qtbot.waitUntil(lambda: bool(list_warnings(store, actor.office_id, "disposed")))
+    (done,) = list_warnings(store, actor.office_id, "disposed")
+    assert done.review_case_id == case_id and "调整待遇" in panel.message.text()
+    _s, surveyor = desk.as_user("surveyor")
+    version = get_case(store, case_id).version
+    perform(store, surveyor, case_id, "record_review",
+            {"outcome": "stop", "reasons": ["家庭成员死亡"]}, date.today(), version)  # fmt: skip
+    _s, supervisor = desk.as_user("supervisor")
+    pdf = render_case_letter(store, supervisor, case_id, "change")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "停发" in text and name in text
