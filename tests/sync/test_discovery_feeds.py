@@ -144,3 +144,14 @@ def test_runs_are_idempotent_cancellable_and_scoped(tmp_path: Path, database: Da
         assert len(conn.execute(select(warnings.c.id)).all()) == 3
     with pytest.raises(ValueError, match="未定义"):
         compare.run(database, feeds=["boat"])
+
+
+def test_the_registry_command_offers_every_category() -> None:
+    import argparse
+
+    from sync.hub import discovery_cli, registry
+
+    sub = argparse.ArgumentParser().add_subparsers()
+    parsers = {p.prog.split()[-1]: p for p in discovery_cli.add_commands(sub)}
+    [category] = [a for a in parsers["import-registry"]._actions if a.dest == "category"]
+    assert sorted(category.choices or ()) == sorted(registry.CATEGORIES)
