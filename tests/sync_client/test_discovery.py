@@ -30,6 +30,7 @@ from desktop.services.warnings import (
     list_warnings,
 )
 from desktop.store.models import Application, Household, Office, Person
+from desktop.store.sync_models import LowIncomePerson
 from sync.hub import compare, discovery, registry
 from sync.hub.feeds.importer import FeedRefused, import_feed
 from sync.hub.feeds.reader import detect_encoding
@@ -150,10 +151,16 @@ def test_the_whole_loop(desk, desk_b, linker, hub, tmp_path: Path) -> None:
     assert death.deadline == date(2026, 11, 23)  # 5 working days
     assert lead.direction == "lead" and lead.community == "紫金山社区"
     assert [w.kind for w in list_warnings(a.store, office, kind="medical")] == ["medical"]
-    # another district's desk gets none
+    # the office's share of the registry arrived; another office's desk gets none of it
+    with a.store.sessions.read() as s:
+        share = {p.id_number: p for p in s.scalars(select(LowIncomePerson))}
+    assert share[LEAD_ID].category == "other" and not share[LEAD_ID].assisted
+    assert share[id_number].assisted and share[id_number].source == "case"
     b = linker(desk_b, OFFICE_B)
     b.sync()
     assert list_warnings(b.store, office_id(b.store, OFFICE_B)) == []
+    with b.store.sessions.read() as s:
+        assert s.scalars(select(LowIncomePerson.id_number)).all() == []
 
     # assignment with a required home visit, then 调整待遇 → 停发 through the workflow
     _s, supervisor = desk.as_user("supervisor")

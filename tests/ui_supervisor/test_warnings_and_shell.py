@@ -202,3 +202,22 @@ def test_adjust_benefit_through_the_inbox_leads_to_a_stop_letter(qtbot, desk, sy
     pdf = render_case_letter(store, supervisor, case_id, "change")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "停发" in text and name in text
+
+
+def test_the_residence_office_is_informed_but_only_the_owner_disposes(desk) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from desktop.errors import ValidationError
+    from desktop.services.warnings import dispose_warning
+    from desktop.store.sync_models import MonitorWarning
+
+    store, actor = desk.as_user("clerk")
+    wid = add_warning(store, "120104001", "李四", "120104198001011234")
+    with store.sessions.write() as s:
+        w = s.get(MonitorWarning, wid)
+        assert w is not None
+        w.residence_office = actor.office_code
+    assert [w.id for w in list_warnings(store, actor.office_id)] == [wid]
+    with pytest.raises(ValidationError) as refused:
+        dispose_warning(store, actor, wid, "赵社工", "已核实", "no_anomaly")
+    assert "仅知悉" in str(refused.value)
