@@ -35,7 +35,7 @@ CURSOR_RE = re.compile(r"^[0-9]{1,19}$")
 #: Entities that only ever grow: an existing id is never a conflict (see push rules).
 APPEND_ONLY_ENTITIES = frozenset({"audit_event", "visit", "attachment_meta", "timeline_event"})
 #: Entities only the hub writes; a device pushing them is rejected.
-HUB_ENTITIES = frozenset({"check_report", "warning"})
+HUB_ENTITIES = frozenset({"check_report", "warning", "low_income_person"})
 ATTACHMENT_META = "attachment_meta"
 CHECK_REQUEST = "check_request"
 CHECK_REPORT = "check_report"

@@ -16,7 +16,13 @@ import orjson
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table
 
 from desktop.store.models import LOCAL_COLUMNS, SYNCED_ENTITIES, Fixed2, Synced
-from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
+from desktop.store.sync_models import (
+    CheckReport,
+    CheckRequest,
+    LowIncomePerson,
+    MonitorWarning,
+    WarningDisposal,
+)
 from desktop.store.workflow_models import HomeSurveyRecord
 
 #: Every entity the desk keeps in a table of its own, by wire name.
@@ -27,6 +33,7 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "check_report": CheckReport,
     "warning": MonitorWarning,
     "warning_disposal": WarningDisposal,
+    "low_income_person": LowIncomePerson,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
 LOCAL_ONLY = LOCAL_COLUMNS

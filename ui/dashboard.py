@@ -225,7 +225,8 @@ class DashboardPanel(QWidget):
         c["intake"].set(str(d.intake.total), f"{d.intake.month:%Y年%m月}受理")
         c["fund"].set(f"{fmt_yuan(d.reserve.balance)} 元", "临时救助先行支付")
         warn_color = OVERDUE if d.open_warnings else None
-        c["warnings"].set(str(d.open_warnings), "条监测预警未处置", warn_color)
+        late = f"，其中{d.overdue_warnings}条逾期" if d.overdue_warnings else ""
+        c["warnings"].set(str(d.open_warnings), f"条监测预警未处置{late}", warn_color)
         later = max(s.total - s.overdue - s.due_today, 0)
         self.deadline_chart.set_data(
             [("逾期", s.overdue, OVERDUE), ("今日到期", s.due_today, DUE_SOON),

@@ -143,16 +143,21 @@ def deadlines_by_owner(store: Store, office_id: str, today: date) -> dict[str, t
         return {r[0] or "": (int(r[1]), int(r[2] or 0)) for r in s.execute(stmt)}
 
 
-def open_warning_count(store: Store, office_id: str) -> int:
-    """Monitoring warnings sent to the office that have no disposal yet."""
+def open_warning_count(store: Store, office_id: str, overdue_on: date | None = None) -> int:
+    """Monitoring warnings the office must dispose of that have no outcome yet (an assigned
+    warning is still open); with ``overdue_on``, only those past their deadline that day."""
     with store.sessions.read() as s:
         code = s.scalar(select(Office.code).where(Office.id == office_id))
-        disposed = select(WarningDisposal.warning_id).where(WarningDisposal.deleted.is_(False))
+        disposed = select(WarningDisposal.warning_id).where(
+            WarningDisposal.deleted.is_(False), WarningDisposal.disposal != ""
+        )
         stmt = select(func.count(MonitorWarning.id)).where(
             MonitorWarning.office_code == code,
             MonitorWarning.deleted.is_(False),
             MonitorWarning.id.not_in(disposed),
         )
+        if overdue_on is not None:
+            stmt = stmt.where(MonitorWarning.deadline < overdue_on)
         return int(s.scalar(stmt) or 0)
 
 
@@ -204,6 +209,7 @@ class DashboardData:
     intake: MonthIntake
     reserve: ReserveOverview
     open_warnings: int
+    overdue_warnings: int = 0
 
 
 def dashboard_data(
@@ -219,4 +225,5 @@ def dashboard_data(
         month_intake(store, office_id, today),
         reserve_overview(store, office_id),
         open_warning_count(store, office_id),
+        open_warning_count(store, office_id, overdue_on=today),
     )

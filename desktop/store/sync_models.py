@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.store.models import Base, Synced, new_id
 
+Day = date  # the type, where a class has a column named ``date``
+
 
 class SyncConflict(Base):
     """A record whose local and hub versions both changed; kept until a person resolves it."""
@@ -71,6 +73,36 @@ class MonitorWarning(Synced, Base):
     warning_type: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
     date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # proactive discovery (migration 0014): the feed kind and rule, 待遇核查 or 发现线索
+    kind: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    rule: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    direction: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    suggested_action: Mapped[str] = mapped_column(Text, default="", server_default="")
+    community: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    household_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    category: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    residence_office: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    deadline: Mapped[Day | None] = mapped_column(Date, nullable=True, index=True)
+    pushed_on: Mapped[Day | None] = mapped_column(Date, nullable=True)
+    escalated_on: Mapped[Day | None] = mapped_column(Date, nullable=True)
+
+
+class LowIncomePerson(Synced, Base):
+    """The office's share of the city's low-income registry (低收入人口库), from the hub."""
+
+    __tablename__ = "low_income_persons"
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(40))
+    household_key: Mapped[str] = mapped_column(String(64))
+    office_code: Mapped[str] = mapped_column(String(12))
+    residence_office: Mapped[str] = mapped_column(String(12))
+    community: Mapped[str] = mapped_column(String(60))
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    assisted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class WarningDisposal(Synced, Base):
@@ -84,6 +116,13 @@ class WarningDisposal(Synced, Base):
     disposal: Mapped[str] = mapped_column(String(20))
     disposed_on: Mapped[date] = mapped_column(Date)
     disposed_by: Mapped[str] = mapped_column(String(40), default="")
+    # migration 0014: assignment (disposal "" until done), home visit, linked cases, referral
+    assigned_to: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    assigned_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    visit_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    review_case_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    new_case_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    referral_to: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
     def sync_offices(self) -> list[str]:
         """The office codes the disposal travels to: the office the warning was sent to."""

@@ -1,4 +1,5 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, and the
+proactive-discovery commands (import-feed, scan-feeds, import-registry, run, escalate, stats)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sync.hub import accounts, migrations, monitoring
+from sync.hub import accounts, discovery_cli, migrations, monitoring
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
@@ -32,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("--valid-hours", type=float, default=72.0)
     warn = sub.add_parser("load-warnings", help="导入监测预警 CSV 文件")
     warn.add_argument("file", type=Path)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn):
+    extra = discovery_cli.add_commands(sub)
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, *extra):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "enrol":
             settings = HubSettings(db_url=args.db, enrol_valid_hours=args.valid_hours)
             print(accounts.create_enrolment(database, args.office, settings))
+        elif args.command in discovery_cli.COMMANDS:
+            return discovery_cli.run_command(database, args)
         elif args.command == "load-warnings":
             read, changed = monitoring.load_warnings(database, args.file)
             print(f"读取{read}条预警，新增或更新{changed}条")

@@ -86,6 +86,14 @@ def _v4_numbers_and_links(conn: Connection) -> None:
         )
 
 
+def _v5_discovery(conn: Connection) -> None:
+    """Proactive discovery: registry, feed rows and files, runs, warnings (sync/hub/feeds)."""
+    from sync.hub.feeds.tables import TABLES
+
+    for table in TABLES:
+        table.create(conn)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -95,6 +103,7 @@ STEPS: tuple[Step, ...] = (
         "device codes, one case per number, record links (a case travels whole)",
         _v4_numbers_and_links,
     ),
+    Step(5, "low-income registry, department feeds, comparison runs, warnings", _v5_discovery),
 )
 HEAD = STEPS[-1].version
 

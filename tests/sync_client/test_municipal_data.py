@@ -57,9 +57,9 @@ def test_warnings_are_listed_disposed_and_synced_back(desk, second_desk, linker,
         dispose_warning(a.store, a.clerk, first.id, "王调查", "核实收入", "raise_pay")
     assert "处置方式" in str(bad.value)
     done = dispose_warning(
-        a.store, a.clerk, first.id, "王调查", "入户核实：工资收入确有增加", "adjust_benefit"
+        a.store, a.clerk, first.id, "王调查", "入户核实：工资收入确有增加", "no_anomaly"
     )
-    assert done.status == "disposed" and done.disposal_label == "调整救助待遇"
+    assert done.status == "disposed" and done.disposal_label == "无异常"
     assert [w.id for w in list_warnings(a.store, office, "disposed")] == [first.id]
     sent = a.sync()
     assert sent.ok and sent.rejected == 0
