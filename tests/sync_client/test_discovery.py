@@ -18,7 +18,6 @@ from desktop.domain.payment_status import paying_filter
 from desktop.errors import ValidationError
 from desktop.services.applications import ApplicationInput
 from desktop.services.base import unit_of_work
-from desktop.services.case_overview import render_case_letter
 from desktop.services.case_steps import get_case, perform
 from desktop.services.households import HouseholdInput, PersonInput
 from desktop.services.intake import IntakeInput, submit_intake
@@ -31,6 +30,7 @@ from desktop.services.warnings import (
 )
 from desktop.store.models import Application, Household, Office, Person
 from desktop.store.sync_models import LowIncomePerson
+from printing.letters import render_case_letter
 from sync.hub import compare, discovery, registry
 from sync.hub.feeds.importer import FeedRefused, import_feed
 from sync.hub.feeds.reader import detect_encoding

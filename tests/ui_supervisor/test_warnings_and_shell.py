@@ -169,9 +169,9 @@ def test_adjust_benefit_through_the_inbox_leads_to_a_stop_letter(qtbot, desk, sy
     from sqlalchemy import select
 
     from desktop.domain.payment_status import paying_filter
-    from desktop.services.case_overview import render_case_letter
     from desktop.services.case_steps import get_case, perform
     from desktop.store.models import Application, Office, Person
+    from printing.letters import render_case_letter
 
     store, actor = desk.as_user("clerk")
     with store.sessions.read() as s:
