@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -211,7 +212,18 @@ class HubApi:
         self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT, cancelled: Cancelled | None = None
     ) -> dict[str, Any]:
         """One pull page as plain dicts (orjson); ``asked`` holds the cursor it was asked for."""
-        page: dict[str, Any] = orjson.loads(self._pull_body(cursor, limit, cancelled))
+        body = self._pull_body(cursor, limit, cancelled)
+        try:
+            page = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            page = _slow_page(body)  # e.g. an integer beyond 64 bits in one record
+        if (
+            not isinstance(page, dict)
+            or not isinstance(page.get("records"), list)
+            or not isinstance(page.get("has_more"), bool)
+            or not isinstance(page.get("cursor"), str | int)
+        ):
+            raise HubUnavailable("市级平台返回的数据页格式不正确，下次同步将重试", "malformed")
         page["asked"] = cursor
         return page
 
@@ -324,6 +336,14 @@ class HubApi:
             raise HubRefused("下载的附件校验值不一致，已删除，请重试", "hash_mismatch")
         os.replace(part, dest)
         return dest
+
+
+def _slow_page(body: bytes) -> Any:
+    """A page orjson cannot read, through the standard parser (records are checked later)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise HubUnavailable("市级平台返回的数据页无法读取，下次同步将重试", "malformed") from None
 
 
 def _open(source: Path | str | bytes) -> BinaryIO:

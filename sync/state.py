@@ -19,6 +19,7 @@ OFFICE_CODE = "sync.office_code"
 CURSOR = "sync.cursor"
 LAST_SYNC_AT = "sync.last_sync_at"
 LAST_RESULT = "sync.last_result"
+QUARANTINE = "sync.quarantine"  # pulled records refused as invalid (sync.apply)
 PENDING_DOWNLOADS = "sync.pending_downloads"
 
 _UPSERT = (

@@ -125,7 +125,9 @@ def register_device(
     from sync.directory import refill_numbers
     from sync.http import HubError, SyncCancelled
 
-    with contextlib.suppress(HubError, SyncCancelled):  # a first block of case numbers while online;
+    with contextlib.suppress(
+        HubError, SyncCancelled
+    ):  # a first block of case numbers while online;
         refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
     return status
 
@@ -140,6 +142,33 @@ def _keep_registration(store: Store, actor: Actor, values: dict[str, str]) -> Sy
             "register_device", "device", values[state.DEVICE_ID], f"本机注册到市级平台：{name}"
         )
     return sync_status(store)
+
+
+@dataclass(frozen=True)
+class QuarantinedView:
+    """A pulled record the desk refused as invalid (隔离), as listed in the sync panel."""
+
+    entity: str
+    record_id: str
+    rev: int | None
+    reason: str
+    at: str
+
+
+def list_quarantined(store: Store) -> list[QuarantinedView]:
+    """Pulled records kept out of the store for their content, newest first."""
+    raw = state.get_many(store, [state.QUARANTINE]).get(state.QUARANTINE)
+    entries = orjson.loads(raw) if raw else []
+    return [
+        QuarantinedView(
+            str(e.get("entity", "")),
+            str(e.get("id", "")),
+            e.get("rev"),
+            str(e.get("reason", "")),
+            str(e.get("at", "")),
+        )
+        for e in reversed(entries)
+    ]
 
 
 def sync_status(store: Store) -> SyncStatus:

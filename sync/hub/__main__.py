@@ -1,4 +1,4 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, rejected."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sync.hub import accounts, migrations, monitoring
+from sync.hub import accounts, migrations, monitoring, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
@@ -32,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("--valid-hours", type=float, default=72.0)
     warn = sub.add_parser("load-warnings", help="导入监测预警 CSV 文件")
     warn.add_argument("file", type=Path)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn):
+    refused = sub.add_parser("rejected", help="列出被拒收（隔离）的记录及原因")
+    refused.add_argument("--limit", type=int, default=100)
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, refused):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -62,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load-warnings":
             read, changed = monitoring.load_warnings(database, args.file)
             print(f"读取{read}条预警，新增或更新{changed}条")
+        elif args.command == "rejected":
+            found = records.rejected_changes(database, args.limit)
+            for device_id, result in found:
+                print(f"{result['entity']}\t{result['id']}\t终端{device_id}\t{result['message']}")
+            print(f"共{len(found)}条被拒收的记录")
         else:
             print(f"数据库结构已是第{migrations.current_version(database)}版")
     except ValueError as exc:
