@@ -224,12 +224,12 @@ def _range(header: str | None) -> tuple[int, int | None] | None:
 def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
     @app.get("/v1/attachments/{sha256}/status")
     async def status(sha256: str, request: Request) -> Response:
-        await _device(request, database)
-        return _json(await run_in_threadpool(attachments.status, database, _sha(sha256)))
+        device = await _device(request, database)
+        return _json(await run_in_threadpool(attachments.status, database, device, _sha(sha256)))
 
     @app.put("/v1/attachments/{sha256}/chunks/{offset}")
     async def put_chunk(sha256: str, offset: int, request: Request) -> Response:
-        await _device(request, database)
+        device = await _device(request, database)
         total_text = request.headers.get("x-attachment-size", "")
         if not total_text.isdigit():
             raise HubRefusal("malformed", "缺少附件总大小（X-Attachment-Size）")
@@ -239,6 +239,7 @@ def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettin
         result = await run_in_threadpool(
             attachments.put_chunk,
             database,
+            device,
             _sha(sha256),
             offset,
             data,

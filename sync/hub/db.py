@@ -144,6 +144,9 @@ attachments = Table(
     Column("received", BigInteger, nullable=False),
     Column("complete", Boolean, nullable=False),
     Column("created_at", Float, nullable=False),
+    # The device whose declaration (size) stands and when it last sent a chunk (migration 5).
+    Column("declared_by", String(36)),
+    Column("touched_at", Float),
 )
 
 attachment_chunks = Table(

@@ -86,6 +86,14 @@ def _v4_numbers_and_links(conn: Connection) -> None:
         )
 
 
+def _v5_upload_declarations(conn: Connection) -> None:
+    """Who declared an unfinished upload and when it last moved (stale ones give way)."""
+    columns = {c["name"] for c in inspect(conn).get_columns(db.attachments.name)}
+    if "declared_by" not in columns:  # step 2 of a new database already made the columns
+        conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN declared_by VARCHAR(36)")
+        conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN touched_at FLOAT")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -95,6 +103,7 @@ STEPS: tuple[Step, ...] = (
         "device codes, one case per number, record links (a case travels whole)",
         _v4_numbers_and_links,
     ),
+    Step(5, "upload declarations by device, stale ones expire", _v5_upload_declarations),
 )
 HEAD = STEPS[-1].version
 

@@ -394,7 +394,7 @@ def _after_apply(conn: Connection, batch: Batch, check_due_at: float) -> None:
         if entity == ATTACHMENT_META and row is not None and row.dirty:
             sha = json.loads(row.payload).get("sha256")
             if isinstance(sha, str) and SHA256_RE.match(sha):
-                attachments.grant(conn, sha, row.offices)
+                attachments.share_through_records(conn, sha)
 
 
 def _write_links(conn: Connection, links: set[tuple[str, str, str, str]]) -> None:
