@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -131,24 +132,36 @@ class HubApi:
         device_name: str,
         device_id: uuid.UUID | None = None,
         cancelled: Cancelled | None = None,
+        token: str | None = None,
     ) -> str:
         """Enrol this device with a one-time code; keep and return the bearer token.
 
-        Pass the same ``device_id`` again to repeat a registration whose answer was lost.
+        Pass the same ``device_id`` and ``token`` again to repeat a registration whose answer
+        was lost (the hub answers the same body the same way).
         """
+        token = token or secrets.token_urlsafe(32)  # made here: only its hash travels
         req = RegisterRequest.model_validate(
             {
                 "office_code": office_code,
                 "enrol_code": enrol_code,
                 "device_name": device_name,
                 "device_id": str(device_id or uuid.uuid4()),
+                "token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest(),
             },
             strict=False,
         )
         raw = self._call("POST", "/devices", req.model_dump_json().encode(), cancelled=cancelled)
         self.registration = RegisterResponse.model_validate_json(raw)
-        self.token = self.registration.token
+        self.token = self.registration.token or token
         return self.token
+
+    def rotate_token(self, cancelled: Cancelled | None = None) -> str:
+        """Replace this device's token by a fresh one made here; return the new token."""
+        token = secrets.token_urlsafe(32)
+        body = orjson.dumps({"token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest()})
+        self._call("POST", "/devices/me/token", body, cancelled=cancelled)
+        self.token = token
+        return token
 
     def whoami(self) -> DeviceInfo:
         """The device and office the token is bound to (401 → HubRefused)."""

@@ -1,4 +1,5 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, rejected."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, rejected,
+revoke-device."""
 
 from __future__ import annotations
 
@@ -34,7 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     warn.add_argument("file", type=Path)
     refused = sub.add_parser("rejected", help="列出被拒收（隔离）的记录及原因")
     refused.add_argument("--limit", type=int, default=100)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn, refused):
+    revoke = sub.add_parser(
+        "revoke-device", help="停用终端（其令牌立即失效，可用新注册码重新注册）"
+    )
+    revoke.add_argument("--device", required=True, help="终端编号（UUID）")
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, refused, revoke):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -64,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load-warnings":
             read, changed = monitoring.load_warnings(database, args.file)
             print(f"读取{read}条预警，新增或更新{changed}条")
+        elif args.command == "revoke-device":
+            name = accounts.revoke_device(database, args.device)
+            print(f"已停用终端：{name}（{args.device}）")
         elif args.command == "rejected":
             found = records.rejected_changes(database, args.limit)
             for device_id, result in found:

@@ -34,6 +34,7 @@ from sync.protocol import (
     NumberLeaseRequest,
     PushRequest,
     RegisterRequest,
+    RotateTokenRequest,
 )
 
 log = logging.getLogger("sync.hub")
@@ -117,6 +118,8 @@ async def _device(request: Request, database: Database) -> accounts.Device:
 
 
 def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
+    attempts = accounts.EnrolAttempts()  # wrong enrolment codes per caller, this hub only
+
     @app.get("/v1/info")
     async def info() -> Response:
         return _json(
@@ -132,7 +135,18 @@ def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings)
     @app.post("/v1/devices")
     async def register(request: Request) -> Response:
         req = await _parse(request, RegisterRequest)
-        return _json(await run_in_threadpool(accounts.register, database, req, settings), 201)
+        caller = request.client.host if request.client else ""
+        answer = await run_in_threadpool(
+            accounts.register, database, req, settings, caller, attempts
+        )
+        return _json(answer, 201)
+
+    @app.post("/v1/devices/me/token")
+    async def rotate(request: Request) -> Response:
+        device = await _device(request, database)
+        req = await _parse(request, RotateTokenRequest)
+        await run_in_threadpool(accounts.rotate_token, database, device, req.token_sha256)
+        return _json(accounts.device_info(device))
 
     @app.get("/v1/devices/me")
     async def me(request: Request) -> Response:

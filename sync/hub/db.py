@@ -76,6 +76,8 @@ devices = Table(
     # The device's code in offline case numbers, unique across the city (migration 4).
     Column("number_code", String(8)),
     Index("ux_hub_devices_number_code", "number_code", unique=True),
+    # When the hub admin revoked the device (migration 5); its token then answers "revoked".
+    Column("revoked_at", Float),
 )
 
 records = Table(

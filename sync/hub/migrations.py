@@ -87,11 +87,14 @@ def _v4_numbers_and_links(conn: Connection) -> None:
 
 
 def _v5_upload_declarations(conn: Connection) -> None:
-    """Who declared an unfinished upload and when it last moved (stale ones give way)."""
+    """Who declared an unfinished upload and when it last moved; revoked devices."""
     columns = {c["name"] for c in inspect(conn).get_columns(db.attachments.name)}
     if "declared_by" not in columns:  # step 2 of a new database already made the columns
         conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN declared_by VARCHAR(36)")
         conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN touched_at FLOAT")
+    columns = {c["name"] for c in inspect(conn).get_columns(db.devices.name)}
+    if "revoked_at" not in columns:
+        conn.exec_driver_sql("ALTER TABLE hub_devices ADD COLUMN revoked_at FLOAT")
 
 
 STEPS: tuple[Step, ...] = (
@@ -103,7 +106,11 @@ STEPS: tuple[Step, ...] = (
         "device codes, one case per number, record links (a case travels whole)",
         _v4_numbers_and_links,
     ),
-    Step(5, "upload declarations by device, stale ones expire", _v5_upload_declarations),
+    Step(
+        5,
+        "upload declarations by device (stale ones expire), device revocation",
+        _v5_upload_declarations,
+    ),
 )
 HEAD = STEPS[-1].version
 
