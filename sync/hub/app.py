@@ -68,10 +68,14 @@ async def _body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise HubRefusal("too_large", detail={"max": limit})
-    body = await request.body()
-    if len(body) > limit:
-        raise HubRefusal("too_large", detail={"max": limit})
-    return body
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():  # bounded while it arrives, not after
+        size += len(chunk)
+        if size > limit:
+            raise HubRefusal("too_large", detail={"max": limit})
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 async def _parse[M: BaseModel](request: Request, model: type[M]) -> M:
