@@ -10,7 +10,9 @@ import logging
 import time
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,7 @@ from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
 from sync.hub.fastpush import PushedChange, from_model, read_push
+from sync.hub.openapi import openapi_document
 from sync.protocol import (
     CHECK_REQUEST,
     CURSOR_RE,
@@ -97,7 +100,17 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     _add_account_routes(app, database, settings)
     _add_record_routes(app, database, settings)
     _add_attachment_routes(app, database, settings)
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> Response:
+        return _json_doc(openapi_document(app))
+
     return app
+
+
+def _json_doc(doc: dict) -> Response:
+    return Response(orjson.dumps(doc), media_type=JSON)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -109,6 +122,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "malformed")
         return _refusal_response(HubRefusal(code))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"]) if exc.errors() else ""
+        return _refusal_response(HubRefusal("malformed", f"请求格式不正确：参数“{where}”无效"))
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> Response:
