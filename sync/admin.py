@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -102,16 +103,22 @@ def register_device(
     url = _check_url(hub_url)
     code = require_text(enrol_code, "注册码", max_len=64)
     name = require_text(device_name, "终端名称", max_len=64)
-    known = run(state.get_many, store, [state.DEVICE_ID, state.HUB_URL])
+    known = run(state.get_many, store, [state.DEVICE_ID, state.HUB_URL, state.PENDING_TOKEN])
     device_id = uuid.UUID(known[state.DEVICE_ID]) if state.DEVICE_ID in known else uuid.uuid4()
+    pending = known.get(state.PENDING_TOKEN) or secrets.token_urlsafe(32)
+    # kept before the request: a try whose answer was lost is repeated with the same body
+    run(state.put_many, store, {state.DEVICE_ID: str(device_id), state.PENDING_TOKEN: pending})
     api = HubApi(url, http=http)
-    token = api.register(actor.office_code, code, name, device_id, cancelled=cancelled)
+    token = api.register(
+        actor.office_code, code, name, device_id, cancelled=cancelled, token=pending
+    )
     device_code = api.registration.device_code if api.registration else None
     values = {
         state.HUB_URL: url,
         state.DEVICE_ID: str(device_id),
         state.DEVICE_NAME: name,
         state.TOKEN: token,
+        state.PENDING_TOKEN: "",
         state.OFFICE_CODE: actor.office_code,
     }
     if device_code:  # the code in this desk's offline case numbers
@@ -135,6 +142,33 @@ def _keep_registration(store: Store, actor: Actor, values: dict[str, str]) -> Sy
             "register_device", "device", values[state.DEVICE_ID], f"本机注册到市级平台：{name}"
         )
     return sync_status(store)
+
+
+@dataclass(frozen=True)
+class QuarantinedView:
+    """A pulled record the desk refused as invalid (隔离), as listed in the sync panel."""
+
+    entity: str
+    record_id: str
+    rev: int | None
+    reason: str
+    at: str
+
+
+def list_quarantined(store: Store) -> list[QuarantinedView]:
+    """Pulled records kept out of the store for their content, newest first."""
+    raw = state.get_many(store, [state.QUARANTINE]).get(state.QUARANTINE)
+    entries = orjson.loads(raw) if raw else []
+    return [
+        QuarantinedView(
+            str(e.get("entity", "")),
+            str(e.get("id", "")),
+            e.get("rev"),
+            str(e.get("reason", "")),
+            str(e.get("at", "")),
+        )
+        for e in reversed(entries)
+    ]
 
 
 def sync_status(store: Store) -> SyncStatus:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -130,24 +132,36 @@ class HubApi:
         device_name: str,
         device_id: uuid.UUID | None = None,
         cancelled: Cancelled | None = None,
+        token: str | None = None,
     ) -> str:
         """Enrol this device with a one-time code; keep and return the bearer token.
 
-        Pass the same ``device_id`` again to repeat a registration whose answer was lost.
+        Pass the same ``device_id`` and ``token`` again to repeat a registration whose answer
+        was lost (the hub answers the same body the same way).
         """
+        token = token or secrets.token_urlsafe(32)  # made here: only its hash travels
         req = RegisterRequest.model_validate(
             {
                 "office_code": office_code,
                 "enrol_code": enrol_code,
                 "device_name": device_name,
                 "device_id": str(device_id or uuid.uuid4()),
+                "token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest(),
             },
             strict=False,
         )
         raw = self._call("POST", "/devices", req.model_dump_json().encode(), cancelled=cancelled)
         self.registration = RegisterResponse.model_validate_json(raw)
-        self.token = self.registration.token
+        self.token = self.registration.token or token
         return self.token
+
+    def rotate_token(self, cancelled: Cancelled | None = None) -> str:
+        """Replace this device's token by a fresh one made here; return the new token."""
+        token = secrets.token_urlsafe(32)
+        body = orjson.dumps({"token_sha256": hashlib.sha256(token.encode("utf-8")).hexdigest()})
+        self._call("POST", "/devices/me/token", body, cancelled=cancelled)
+        self.token = token
+        return token
 
     def whoami(self) -> DeviceInfo:
         """The device and office the token is bound to (401 → HubRefused)."""
@@ -211,7 +225,18 @@ class HubApi:
         self, cursor: str = "0", limit: int = DEFAULT_PULL_LIMIT, cancelled: Cancelled | None = None
     ) -> dict[str, Any]:
         """One pull page as plain dicts (orjson); ``asked`` holds the cursor it was asked for."""
-        page: dict[str, Any] = orjson.loads(self._pull_body(cursor, limit, cancelled))
+        body = self._pull_body(cursor, limit, cancelled)
+        try:
+            page = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            page = _slow_page(body)  # e.g. an integer beyond 64 bits in one record
+        if (
+            not isinstance(page, dict)
+            or not isinstance(page.get("records"), list)
+            or not isinstance(page.get("has_more"), bool)
+            or not isinstance(page.get("cursor"), str | int)
+        ):
+            raise HubUnavailable("市级平台返回的数据页格式不正确，下次同步将重试", "malformed")
         page["asked"] = cursor
         return page
 
@@ -324,6 +349,14 @@ class HubApi:
             raise HubRefused("下载的附件校验值不一致，已删除，请重试", "hash_mismatch")
         os.replace(part, dest)
         return dest
+
+
+def _slow_page(body: bytes) -> Any:
+    """A page orjson cannot read, through the standard parser (records are checked later)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise HubUnavailable("市级平台返回的数据页无法读取，下次同步将重试", "malformed") from None
 
 
 def _open(source: Path | str | bytes) -> BinaryIO:

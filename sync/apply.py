@@ -2,12 +2,14 @@
 
 Echoes of what the store already holds (same or newer rev) are skipped; a record with a local
 edit not yet on the hub is never overwritten: it becomes a conflict. Tombstones soft-delete.
+A record that fails the entity's schema is quarantined (kept by id and reason, not applied).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -17,6 +19,8 @@ from desktop.domain.payment_status import upgrade_application_payload
 from desktop.domain.workflow import ACTIONS
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
+from sync.schema import record_problem
+from sync.state import QUARANTINE
 from sync.wire import Codec, codec_for, dumps
 
 CHUNK = 500
@@ -35,6 +39,8 @@ TIMELINE_INSERT = (
 )
 #: Settings key of pulled records held back (e.g. a case number this desk already uses).
 HELD_RECORDS = "sync.held_records"
+#: Settings key of pulled records refused as invalid (newest last, at most QUARANTINE_KEEP).
+QUARANTINE_KEEP = 500
 PLACEHOLDER_NAME = "街道（{code}）"
 
 
@@ -48,6 +54,7 @@ class PageStats:
     conflicts: int = 0
     downloads: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # Chinese reason per record held back
+    quarantined: list[str] = field(default_factory=list)  # Chinese reason per record refused
 
 
 class OfficeMap:
@@ -272,6 +279,45 @@ def _apply_offices(conn: Connection, records: list[dict[str, Any]], offices: Off
     return added
 
 
+def quarantined(conn: Connection) -> list[dict[str, Any]]:
+    """Pulled records refused as invalid: entity, id, rev, reason, at (newest last)."""
+    row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (QUARANTINE,)).first()
+    return list(orjson.loads(row[0])) if row else []
+
+
+def _quarantine(conn: Connection, bad: list[tuple[Any, str]]) -> list[str]:
+    """Keep the refused records' identity and reason (never their content) in the settings."""
+    now = datetime.now().isoformat(timespec="seconds")
+    entries = quarantined(conn)
+    reasons = []
+    for rec, reason in bad:
+        ident = rec if isinstance(rec, dict) else {}
+        entity, rid = str(ident.get("entity", "?"))[:40], str(ident.get("id", "?"))[:40]
+        rev = ident.get("rev") if type(ident.get("rev")) is int else None
+        rev = rev if rev is None or abs(rev) < 2**63 else None
+        entries.append({"entity": entity, "id": rid, "rev": rev, "reason": reason, "at": now})
+        reasons.append(f"收到的记录（{entity} {rid[:8]}）内容不正确，已隔离：{reason}")
+    conn.exec_driver_sql(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (QUARANTINE, dumps(entries[-QUARANTINE_KEEP:])),
+    )
+    return reasons
+
+
+def _screen(conn: Connection, records: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The records fit to apply, and the reasons of those quarantined instead."""
+    good: list[dict[str, Any]] = []
+    bad: list[tuple[Any, str]] = []
+    for rec in records:
+        problem = record_problem(rec)
+        if problem is None:
+            good.append(rec)
+        else:
+            bad.append((rec, problem))
+    return good, (_quarantine(conn, bad) if bad else [])
+
+
 def _held(conn: Connection) -> list[dict[str, Any]]:
     row = conn.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (HELD_RECORDS,)).first()
     return list(orjson.loads(row[0])) if row else []
@@ -302,10 +348,13 @@ def apply_page(
     """Apply one page inside the caller's transaction; return what happened.
 
     A case whose number another local case holds is held back (never a failed page): it
-    waits in the settings with its reason and is tried again with every later page.
+    waits in the settings with its reason and is tried again with every later page. A record
+    that is not valid for its entity (``sync.schema``) is quarantined with its reason and the
+    rest of the page applies.
     """
     offices = OfficeMap(conn)
     stats = PageStats()
+    records, stats.quarantined = _screen(conn, records)
     records, had_held = _with_held(conn, records)
     groups: dict[str, list[dict[str, Any]]] = {}
     for rec in records:

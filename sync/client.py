@@ -13,6 +13,7 @@ passes ``ui.ops.run_on_writer`` so the steps queue on the writer thread between 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,6 +56,7 @@ from sync.outbox import (
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
 from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, relaxed
 
+log = logging.getLogger(__name__)
 Cancelled = Callable[[], bool]
 DbRunner = Callable[..., Any]  # run_db(fn, *args) -> fn(*args), wherever store steps must run
 BISECT_CODES = frozenset({"malformed", "too_large"})
@@ -82,6 +84,7 @@ class SyncSummary:
     pages: int = 0
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)  # pulled records refused as invalid
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -105,6 +108,8 @@ class SyncSummary:
         ]
         if self.uploaded or self.downloaded:
             parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
+        if self.quarantined:
+            parts.append(f"隔离 {len(self.quarantined)} 条内容不正确的记录（见“同步”页）")
         text = f"{head}：" + "；".join(parts)
         reasons = self.errors or self.problems
         if reasons:
@@ -189,6 +194,11 @@ class SyncClient:
             # rolled back together; say so instead of reporting an empty success
             detail = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
             summary.errors.append(f"接收的数据未能写入本机数据库（{detail}），下次同步将重试")
+        except Exception:  # noqa: BLE001 - one bad answer must not end the program
+            log.exception("sync step failed")
+            summary.errors.append(
+                "同步中断：处理市级平台的数据时出错，已保存的部分不受影响，请重试"
+            )
 
     def _remember(self, summary: SyncSummary) -> None:
         """Store the time and result of this sync; a repeat of the stored result within
@@ -392,6 +402,7 @@ class SyncClient:
         summary.deleted += stats.deleted
         summary.conflicts += stats.conflicts
         summary.problems.extend(stats.held)
+        summary.quarantined.extend(stats.quarantined)
         if progress is not None:
             progress(summary.pulled + summary.skipped, 0, "接收数据")
 

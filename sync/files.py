@@ -21,7 +21,7 @@ from sync.api import HubApi
 from sync.http import HubRefused, HubUnavailable, ProgressHook
 from sync.outbox import Entry as OutboxItem
 from sync.outbox import reject
-from sync.protocol import ATTACHMENT_META
+from sync.protocol import ATTACHMENT_META, SHA256_RE
 from sync.state import PENDING_DOWNLOADS, get_json, put_json, relaxed
 
 META_NAMESPACE = uuid.UUID("6f0f3c55-5b7e-4c57-9b1e-2f1c7d0a9e11")
@@ -134,7 +134,13 @@ def remember_downloads(store: Store, shas: list[str]) -> None:
     if not shas:
         return
     todo = get_json(store, PENDING_DOWNLOADS, [])
-    put_json(store, PENDING_DOWNLOADS, sorted(set(todo) | set(shas)))
+    safe = {s for s in shas if is_sha256(s)}
+    put_json(store, PENDING_DOWNLOADS, sorted(set(todo) | safe))
+
+
+def is_sha256(value: object) -> bool:
+    """True for 64 lowercase hex digits (the only text a file name is ever built from)."""
+    return isinstance(value, str) and SHA256_RE.fullmatch(value) is not None
 
 
 def download_missing(
@@ -154,6 +160,8 @@ def download_missing(
     left: list[str] = []
     errors: list[str] = []
     for sha in todo:
+        if not is_sha256(sha):
+            continue  # never a path: a file name is built only from 64 hex digits
         if store.attachments.has(sha):
             continue
         try:

@@ -84,6 +84,8 @@ REJECT_REASONS: dict[str, str] = {
 ERRORS: dict[str, tuple[int, str]] = {
     "unauthorized": (401, "终端未注册或令牌无效，请重新注册"),
     "bad_enrol_code": (401, "注册码无效、已使用或已过期"),
+    "revoked": (401, "本机已被市级平台停用，请由系统管理员在“同步”页用新的注册码重新注册"),
+    "too_many_attempts": (429, "注册码尝试次数过多，请稍后再试"),
     "forbidden": (403, "超出本街道（乡镇）的办理范围"),
     "not_found": (404, "请求的资源不存在"),
     "method_not_allowed": (405, "不支持该请求方法"),
@@ -105,6 +107,20 @@ class Message(BaseModel):
     v: Literal[1] = 1
 
 
+class ErrorInfo(BaseModel):
+    """The body of an error: a stable English code, a Chinese message, optional detail."""
+
+    code: str
+    message: str
+    detail: Any = None
+
+
+class ErrorResponse(Message):
+    """Every non-2xx answer of the hub (the shape the OpenAPI document declares)."""
+
+    error: ErrorInfo
+
+
 class HubInfo(Message):
     """``GET /v1/info`` (no token): the limits a client must respect."""
 
@@ -122,6 +138,15 @@ class RegisterRequest(Message):
     enrol_code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
     device_name: ShortText
     device_id: UUID
+    #: sha256 of a token the desk made itself: a replay of this body is answered the same
+    #: way and gives nobody a working token (the token never travels).
+    token_sha256: Sha256 | None = None
+
+
+class RotateTokenRequest(Message):
+    """``POST /v1/devices/me/token``: replace this device's token by the one hashed here."""
+
+    token_sha256: Sha256
 
 
 class RegisterResponse(Message):

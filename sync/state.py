@@ -19,6 +19,8 @@ OFFICE_CODE = "sync.office_code"
 CURSOR = "sync.cursor"
 LAST_SYNC_AT = "sync.last_sync_at"
 LAST_RESULT = "sync.last_result"
+PENDING_TOKEN = "sync.pending_token"  # the token of a registration not yet answered
+QUARANTINE = "sync.quarantine"  # pulled records refused as invalid (sync.apply)
 PENDING_DOWNLOADS = "sync.pending_downloads"
 
 _UPSERT = (

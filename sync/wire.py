@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, String, Table
 
 from desktop.store.models import LOCAL_COLUMNS, SYNCED_ENTITIES, Fixed2, Synced
 from desktop.store.sync_models import (
@@ -159,6 +159,9 @@ class Codec:
             env[f"f{n}"], env[f"c{n}"] = self.fallbacks[key], conv
             value = f"v{n}"
             lines.append(f"    {value} = get({key!r}, _MISSING)")
+            if not c.nullable:  # a NOT NULL column never gets None: its fallback instead
+                lines.append(f"    if {value} is None:")
+                lines.append(f"        {value} = _MISSING")
             if key in self.office_refs:
                 lines.append(f"    if {value} is not None and {value} is not _MISSING:")
                 lines.append(f"        {value} = office_ids({value})")
@@ -178,8 +181,8 @@ class Codec:
         values: list[Any] = [rid, rev, 0, int(deleted)]
         for c in self.columns:
             key = c.key
-            if key not in payload:
-                values.append(self.fallbacks[key])
+            if key not in payload or (payload[key] is None and not c.nullable):
+                values.append(self.fallbacks[key])  # a NOT NULL column never gets None
                 continue
             value = payload[key]
             if key in self.office_refs and value is not None:
@@ -227,3 +230,33 @@ def codec_for(entity: str) -> Codec | None:
 def dumps(value: Any) -> str:
     """Compact JSON text (UTF-8 characters kept)."""
     return orjson.dumps(value).decode()
+
+
+def _kind(column: Column) -> dict[str, Any]:
+    kind = column.type
+    spec: dict[str, Any]
+    if isinstance(kind, Fixed2):
+        spec = {"kind": "money"}
+    elif isinstance(kind, Boolean):
+        spec = {"kind": "bool"}
+    elif isinstance(kind, DateTime):
+        spec = {"kind": "datetime"}
+    elif isinstance(kind, Date):
+        spec = {"kind": "date"}
+    elif isinstance(kind, JSON):
+        spec = {"kind": "json"}
+    elif isinstance(kind, Integer):
+        spec = {"kind": "int"}
+    else:
+        spec = {"kind": "text"}
+        if isinstance(kind, String) and kind.length:
+            spec["length"] = kind.length
+    spec["nullable"] = bool(column.nullable)
+    return spec
+
+
+def entity_schema() -> dict[str, dict[str, dict[str, Any]]]:
+    """Field kinds of every stored entity, as ``sync/entity_schema.json`` keeps them."""
+    return {
+        name: {c.key: _kind(c) for c in codec.columns} for name, codec in sorted(CODECS.items())
+    }

@@ -31,6 +31,7 @@ from sync.admin import (
     OUTBOX_STATES,
     SyncStatus,
     list_outbox,
+    list_quarantined,
     register_device,
     sync_status,
 )
@@ -42,6 +43,7 @@ from ui.conflicts_dialog import ConflictsDialog
 
 OUTBOX_COLUMNS = ["序号", "类别", "记录编号", "操作", "状态", "尝试次数", "原因"]
 CONFLICT_COLUMNS = ["类别", "记录编号", "发现于", "不同的字段"]
+QUARANTINE_COLUMNS = ["隔离时间", "类别", "记录编号", "原因"]
 OPS_LABELS = {"upsert": "新增或修改", "delete": "删除"}
 
 
@@ -215,6 +217,10 @@ class SyncPanel(QWidget):
         self.conflicts = _table(CONFLICT_COLUMNS)
         self.conflicts.cellDoubleClicked.connect(lambda row, _c: self.open_conflict(row))
         layout.addWidget(self.conflicts, 1)
+        self.quarantine_label = QLabel("已隔离的接收记录：0 条")
+        layout.addWidget(self.quarantine_label)
+        self.quarantine = _table(QUARANTINE_COLUMNS)
+        layout.addWidget(self.quarantine, 1)
         self._conflict_ids: list[str] = []
         controller.finished.connect(self._on_changed)
         ops.change_bus().changed.connect(self._on_changed)
@@ -276,10 +282,11 @@ class SyncPanel(QWidget):
         if error is not None:
             errors.show_error(self, error)
             return
-        status, outbox, conflicts = result
+        status, outbox, conflicts, quarantined = result
         self._fill_status(status)
         self._fill_outbox(outbox)
         self._fill_conflicts(conflicts)
+        self._fill_quarantine(quarantined)
 
     def _fill_status(self, status: SyncStatus) -> None:
         if status.registered:
@@ -320,6 +327,16 @@ class SyncPanel(QWidget):
             for col, value in enumerate(values):
                 self.conflicts.setItem(r, col, QTableWidgetItem(value))
 
+    def _fill_quarantine(self, rows: list[Any]) -> None:
+        self.quarantine_label.setText(
+            f"已隔离的接收记录：{len(rows)} 条（内容不正确，未写入本机，其余数据照常同步）"
+        )
+        self.quarantine.setRowCount(len(rows))
+        for r, q in enumerate(rows):
+            values = [q.at.replace("T", " "), q.entity, q.record_id[:8], q.reason]
+            for col, value in enumerate(values):
+                self.quarantine.setItem(r, col, QTableWidgetItem(value))
+
     def open_conflict(self, row: int) -> ConflictsDialog | None:
         """Open the dialog of the conflict in ``row`` (modal)."""
         if not 0 <= row < len(self._conflict_ids):
@@ -330,9 +347,16 @@ class SyncPanel(QWidget):
         return dialog
 
 
-def _panel_data(store: Store, states: tuple[str, ...]) -> tuple[SyncStatus, list[Any], list[Any]]:
+def _panel_data(
+    store: Store, states: tuple[str, ...]
+) -> tuple[SyncStatus, list[Any], list[Any], list[Any]]:
     """Everything the 同步 tab shows, read in one writer-thread job."""
-    return sync_status(store), list_outbox(store, states), list_conflicts(store)
+    return (
+        sync_status(store),
+        list_outbox(store, states),
+        list_conflicts(store),
+        list_quarantined(store),
+    )
 
 
 def install_sync(window: Any) -> SyncController:

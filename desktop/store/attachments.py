@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from desktop.errors import DamagedStoreError, NotFound, ValidationError
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class AttachmentStore:
@@ -29,6 +33,8 @@ class AttachmentStore:
         )
 
     def _path(self, sha256: str) -> Path:
+        if not _HEX64.fullmatch(sha256):
+            raise NotFound(f"附件校验值不正确：{sha256[:16]!r}")
         return self.folder / sha256[:2] / sha256
 
     def put(self, data: bytes) -> str:
@@ -66,4 +72,4 @@ class AttachmentStore:
         return data
 
     def has(self, sha256: str) -> bool:
-        return self._path(sha256).exists()
+        return bool(_HEX64.fullmatch(sha256)) and self._path(sha256).exists()

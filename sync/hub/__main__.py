@@ -1,5 +1,6 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, and the
-proactive-discovery commands (import-feed, scan-feeds, import-registry, run, escalate, stats)."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, rejected,
+revoke-device, and the proactive-discovery commands (import-feed, scan-feeds, import-registry,
+run, escalate, stats)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sync.hub import accounts, discovery_cli, migrations, monitoring
+from sync.hub import accounts, discovery_cli, migrations, monitoring, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
@@ -33,8 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("--valid-hours", type=float, default=72.0)
     warn = sub.add_parser("load-warnings", help="导入监测预警 CSV 文件")
     warn.add_argument("file", type=Path)
+    refused = sub.add_parser("rejected", help="列出被拒收（隔离）的记录及原因")
+    refused.add_argument("--limit", type=int, default=100)
+    revoke = sub.add_parser(
+        "revoke-device", help="停用终端（其令牌立即失效，可用新注册码重新注册）"
+    )
+    revoke.add_argument("--device", required=True, help="终端编号（UUID）")
     extra = discovery_cli.add_commands(sub)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn, *extra):
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, refused, revoke, *extra):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -66,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load-warnings":
             read, changed = monitoring.load_warnings(database, args.file)
             print(f"读取{read}条预警，新增或更新{changed}条")
+        elif args.command == "revoke-device":
+            name = accounts.revoke_device(database, args.device)
+            print(f"已停用终端：{name}（{args.device}）")
+        elif args.command == "rejected":
+            found = records.rejected_changes(database, args.limit)
+            for device_id, result in found:
+                print(f"{result['entity']}\t{result['id']}\t终端{device_id}\t{result['message']}")
+            print(f"共{len(found)}条被拒收的记录")
         else:
             print(f"数据库结构已是第{migrations.current_version(database)}版")
     except ValueError as exc:

@@ -1,9 +1,17 @@
-"""Offices, one-time enrolment codes, device registration and bearer-token checks."""
+"""Offices, one-time enrolment codes, device registration, bearer-token checks, revocation.
+
+A desk makes its own token and sends only its sha256, so registering is idempotent: a repeat
+of the same body (a lost answer, a proxy's duplicate, a replay) is answered the same way and
+never voids the desk's token, and whoever copies the body holds no working token. A new code
+re-registers a known device of the same office (a new token replaces the old one). Wrong codes
+are counted per caller: past ``ENROL_ATTEMPTS`` in ``ENROL_WINDOW_S`` the caller gets 429.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from uuid import UUID
@@ -23,6 +31,27 @@ from sync.protocol import (
 )
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud at a window
+ENROL_ATTEMPTS = 10
+ENROL_WINDOW_S = 300.0
+
+
+class EnrolAttempts:
+    """Wrong enrolment codes per caller in a sliding window (in memory, per hub process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[str, list[float]] = {}
+
+    def check(self, caller: str, now: float) -> None:
+        with self._lock:
+            recent = [t for t in self._seen.get(caller, []) if now - t < ENROL_WINDOW_S]
+            self._seen[caller] = recent
+            if len(recent) >= ENROL_ATTEMPTS:
+                raise HubRefusal("too_many_attempts", detail={"retry_after_s": ENROL_WINDOW_S})
+
+    def failed(self, caller: str, now: float) -> None:
+        with self._lock:
+            self._seen.setdefault(caller, []).append(now)
 
 
 @dataclass(frozen=True)
@@ -78,17 +107,37 @@ def create_enrolment(database: db.Database, office_code: str, settings: HubSetti
 
 
 def register(
-    database: db.Database, req: RegisterRequest, settings: HubSettings
+    database: db.Database,
+    req: RegisterRequest,
+    settings: HubSettings,
+    caller: str = "",
+    attempts: EnrolAttempts | None = None,
 ) -> RegisterResponse:
-    """Spend an enrolment code: a new device bound to the code's office gets a fresh token.
+    """Spend an enrolment code: the device is bound to the code's office with its token.
 
-    The same device id may repeat its registration with the same code for a short while
-    (its answer may have been lost); it then gets a new token and the old one stops working.
+    With ``token_sha256`` (every current desk) a repeat of the same body is answered again and
+    changes nothing. A body without it (older desks) gets a token made here; a repeat within
+    ``register_replay_s`` then gets a new one.
     """
+    now = time.time()
+    counted = attempts or EnrolAttempts()
+    counted.check(caller, now)
+    try:
+        return _register(database, req, settings, now)
+    except HubRefusal as exc:
+        if exc.code == "bad_enrol_code":
+            counted.failed(caller, now)
+        raise
+
+
+def _register(
+    database: db.Database, req: RegisterRequest, settings: HubSettings, now: float
+) -> RegisterResponse:
     code_hash = _hash(_normalise_code(req.enrol_code))
     device_id = str(req.device_id)
-    token = secrets.token_urlsafe(32)
-    now = time.time()
+    token = "" if req.token_sha256 else secrets.token_urlsafe(32)
+    token_hash = req.token_sha256 or _hash(token)
+    d = db.devices.c
     with database.write() as conn:
         row = conn.execute(
             select(db.enrolments).where(db.enrolments.c.code_hash == code_hash)
@@ -96,31 +145,44 @@ def register(
         if row is None or row.office_code != req.office_code or row.expires_at < now:
             raise HubRefusal("bad_enrol_code")
         office = conn.execute(select(db.offices).where(db.offices.c.code == row.office_code)).one()
+        known = conn.execute(select(d.office_code, d.token_hash).where(d.id == device_id)).first()
+        holder = conn.execute(select(d.id).where(d.token_hash == token_hash)).scalar()
+        if holder is not None and holder != device_id:
+            raise HubRefusal("bad_enrol_code", detail={"field": "token_sha256"})
         if row.used_at is None:
-            taken = conn.execute(
-                select(db.devices.c.id).where(db.devices.c.id == device_id)
-            ).first()
-            if taken:
+            if known is not None and known.office_code != row.office_code:
                 raise HubRefusal("bad_enrol_code", detail={"field": "device_id"})
             conn.execute(
                 db.enrolments.update()
                 .where(db.enrolments.c.code_hash == code_hash)
                 .values(used_at=now, device_id=device_id)
             )
-            conn.execute(
-                db.devices.insert().values(
-                    id=device_id,
-                    office_code=row.office_code,
-                    name=req.device_name,
-                    token_hash=_hash(token),
-                    created_at=now,
+            if known is None:
+                conn.execute(
+                    db.devices.insert().values(
+                        id=device_id,
+                        office_code=row.office_code,
+                        name=req.device_name,
+                        token_hash=token_hash,
+                        created_at=now,
+                    )
                 )
-            )
-        elif row.device_id == device_id and now - row.used_at <= settings.register_replay_s:
+            else:  # a new code re-registers a known device (e.g. after revocation)
+                conn.execute(
+                    db.devices.update()
+                    .where(d.id == device_id)
+                    .values(token_hash=token_hash, name=req.device_name, revoked_at=None)
+                )
+        elif row.device_id != device_id or known is None:
+            raise HubRefusal("bad_enrol_code")
+        elif req.token_sha256:
+            if known.token_hash != token_hash:  # another body for a spent code: refused,
+                raise HubRefusal("bad_enrol_code")  # and the desk's token stays valid
+        elif now - row.used_at <= settings.register_replay_s:
             conn.execute(
                 db.devices.update()
-                .where(db.devices.c.id == device_id)
-                .values(token_hash=_hash(token), name=req.device_name)
+                .where(d.id == device_id)
+                .values(token_hash=token_hash, name=req.device_name)
             )
         else:
             raise HubRefusal("bad_enrol_code")
@@ -134,6 +196,27 @@ def register(
         office_name=office.name,
         device_code=device_code,
     )
+
+
+def revoke_device(database: db.Database, device_id: str) -> str:
+    """Stop a device's token (hub admin); returns the device's name. It may re-register."""
+    d = db.devices.c
+    with database.write() as conn:
+        name = conn.execute(select(d.name).where(d.id == device_id)).scalar()
+        if name is None:
+            raise ValueError(f"终端“{device_id}”不存在")
+        conn.execute(db.devices.update().where(d.id == device_id).values(revoked_at=time.time()))
+    return str(name)
+
+
+def rotate_token(database: db.Database, device: Device, token_sha256: str) -> None:
+    """Replace the caller's token by one it made (the old one stops working)."""
+    d = db.devices.c
+    with database.write() as conn:
+        holder = conn.execute(select(d.id).where(d.token_hash == token_sha256)).scalar()
+        if holder is not None and holder != device.id:
+            raise HubRefusal("malformed", "新令牌不可用，请重新生成")
+        conn.execute(db.devices.update().where(d.id == device.id).values(token_hash=token_sha256))
 
 
 def directory(database: db.Database) -> OfficeDirectory:
@@ -152,7 +235,13 @@ def authenticate(database: db.Database, authorization: str | None) -> Device:
     if not token or len(token) > 200:
         raise HubRefusal("unauthorized")
     query = (
-        select(db.devices.c.id, db.devices.c.name, db.devices.c.office_code, db.offices.c.name)
+        select(
+            db.devices.c.id,
+            db.devices.c.name,
+            db.devices.c.office_code,
+            db.offices.c.name,
+            db.devices.c.revoked_at,
+        )
         .join(db.offices, db.offices.c.code == db.devices.c.office_code)
         .where(db.devices.c.token_hash == _hash(token))
     )
@@ -160,6 +249,8 @@ def authenticate(database: db.Database, authorization: str | None) -> Device:
         row = conn.execute(query).first()
     if row is None:
         raise HubRefusal("unauthorized")
+    if row[4] is not None:
+        raise HubRefusal("revoked")
     return Device(id=row[0], name=row[1], office_code=row[2], office_name=row[3])
 
 

@@ -10,7 +10,9 @@ import logging
 import time
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +23,7 @@ from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
 from sync.hub.fastpush import PushedChange, from_model, read_push
+from sync.hub.openapi import openapi_document
 from sync.protocol import (
     CHECK_REQUEST,
     CURSOR_RE,
@@ -34,6 +37,7 @@ from sync.protocol import (
     NumberLeaseRequest,
     PushRequest,
     RegisterRequest,
+    RotateTokenRequest,
 )
 
 log = logging.getLogger("sync.hub")
@@ -67,10 +71,14 @@ async def _body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise HubRefusal("too_large", detail={"max": limit})
-    body = await request.body()
-    if len(body) > limit:
-        raise HubRefusal("too_large", detail={"max": limit})
-    return body
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():  # bounded while it arrives, not after
+        size += len(chunk)
+        if size > limit:
+            raise HubRefusal("too_large", detail={"max": limit})
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 async def _parse[M: BaseModel](request: Request, model: type[M]) -> M:
@@ -92,7 +100,17 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     _add_account_routes(app, database, settings)
     _add_record_routes(app, database, settings)
     _add_attachment_routes(app, database, settings)
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi() -> Response:
+        return _json_doc(openapi_document(app))
+
     return app
+
+
+def _json_doc(doc: dict) -> Response:
+    return Response(orjson.dumps(doc), media_type=JSON)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -104,6 +122,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "malformed")
         return _refusal_response(HubRefusal(code))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"]) if exc.errors() else ""
+        return _refusal_response(HubRefusal("malformed", f"请求格式不正确：参数“{where}”无效"))
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> Response:
@@ -117,6 +140,8 @@ async def _device(request: Request, database: Database) -> accounts.Device:
 
 
 def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
+    attempts = accounts.EnrolAttempts()  # wrong enrolment codes per caller, this hub only
+
     @app.get("/v1/info")
     async def info() -> Response:
         return _json(
@@ -132,7 +157,18 @@ def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings)
     @app.post("/v1/devices")
     async def register(request: Request) -> Response:
         req = await _parse(request, RegisterRequest)
-        return _json(await run_in_threadpool(accounts.register, database, req, settings), 201)
+        caller = request.client.host if request.client else ""
+        answer = await run_in_threadpool(
+            accounts.register, database, req, settings, caller, attempts
+        )
+        return _json(answer, 201)
+
+    @app.post("/v1/devices/me/token")
+    async def rotate(request: Request) -> Response:
+        device = await _device(request, database)
+        req = await _parse(request, RotateTokenRequest)
+        await run_in_threadpool(accounts.rotate_token, database, device, req.token_sha256)
+        return _json(accounts.device_info(device))
 
     @app.get("/v1/devices/me")
     async def me(request: Request) -> Response:
@@ -224,12 +260,12 @@ def _range(header: str | None) -> tuple[int, int | None] | None:
 def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
     @app.get("/v1/attachments/{sha256}/status")
     async def status(sha256: str, request: Request) -> Response:
-        await _device(request, database)
-        return _json(await run_in_threadpool(attachments.status, database, _sha(sha256)))
+        device = await _device(request, database)
+        return _json(await run_in_threadpool(attachments.status, database, device, _sha(sha256)))
 
     @app.put("/v1/attachments/{sha256}/chunks/{offset}")
     async def put_chunk(sha256: str, offset: int, request: Request) -> Response:
-        await _device(request, database)
+        device = await _device(request, database)
         total_text = request.headers.get("x-attachment-size", "")
         if not total_text.isdigit():
             raise HubRefusal("malformed", "缺少附件总大小（X-Attachment-Size）")
@@ -239,6 +275,7 @@ def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettin
         result = await run_in_threadpool(
             attachments.put_chunk,
             database,
+            device,
             _sha(sha256),
             offset,
             data,

@@ -76,6 +76,8 @@ devices = Table(
     # The device's code in offline case numbers, unique across the city (migration 4).
     Column("number_code", String(8)),
     Index("ux_hub_devices_number_code", "number_code", unique=True),
+    # When the hub admin revoked the device (migration 5); its token then answers "revoked".
+    Column("revoked_at", Float),
 )
 
 records = Table(
@@ -144,6 +146,9 @@ attachments = Table(
     Column("received", BigInteger, nullable=False),
     Column("complete", Boolean, nullable=False),
     Column("created_at", Float, nullable=False),
+    # The device whose declaration (size) stands and when it last sent a chunk (migration 5).
+    Column("declared_by", String(36)),
+    Column("touched_at", Float),
 )
 
 attachment_chunks = Table(

@@ -59,6 +59,7 @@ def _change(item: Any) -> PushedChange | None:
         and type(entity) is str
         and ENTITY_RE.match(entity)
         and (base_rev is None or (type(base_rev) is int and base_rev >= 1))
+        and type(item["op"]) is str
         and item["op"] in _OPS
         and type(item["payload"]) is dict
         and _offices_ok(item["offices"])

@@ -94,6 +94,17 @@ def _v5_discovery(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v6_upload_declarations(conn: Connection) -> None:
+    """Who declared an unfinished upload and when it last moved; revoked devices."""
+    columns = {c["name"] for c in inspect(conn).get_columns(db.attachments.name)}
+    if "declared_by" not in columns:  # step 2 of a new database already made the columns
+        conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN declared_by VARCHAR(36)")
+        conn.exec_driver_sql("ALTER TABLE hub_attachments ADD COLUMN touched_at FLOAT")
+    columns = {c["name"] for c in inspect(conn).get_columns(db.devices.name)}
+    if "revoked_at" not in columns:
+        conn.exec_driver_sql("ALTER TABLE hub_devices ADD COLUMN revoked_at FLOAT")
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -104,6 +115,11 @@ STEPS: tuple[Step, ...] = (
         _v4_numbers_and_links,
     ),
     Step(5, "low-income registry, department feeds, comparison runs, warnings", _v5_discovery),
+    Step(
+        6,
+        "upload declarations by device (stale ones expire), device revocation",
+        _v6_upload_declarations,
+    ),
 )
 HEAD = STEPS[-1].version
 

@@ -30,8 +30,11 @@ from sync.protocol import (
     SHA256_RE,
     CheckRequestPayload,
 )
+from sync.schema import payload_problem
 
 Change = PushedChange
+#: Entities whose ``office_code`` names the office that made them (only that office may send).
+SPEAKS_FOR_OFFICE = frozenset({"audit_event", "timeline_event"})
 # One change's answer as sent: always these keys, in this order (the PushResponse shape).
 Result = dict[str, Any]
 _RESULT_KEYS = ("change_id", "entity", "id", "status", "rev", "current", "reason", "message")
@@ -155,6 +158,19 @@ def _check_payload(change: Change, text: str) -> Result | None:
         sha = change.payload.get("sha256")
         if not isinstance(sha, str) or not SHA256_RE.match(sha):
             return _reject(change, "invalid_payload", "附件信息缺少有效的 sha256")
+    problem = payload_problem(change.entity, change.payload)
+    if problem is not None:
+        return _reject(change, "invalid_payload", problem)
+    return None
+
+
+def _authority_problem(batch: Batch, change: Change) -> Result | None:
+    """An office speaks only for itself: its audit events and timeline steps name it."""
+    if change.entity not in SPEAKS_FOR_OFFICE or change.op != "upsert":
+        return None
+    claimed = change.payload.get("office_code")
+    if claimed not in (None, "", batch.device.office_code):
+        return _reject(change, "out_of_scope", f"记录署名的街道{claimed}不是本机所属街道")
     return None
 
 
@@ -173,7 +189,11 @@ def _refusal(
         return _reject(change, "out_of_scope")
     if change.entity in APPEND_ONLY_ENTITIES and change.op == "delete":
         return _reject(change, "append_only")
-    return _check_payload(change, text) or _check_number(batch, change)
+    return (
+        _check_payload(change, text)
+        or _authority_problem(batch, change)
+        or _check_number(batch, change)
+    )
 
 
 def _check_number(batch: Batch, change: Change) -> Result | None:
@@ -374,7 +394,7 @@ def _after_apply(conn: Connection, batch: Batch, check_due_at: float) -> None:
         if entity == ATTACHMENT_META and row is not None and row.dirty:
             sha = json.loads(row.payload).get("sha256")
             if isinstance(sha, str) and SHA256_RE.match(sha):
-                attachments.grant(conn, sha, row.offices)
+                attachments.share_through_records(conn, sha)
 
 
 def _write_links(conn: Connection, links: set[tuple[str, str, str, str]]) -> None:
@@ -487,3 +507,15 @@ def pull_page(database: db.Database, office_code: str, cursor: int, limit: int) 
     more = "true" if has_more else "false"
     body = f'{{"v":1,"records":[{",".join(parts)}],"cursor":"{next_cursor}","has_more":{more}}}'
     return body.encode("utf-8")
+
+
+def rejected_changes(database: db.Database, limit: int = 100) -> list[tuple[str, Result]]:
+    """Changes the hub refused (quarantined, never applied): (device id, answer), at most
+    ``limit``. The answer names the entity, the record and the reason in Chinese."""
+    t = db.applied_changes.c
+    out: list[tuple[str, Result]] = []
+    with database.read() as conn:
+        query = select(t.device_id, t.result).where(t.result.like('%"status":"rejected"%'))
+        for device_id, text in conn.execute(query.limit(limit)):
+            out.append((device_id, stored_result(text)))
+    return out
