@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, Table
 
 from desktop.store.models import SYNCED_ENTITIES, Fixed2, Synced
+from desktop.store.request_models import ServiceRequest
 from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
 from desktop.store.workflow_models import HomeSurveyRecord
 
@@ -27,6 +28,7 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "check_report": CheckReport,
     "warning": MonitorWarning,
     "warning_disposal": WarningDisposal,
+    "service_request": ServiceRequest,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
 LOCAL_ONLY = frozenset({"rev", "dirty", "created_at", "updated_at"})

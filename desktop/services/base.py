@@ -137,6 +137,7 @@ ENTITY_NAMES = {
     "home_surveys": "home_survey",
     "check_requests": "check_request",
     "warning_disposals": "warning_disposal",
+    "service_requests": "service_request",
 }
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}
 """Append-only records queued with ``UnitOfWork.append`` (never folded, never updated)."""

@@ -50,6 +50,10 @@ class SelfCheckResult:
     month: date
     items: tuple[SelfCheckItem, ...]
     note: str = NOTE
+    income_total: Decimal = Decimal("0")
+    income_per_capita: Decimal = Decimal("0")
+    #: How the income counted was reached (averaging, deductions, imputed income), in Chinese.
+    income_explained: tuple[str, ...] = ()
 
     @property
     def likely(self) -> tuple[str, ...]:
@@ -87,7 +91,10 @@ def self_assess(
         docs = (*COMMON_DOCUMENTS, *PROGRAMME_DOCUMENTS[code], *extra) if p.eligible else ()
         items.append(SelfCheckItem(code, PROGRAMMES[code], p.eligible, p.amount, why, docs))
     items.sort(key=lambda i: not i.may_qualify)
-    return SelfCheckResult(a.month, tuple(items))
+    explained = tuple(r.text for r in a.income_reasons)
+    return SelfCheckResult(
+        a.month, tuple(items), NOTE, a.income_total, a.income_per_capita, explained
+    )
 
 
 def self_assess_doc(doc: Any, policy: PolicySet | None = None) -> dict[str, Any]:
@@ -109,5 +116,10 @@ def self_assess_doc(doc: Any, policy: PolicySet | None = None) -> dict[str, Any]
             }
             for i in result.items
         ],
+        "income": {
+            "total": str(result.income_total),
+            "per_capita": str(result.income_per_capita),
+            "explained": list(result.income_explained),
+        },
         "note": result.note,
     }
