@@ -81,7 +81,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         str,
         "https://zwfw.tj.gov.cn/",
         "明白纸二维码地址",
-        "扫码后打开的政策页面",
+        "扫码后打开的市级平台公开页面（码上知 · 码上办 · 码上查，地址以 /m/ 结尾）",
         consumer="desktop.services.printing",
     ),
     SettingDef(

@@ -325,9 +325,7 @@ def monthly_request_stats(store: Store, office_code: str, month: date) -> Reques
         ).all()
         table = Counter((r.channel, r.outcome or "pending") for r in rows)
         late = sum(
-            1
-            for r in rows
-            if r.reply_due is not None and (r.replied_on or date.max) > r.reply_due
+            1 for r in rows if r.reply_due is not None and (r.replied_on or date.max) > r.reply_due
         )
     by_channel = Counter(r.channel for r in rows)
     by_outcome = Counter(r.outcome or "pending" for r in rows)
