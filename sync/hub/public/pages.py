@@ -28,7 +28,7 @@ border-left:6px solid #b3261e}nav b{font-size:19px}table{width:100%;border-colla
 td,th{padding:6px 4px;border-bottom:1px solid #d0d7de;text-align:left}.ok{color:#1e6b31}
 .no{color:#57606a}.err{background:#ffebe9;border:1px solid #b3261e;padding:10px;border-radius:8px}
 .ref{font-size:26px;font-weight:700;letter-spacing:2px}.muted{color:#57606a;font-size:15px}
-fieldset{border:1px solid #d0d7de;border-radius:8px;margin:10px 0}
+.num{white-space:nowrap;text-align:right}fieldset{border:1px solid #d0d7de;border-radius:8px;margin:10px 0}
 """
 
 
@@ -59,10 +59,15 @@ def index() -> str:
     return layout("社会救助 码上服务", f"<nav>{items}</nav>{hotline}")
 
 
+def office_label(w: Window) -> str:
+    """The office's name with its district in front (once)."""
+    return w.name if w.name.startswith(w.district) else f"{w.district}{w.name}"
+
+
 def _windows(rows: Iterable[Window]) -> str:
     cells = "".join(
-        f"<tr><td>{escape(w.district)} {escape(w.name)}<br><span class='muted'>"
-        f"{escape(w.address)}</span></td><td>{escape(w.phone) or '—'}</td></tr>"
+        f"<tr><td>{escape(office_label(w))}<br><span class='muted'>"
+        f"{escape(w.address)}</span></td><td class='num'>{escape(w.phone) or '—'}</td></tr>"
         for w in rows
     )
     return f"<table><tr><th>窗口</th><th>电话</th></tr>{cells}</table>"
@@ -70,7 +75,8 @@ def _windows(rows: Iterable[Window]) -> str:
 
 def policy_page(plain: PlainPolicy, month: str, windows: list[Window]) -> str:
     standards = "".join(
-        f"<tr><td>{escape(s.label)}</td><td>{s.amount:,.2f} {escape(s.unit)}</td></tr>"
+        f"<tr><td>{escape(s.label)}</td><td class='num'>{s.amount:,.2f}<br>"
+        f"<span class='muted'>{escape(s.unit)}</span></td></tr>"
         for s in plain.standards
     )
     who = "".join(f"<li>{escape(t)}</li>" for t in plain.who_qualifies)
@@ -200,7 +206,7 @@ def selfcheck_result(result: dict[str, Any]) -> str:
 def apply_form(
     token: str, windows: list[Window], form: dict[str, str], problems: Any = None
 ) -> str:
-    offices = {w.code: f"{w.district} {w.name}" for w in windows}
+    offices = {w.code: office_label(w) for w in windows}
     relations = {k: v for k, v in codes.RELATIONS.items() if k != "applicant"}
     members = "".join(
         f"<fieldset><legend>第{i}位家庭成员（没有可不填）</legend>"

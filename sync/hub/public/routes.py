@@ -175,7 +175,7 @@ def install(app: FastAPI, database: Database) -> PublicState:
         reference = await run_in_threadpool(
             data.submit_pre_application, database, pre.office_code, payload, today
         )
-        office = next(f"{w.district} {w.name}" for w in windows if w.code == pre.office_code)
+        office = next(pages.office_label(w) for w in windows if w.code == pre.office_code)
         due = data.reply_due(today).isoformat()
         return _html(pages.apply_done(reference, office, due, result))
 
