@@ -124,6 +124,7 @@ class DashboardPanel(QWidget):
                 ("intake", "本月新申请"),
                 ("fund", "备用金余额"),
                 ("warnings", "待处置预警"),
+                ("requests", "诉求逾期未答复"),
             )
         }
         row = QHBoxLayout()
@@ -226,6 +227,8 @@ class DashboardPanel(QWidget):
         c["fund"].set(f"{fmt_yuan(d.reserve.balance)} 元", "临时救助先行支付")
         warn_color = OVERDUE if d.open_warnings else None
         c["warnings"].set(str(d.open_warnings), "条监测预警未处置", warn_color)
+        late = OVERDUE if d.overdue_requests else None
+        c["requests"].set(str(d.overdue_requests), "条诉求超过答复期限", late)
         later = max(s.total - s.overdue - s.due_today, 0)
         self.deadline_chart.set_data(
             [("逾期", s.overdue, OVERDUE), ("今日到期", s.due_today, DUE_SOON),

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from desktop.domain.ids import parse_id
@@ -330,3 +332,31 @@ def monthly_request_stats(store: Store, office_code: str, month: date) -> Reques
     by_channel = Counter(r.channel for r in rows)
     by_outcome = Counter(r.outcome or "pending" for r in rows)
     return RequestStats(start, dict(by_channel), dict(by_outcome), dict(table), len(rows), late)
+
+
+def export_request_stats_xlsx(
+    store: Store, office_code: str, month: date, path: Path | str
+) -> Path:
+    """月度诉求统计 as .xlsx: one row per channel, one column per outcome, totals, overdue."""
+    stats = monthly_request_stats(store, office_code, month)
+    outcomes = [*OUTCOMES, "pending"]
+    labels = [*OUTCOMES.values(), "未办结"]
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "诉求统计"
+    ws.append([f"{start_label(stats.month)}诉求统计（{office_code}）"])
+    ws.append(["渠道", *labels, "合计"])
+    for code, label in REQUEST_CHANNELS.items():
+        counts = [stats.table.get((code, o), 0) for o in outcomes]
+        ws.append([label, *counts, sum(counts)])
+    ws.append(["合计", *(stats.by_outcome.get(o, 0) for o in outcomes), stats.total])
+    ws.append(["超过答复期限", stats.overdue])
+    out = Path(path)
+    wb.save(out)
+    return out
+
+
+def start_label(month: date) -> str:
+    """``2026年12月``."""
+    return f"{month.year}年{month.month}月"
