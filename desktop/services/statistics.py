@@ -17,8 +17,8 @@ from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.deadlines import DeadlineSummary, DueItem, deadline_summary, due_list
 from desktop.services.reserve_fund import FundEntryView, balance_in
 from desktop.store.models import Application, Office
-from desktop.store.store import Store
 from desktop.store.request_models import ServiceRequest
+from desktop.store.store import Store
 from desktop.store.sync_models import MonitorWarning, WarningDisposal
 from desktop.store.workflow_models import ReserveFundEntry
 

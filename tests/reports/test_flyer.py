@@ -71,7 +71,10 @@ def test_flyer_printed_at_the_desk_carries_the_configured_public_address(
     url = "https://jiuzhu.tj.gov.cn/m/"
     update_settings(store, actor, {"flyer_qr_url": url})
     flyer = policy_flyer_for(store, actor, date(2026, 12, 1))
-    assert flyer.who_qualifies == plain_policy(default_policy().for_month(date(2026, 12, 1))).who_qualifies
+    assert (
+        flyer.who_qualifies
+        == plain_policy(default_policy().for_month(date(2026, 12, 1))).who_qualifies
+    )
     pdf = tmp_path / "desk-flyer.pdf"
     pdf.write_bytes(render_policy_flyer(flyer))
     subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "d")], check=True)
