@@ -130,3 +130,19 @@ def test_pages_carry_security_headers_and_no_personal_data_in_urls(
         assert "method='get'" not in page.text.lower()
     first = Resident(resident.base).get("/m/ban").headers["set-cookie"].lower()
     assert "httponly" in first and "samesite=strict" in first and "path=/m" in first
+
+
+def test_an_oversized_or_repeated_field_form_is_refused(desk_a: Linked, resident: Resident) -> None:
+    token = resident.token("/m/ban")
+    huge = resident.session.post(
+        resident.base + "/m/ban", data={"csrf": token, "need": "困" * 20000}, timeout=30
+    )
+    assert huge.status_code == 413
+    repeated = resident.session.post(
+        resident.base + "/m/ban",
+        data=[("csrf", token), *pre_application().items(), ("name", "王五")],
+        timeout=30,
+    )
+    assert repeated.status_code == 400
+    desk_a.sync()
+    assert list_requests(desk_a.store, "120103001") == []

@@ -100,6 +100,9 @@ def install(app: FastAPI, database: Database) -> PublicState:
         refused = limited((f"post:{address}", state.limits.posts_per_address), *extra)
         if refused is not None:
             return refused
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > forms.MAX_FORM_BYTES:
+            return _html(pages.message_page("提交失败", "表单内容过长。"), 413)
         body = await request.body()
         try:
             form = forms.parse_form(body)
