@@ -1,4 +1,5 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings,
+load-requests."""
 
 from __future__ import annotations
 
@@ -32,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("--valid-hours", type=float, default=72.0)
     warn = sub.add_parser("load-warnings", help="导入监测预警 CSV 文件")
     warn.add_argument("file", type=Path)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn):
+    orders = sub.add_parser("load-requests", help="导入12345工单等诉求 CSV 文件")
+    orders.add_argument("file", type=Path)
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, orders):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -62,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "load-warnings":
             read, changed = monitoring.load_warnings(database, args.file)
             print(f"读取{read}条预警，新增或更新{changed}条")
+        elif args.command == "load-requests":
+            from sync.hub import requests as hub_requests
+
+            read, changed = hub_requests.load_orders(database, args.file)
+            print(f"读取{read}条诉求，新增{changed}条")
         else:
             print(f"数据库结构已是第{migrations.current_version(database)}版")
     except ValueError as exc:
