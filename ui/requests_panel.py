@@ -187,8 +187,9 @@ class RequestsPanel(QWidget):
         if r is None:
             self.target.setText("请先在上表中选择一条诉求")
         else:
-            who = r.id_number if self.actor.sees_full_personal_data() else mask_id(r.id_number)
-            self.target.setText(f"{r.channel_label}：{r.caller_name}（{who}）{r.need}")
+            number = r.id_number if self.actor.sees_full_personal_data() else mask_id(r.id_number)
+            who = f"{r.caller_name}（{number}）" if number else r.caller_name
+            self.target.setText(f"{r.channel_label}：{who}，{r.need}")
         is_open = r is not None and r.status == "open"
         self.accept_button.setEnabled(is_open and bool(r and r.details.get("members")))
         self.answer_button.setEnabled(is_open)
