@@ -70,6 +70,7 @@ def test_resident_journey_on_a_phone(page, desk_a: Linked, hub: HubThread, tmp_p
     page.screenshot(path=str(out / "public-zhi.png"), full_page=True)
 
     page.goto(hub.base_url + "/m/pinggu")
+    page.screenshot(path=str(out / "public-pinggu-form.png"))
     page.fill("#m1_age", "40")
     page.fill("#wage", "800")
     page.click("button[type=submit]")
@@ -91,6 +92,7 @@ def test_resident_journey_on_a_phone(page, desk_a: Linked, hub: HubThread, tmp_p
     page.select_option("#residence_office", A)
     page.select_option("#hukou_office", A)
     page.check("input[name=consent]")
+    page.screenshot(path=str(out / "public-ban-form.png"), full_page=True)
     page.click("button[type=submit]")
     reference = page.inner_text(".ref").strip()
     assert re.fullmatch(r"MB[A-Z0-9]{10}", reference)
