@@ -16,7 +16,7 @@ from sync.hub import requests as hub_requests
 from sync.hub.__main__ import main
 from sync.hub.monitoring import WarningFileError
 from sync.hub.server import HubThread
-from tests.sync_client.conftest import Linked
+from tests.sync_client.conftest import Linked, desk_b, link, office_b_template  # noqa: F401
 
 HEADER = "order_no,channel,office_code,caller_name,phone,need,received_on,urgency\n"
 
@@ -69,3 +69,23 @@ def test_a_bad_file_loads_nothing(hub: HubThread, tmp_path: Path, capsys) -> Non
     assert any("第3行：受理日期" in p for p in err.value.problems)
     assert main(["load-requests", "--db", hub.settings.db_url, str(path)]) == 2
     assert "错误" in capsys.readouterr().err
+
+
+def test_each_office_receives_only_its_own_requests(
+    desk_a: Linked,
+    desk_b,
+    hub: HubThread,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    path = write(
+        tmp_path,
+        "GD3,12345,120103001,王先生,13900001111,询问低保,2026-11-02,normal",
+        "GD4,portal,120103002,李女士,13900002222,询问特困,2026-11-02,normal",
+    )
+    hub_requests.load_orders(hub.app.state.database, path)
+    b = link(desk_b, hub, "120103002")
+    desk_a.sync()
+    b.sync()
+    assert [r.reference for r in list_requests(desk_a.store, "120103001")] == ["GD3"]
+    assert [r.reference for r in list_requests(b.store, "120103002")] == ["GD4"]
+    assert list_requests(b.store, "120103001") == [], "office A's request never reached B"

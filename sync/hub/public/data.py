@@ -91,13 +91,17 @@ def request_id(reference: str) -> str:
     return str(uuid.uuid5(REQUEST_NAMESPACE, reference))
 
 
-def reply_due(received: date) -> date:
-    """The reply deadline of a 码上办 request: the channel's working days (policy rows)."""
+def reply_days(received: date) -> int:
+    """Working days an office has to answer a 码上办 request (policy rows)."""
     try:
-        days = int(str(policy().value(f"request.reply_days.{CHANNEL}", received)))
+        return int(str(policy().value(f"request.reply_days.{CHANNEL}", received)))
     except Exception:  # noqa: BLE001 - a policy without the row: the documented default
-        days = REQUEST_REPLY_DAYS[CHANNEL]
-    return WorkCalendar().add_working_days(received, days)
+        return REQUEST_REPLY_DAYS[CHANNEL]
+
+
+def reply_due(received: date) -> date:
+    """The reply deadline of a 码上办 request: the channel's working days after ``received``."""
+    return WorkCalendar().add_working_days(received, reply_days(received))
 
 
 def submit_pre_application(

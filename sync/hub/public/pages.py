@@ -204,7 +204,11 @@ def selfcheck_result(result: dict[str, Any]) -> str:
 
 
 def apply_form(
-    token: str, windows: list[Window], form: dict[str, str], problems: Any = None
+    token: str,
+    windows: list[Window],
+    form: dict[str, str],
+    problems: Any = None,
+    reply_days: int = 3,
 ) -> str:
     offices = {w.code: office_label(w) for w in windows}
     relations = {k: v for k, v in codes.RELATIONS.items() if k != "applicant"}
@@ -225,7 +229,7 @@ def apply_form(
     consent = " checked" if form.get("consent") == "1" else ""
     body = (
         _errors(problems)
-        + "<p class='muted'>提交后街道（乡镇）社会救助窗口会在 3 个工作日内联系您。"
+        + f"<p class='muted'>提交后街道（乡镇）社会救助窗口会在 {reply_days} 个工作日内联系您。"
         "一城通办：可以选居住地或户籍地办理。</p>"
         + f"<form method='post' action='/m/ban'>{_csrf(token)}"
         + _select(

@@ -157,7 +157,8 @@ def install(app: FastAPI, database: Database) -> PublicState:
     @app.get(PREFIX + "/ban")
     async def apply_page(request: Request) -> Response:
         windows = await run_in_threadpool(data.windows, database)
-        return with_form(request, lambda t: pages.apply_form(t, windows, {}))
+        days = data.reply_days(state.today())
+        return with_form(request, lambda t: pages.apply_form(t, windows, {}, None, days))
 
     @app.post(PREFIX + "/ban")
     async def apply_post(request: Request) -> Response:
@@ -172,7 +173,10 @@ def install(app: FastAPI, database: Database) -> PublicState:
             result = self_assessment(pre.household_doc, None, today)
         except forms.FormError as exc:
             problems = exc.problems
-            return with_form(request, lambda t: pages.apply_form(t, windows, form, problems), 422)
+            days = data.reply_days(today)
+            return with_form(
+                request, lambda t: pages.apply_form(t, windows, form, problems, days), 422
+            )
         payload = dict(pre.payload)
         payload["details"] = {**payload["details"], "selfcheck": result}
         reference = await run_in_threadpool(
