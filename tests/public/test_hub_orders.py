@@ -73,9 +73,9 @@ def test_a_bad_file_loads_nothing(hub: HubThread, tmp_path: Path, capsys) -> Non
 
 def test_each_office_receives_only_its_own_requests(
     desk_a: Linked,
-    desk_b,
+    desk_b,  # noqa: F811 - the imported fixture
     hub: HubThread,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     path = write(
         tmp_path,
