@@ -48,12 +48,17 @@ def test_pre_application_reaches_the_office_and_its_progress_shows(
         app = s.scalars(select(Application).where(Application.id == accepted.application_id)).one()
         assert app.channel == "qr" and app.state in ("accepted", "supplementing")
         deadline, step = app.next_deadline, STATE_LABELS[State(app.state)]
+        number = app.number
     desk_a.sync()
 
     after = resident.submit("/m/cha", {"number": reference, "suffix": APPLICANT[-6:]})
     assert step in after.text and "待受理" not in after.text
     assert deadline is not None and deadline.isoformat() in after.text
     assert "刘秀英" not in after.text and APPLICANT not in after.text, "nothing personal"
+    by_case = resident.submit("/m/cha", {"number": number, "suffix": APPLICANT[-6:]})
+    assert step in by_case.text and deadline.isoformat() in by_case.text
+    wrong = resident.submit("/m/cha", {"number": number, "suffix": "000000"})
+    assert "未查到" in wrong.text and step not in wrong.text
 
 
 def test_wrong_number_and_wrong_suffix_get_the_same_answer(
