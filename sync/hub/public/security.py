@@ -57,6 +57,9 @@ class RateLimiter:
     clear: the caller passes a hash of a reference, not the reference."""
 
     clock: Callable[[], float] = time.monotonic
+    #: the longest window of any limit: older events are dropped when memory is tidied
+    horizon: float = 3600.0
+    max_keys: int = 100_000
     _events: dict[str, deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,8 +73,9 @@ class RateLimiter:
             if len(events) >= limit.count:
                 return False
             events.append(now)
-            if len(self._events) > 100_000:  # a flood of addresses must not grow memory
-                self._events = {k: v for k, v in self._events.items() if v}
+            if len(self._events) > self.max_keys:  # a flood of addresses must not grow memory
+                cutoff = now - self.horizon
+                self._events = {k: v for k, v in self._events.items() if v[-1] > cutoff}
             return True
 
 
