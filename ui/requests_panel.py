@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +33,7 @@ from desktop.services.service_requests import (
     RequestView,
     accept_request,
     answer_request,
+    export_request_stats_xlsx,
     list_requests,
     log_request,
 )
@@ -37,6 +41,13 @@ from desktop.store.store import Store
 from ui import ops, theme
 from ui.dashboard_parts import fill_table, heading, read_only_table, row_key
 from ui.errors import error_message
+
+
+def ask_xlsx_path(parent: QWidget | None, name: str) -> str | None:
+    """The system save dialog for an Excel file."""
+    path, _filter = QFileDialog.getSaveFileName(parent, "导出诉求统计", name, "Excel 文件 (*.xlsx)")
+    return path or None
+
 
 HEADERS = ("收到日期", "渠道", "来电（来访）人", "联系电话", "诉求", "答复期限", "状态", "编号")
 
@@ -51,6 +62,8 @@ class RequestsPanel(QWidget):
         self.store, self.actor = store, actor
         self.fixed_today = today
         self.requests: list[RequestView] = []
+        self.save_dialog: Callable[[QWidget | None, str], str | None] = ask_xlsx_path
+        self.last_export: Path | None = None
         self.status_filter = QComboBox()
         self.status_filter.setAccessibleName("办理状态")
         self.status_filter.addItem("待受理", "open")
@@ -71,6 +84,10 @@ class RequestsPanel(QWidget):
         top.addWidget(self.count_label)
         top.addWidget(QLabel("显示："))
         top.addWidget(self.status_filter)
+        self.export_button = QPushButton("导出本月统计")
+        self.export_button.setToolTip("本月诉求按渠道和办理结果统计（Excel）")
+        self.export_button.clicked.connect(self.export_stats)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -222,6 +239,26 @@ class RequestsPanel(QWidget):
                 self.reply.toPlainText(), self.outcome.currentData(), self.today(),
                 on_done=self._done,
             )  # fmt: skip
+
+    def export_stats(self) -> None:
+        """Save this month's statistics by channel and outcome where the person chooses."""
+        month = self.today().replace(day=1)
+        path = self.save_dialog(self, f"诉求统计-{month:%Y%m}.xlsx")
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        ops.run_op(
+            self, export_request_stats_xlsx, self.store, self.actor.office_code, month, path,
+            on_done=self._exported,
+        )  # fmt: skip
+
+    def _exported(self, path: Path | None, error: BaseException | None) -> None:
+        if error is not None or path is None:
+            self._say(error_message(error) if error else "", error=True)
+            return
+        self.last_export = path
+        self._say(f"诉求统计已导出：{path}")
 
     def log_new(self) -> None:
         data = RequestInput(

@@ -49,3 +49,24 @@ def test_a_call_is_logged_and_a_bad_one_names_the_field(
     panel.log_button.click()
     assert panel.table.rowCount() == 1 and panel.table.item(0, 1).text() == "救助热线"
     assert panel.caller.text() == ""
+
+
+def test_month_statistics_are_exported_from_the_panel(
+    qtbot,
+    desk_a: Linked,
+    sync_ops,
+    tmp_path,  # noqa: F811
+) -> None:
+    from openpyxl import load_workbook
+
+    panel = RequestsPanel(desk_a.store, desk_a.clerk)
+    qtbot.addWidget(panel)
+    panel.caller.setText("王大妈")
+    panel.need.setPlainText("问临时救助怎么申请")
+    panel.log_button.click()
+    panel.save_dialog = lambda _parent, name: str(tmp_path / "stats")
+    panel.export_button.click()
+    assert panel.last_export == tmp_path / "stats.xlsx" and "已导出" in panel.message.text()
+    rows = list(load_workbook(panel.last_export).active.iter_rows(values_only=True))
+    hotline = next(r for r in rows if r[0] == "救助热线")
+    assert hotline[-1] == 1
