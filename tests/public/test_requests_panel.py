@@ -54,8 +54,8 @@ def test_a_call_is_logged_and_a_bad_one_names_the_field(
 def test_month_statistics_are_exported_from_the_panel(
     qtbot,
     desk_a: Linked,
-    sync_ops,
-    tmp_path,  # noqa: F811
+    sync_ops,  # noqa: F811 - the imported fixture
+    tmp_path,
 ) -> None:
     from openpyxl import load_workbook
 
