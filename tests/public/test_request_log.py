@@ -117,3 +117,28 @@ def test_monthly_statistics_by_channel_and_outcome_in_excel(clerk, tmp_path: Pat
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=3, values_only=True)}
     assert sum(rows["12345"][:4]) + rows["12345"][4] == 2 and rows["12345"][5] == 2
     assert rows["合计"][5] == 4
+
+
+def test_a_store_from_before_requests_gets_the_table_and_the_reply_rows(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from desktop.store.db import make_engine, migrate
+    from desktop.store.keys import new_database_key
+
+    path = tmp_path / "old.db"
+    engine = make_engine(path, new_database_key())
+    migrate(engine, path, target="0010")
+    assert "service_requests" not in inspect(engine).get_table_names()
+    migrate(engine, path)
+    assert "service_requests" in inspect(engine).get_table_names()
+    with engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT key, value, effective_from FROM policy_rows "
+                "WHERE key LIKE 'request.reply_days.%' ORDER BY key, effective_from"
+            )
+        ).all()
+    assert len(rows) == 16, "8 channels × the 2 default periods, each once"
+    assert ("request.reply_days.12345", "3") in {(k, v) for k, v, _d in rows}
+    assert ("request.reply_days.visit", "5") in {(k, v) for k, v, _d in rows}
+    engine.dispose()
