@@ -11,10 +11,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.domain.ids import parse_id
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import NotFound, PolicyError, ValidationError
 from desktop.services.applications import ASSISTANCE_TYPES, ApplicationInput
 from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
 from desktop.services.case_policy import policy_value
@@ -118,23 +119,22 @@ def _view(r: ServiceRequest) -> RequestView:
     )
 
 
-def reply_days(session: object, channel: str, day: date, district: str | None) -> int:
+def reply_days(session: Session, channel: str, day: date, district: str | None) -> int:
     """Working days to reply to a request of ``channel`` received on ``day`` (policy rows)."""
     key = f"request.reply_days.{channel}"
     try:
-        value = policy_value(session, key, day, district)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - a store without the row falls back to the default
+        value = policy_value(session, key, day, district)
+    except PolicyError:  # a period without the row falls back to the documented default
         value = None
     return int(str(value)) if value is not None else REQUEST_REPLY_DAYS[channel]
 
 
-def reply_due(session: object, office_code: str, channel: str, received_on: date) -> date:
-    """The reply deadline: the channel's working days after the day it was received."""
-    district = session.scalar(  # type: ignore[attr-defined]
-        select(Office.region_code).where(Office.code == office_code)
-    )
+def reply_due(session: Session, office_code: str, channel: str, received_on: date) -> date:
+    """The reply deadline: the channel's working days after the day it was received (the
+    office's own working-day calendar)."""
+    district = session.scalar(select(Office.region_code).where(Office.code == office_code))
     days = reply_days(session, channel, received_on, district)
-    calendar = Calendars(session, received_on)(office_code)  # type: ignore[arg-type]
+    calendar = Calendars(session, received_on)(office_code)
     return calendar.add_working_days(received_on, days)
 
 
@@ -179,8 +179,8 @@ def log_request(store: Store, actor: Actor, data: RequestInput) -> RequestView:
         return _view(req)
 
 
-def _own(s: object, actor: Actor, request_id: str) -> ServiceRequest:
-    req = s.get(ServiceRequest, request_id)  # type: ignore[attr-defined]
+def _own(s: Session, actor: Actor, request_id: str) -> ServiceRequest:
+    req = s.get(ServiceRequest, request_id)
     if req is None or req.deleted:
         raise NotFound("该诉求不存在")
     if req.office_code != actor.office_code:
@@ -207,14 +207,14 @@ def answer_request(
         return _view(req)
 
 
-def _office_id(s: object, code: str, field: str) -> str:
-    found = s.scalar(select(Office.id).where(Office.code == code))  # type: ignore[attr-defined]
+def _office_id(s: Session, code: str, field: str) -> str:
+    found = s.scalar(select(Office.id).where(Office.code == code))
     if found is None:
         raise ValidationError(field, f"街道（乡镇）代码 {code} 不在本机的街道名录中，请先同步")
     return str(found)
 
 
-def _intake_input(s: object, req: ServiceRequest) -> IntakeInput:
+def _intake_input(s: Session, req: ServiceRequest) -> IntakeInput:
     d = req.details or {}
     members = tuple(
         PersonInput(

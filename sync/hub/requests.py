@@ -19,6 +19,7 @@ from sqlalchemy import select
 from desktop.domain.calendar import WorkCalendar
 from desktop.domain.policy.assess import default_policy
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
+from desktop.errors import PolicyError
 from sync.hub import db
 from sync.hub.monitoring import WarningFileError
 from sync.hub.records import dumps, upsert_hub_records
@@ -42,7 +43,7 @@ def reply_due(channel: str, received: date) -> date:
     """The channel's working days after ``received`` (policy rows, the desks' defaults)."""
     try:
         days = int(str(default_policy().value(f"request.reply_days.{channel}", received)))
-    except Exception:  # noqa: BLE001 - a policy without the row: the documented default
+    except PolicyError:  # a period without the row: the documented default
         days = REQUEST_REPLY_DAYS[channel]
     return WorkCalendar().add_working_days(received, days)
 

@@ -19,6 +19,7 @@ from desktop.domain.policy.codes import REQUEST_REPLY_DAYS
 from desktop.domain.policy.plain import PlainPolicy, plain_policy
 from desktop.domain.policy.tables import PolicySet
 from desktop.domain.workflow import STATE_LABELS, State
+from desktop.errors import PolicyError
 from sync.hub import db
 from sync.hub.records import dumps, upsert_hub_records
 from sync.protocol import PLAIN_NUMBER_RE, SERVICE_REQUEST
@@ -95,7 +96,7 @@ def reply_days(received: date) -> int:
     """Working days an office has to answer a 码上办 request (policy rows)."""
     try:
         return int(str(policy().value(f"request.reply_days.{CHANNEL}", received)))
-    except Exception:  # noqa: BLE001 - a policy without the row: the documented default
+    except PolicyError:  # a period without the row: the documented default
         return REQUEST_REPLY_DAYS[CHANNEL]
 
 
