@@ -66,7 +66,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "社会救助热线",
         "印在明白纸、公示和公告上的咨询/异议电话；留空则用街道登记的电话",
-        consumer="printing.records",
+        consumer="desktop.services.office_window",
     ),
     SettingDef(
         "window_address",
@@ -74,14 +74,14 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "受理窗口地址",
         "印在明白纸、公示和一次性告知书上；留空则用街道登记的地址",
-        consumer="printing.records",
+        consumer="desktop.services.office_window",
     ),
     SettingDef(
         "flyer_qr_url",
         str,
         "https://zwfw.tj.gov.cn/",
         "明白纸二维码地址",
-        "扫码后打开的政策页面",
+        "扫码后打开的市级平台公开页面（码上知 · 码上办 · 码上查，地址以 /m/ 结尾）",
         consumer="printing.records",
     ),
     SettingDef(

@@ -25,10 +25,11 @@ from desktop.domain.household import (
     WORK_CAPACITY,
 )
 from desktop.domain.payment_status import PAYING_CODES
-from desktop.domain.policy.codes import PROGRAMMES
+from desktop.domain.policy.plain import plain_policy
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
 from desktop.services.base import Actor
+from desktop.services.office_window import window_contact
 from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
 from desktop.settings import get_setting
 from desktop.store.models import Application, Document, Household, Office, Person
@@ -78,9 +79,8 @@ def report_office(store: Store, office_id: str) -> rd.Office:
 def own_office(store: Store, office: rd.Office) -> rd.Office:
     """This desk's office as its notices print it: the 社会救助热线 and 受理窗口地址 settings,
     when set, replace the office's registered phone and address (read at each print)."""
-    hotline = str(get_setting(store, "office_hotline"))
-    address = str(get_setting(store, "window_address"))
-    return replace(office, phone=hotline or office.phone, address=address or office.address)
+    phone, address = window_contact(store, office.phone, office.address)
+    return replace(office, phone=phone, address=address)
 
 
 def notice_communities(store: Store, actor: Actor) -> list[str]:
@@ -241,40 +241,21 @@ def confirmation_announcement_for(
 
 def policy_flyer_for(store: Store, actor: Actor, month: date) -> rd.PolicyFlyer:
     """明白纸 with the standards in force in ``month`` and this office's window and phone."""
-    mp = current_policy(store).for_month(month)
+    plain = plain_policy(current_policy(store).for_month(month))
     office = own_office(store, report_office(store, actor.office_id))
-    std, upper = mp.standard, mp.bianyuan_upper
-    standards = (
-        rd.StandardLine("城乡低保标准", std),
-        rd.StandardLine("低保边缘家庭收入上限", upper),
-        rd.StandardLine("低保边缘家庭生活补贴", mp.bianyuan_grant, "元/户·月"),
-        rd.StandardLine("特困人员基本生活标准（城市）", mp.tekun_standard["urban"]),
-        rd.StandardLine("特困人员照料护理补贴（部分护理）", mp.care_partial),
-        rd.StandardLine("特困人员照料护理补贴（全护理）", mp.care_full),
-    )
-    who = (
-        f"共同生活的家庭成员月人均收入低于 {std:g} 元，且财产符合规定的，可以申请{PROGRAMMES['dibao']}。",
-        f"月人均收入在 {std:g} 元至 {upper:g} 元之间，可以申请低保边缘家庭认定。",
-        "无劳动能力、无生活来源、无法定赡养抚养扶养义务人的老年人、残疾人、未成年人，可以申请特困供养。",
-        "因火灾、交通事故、突发重病等导致基本生活暂时困难的，可以申请临时救助，急难情况先救助后补手续。",
-    )
-    bring = (
-        "申请人身份证、户口簿（能通过共享数据查询的不用带）。",
-        "残疾人证、病历等证明材料（如有）。",
-        "家庭经济状况核对授权书（窗口现场签字）。",
-    )
+    standards = tuple(rd.StandardLine(x.label, x.amount, x.unit) for x in plain.standards)
     return rd.PolicyFlyer(
         title="社会救助政策明白纸",
         office=office,
         month=month.replace(day=1),
-        intro="家里遇到困难，可以到居住地或户籍地的街道社会救助窗口申请（一城通办）。",
+        intro=plain.intro,
         standards=standards,
-        who_qualifies=who,
-        what_to_bring=bring,
+        who_qualifies=plain.who_qualifies,
+        what_to_bring=plain.what_to_bring,
         hotlines=(rd.Contact(f"{office.name}社会救助咨询电话", office.phone), PUBLIC_HOTLINE),
         windows=(rd.Contact(f"{office.name}社会救助窗口", address=office.address, hours="工作日"),),
         qr_url=str(get_setting(store, "flyer_qr_url")),
-        qr_caption="扫码进入“津心办”，查看政策、在线申请",
+        qr_caption="扫码：码上知（政策）· 码上办（申请）· 码上查（进度）",
     )
 
 

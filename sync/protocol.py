@@ -42,6 +42,8 @@ CHECK_REPORT = "check_report"
 WARNING = "warning"
 WARNING_TYPES = ("收入变化", "资产变化", "成员变化", "就业变化", "户籍变化")
 APPLICATION = "application"
+#: A resident's request (诉求) addressed to one office; the public 码上办 page creates them.
+SERVICE_REQUEST = "service_request"
 #: Payload keys that bind a record to a parent record, most specific first: a record bound to
 #: a case travels to the case's offices (its parent's), whatever offices the sender listed.
 PARENT_KEYS: tuple[tuple[str, str], ...] = (

@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, String, Table
 
 from desktop.store.models import LOCAL_COLUMNS, SYNCED_ENTITIES, Fixed2, Synced
+from desktop.store.request_models import ServiceRequest
 from desktop.store.sync_models import (
     CheckReport,
     CheckRequest,
@@ -34,6 +35,7 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "warning": MonitorWarning,
     "warning_disposal": WarningDisposal,
     "low_income_person": LowIncomePerson,
+    "service_request": ServiceRequest,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
 LOCAL_ONLY = LOCAL_COLUMNS

@@ -124,6 +124,7 @@ class DashboardPanel(QWidget):
                 ("intake", "本月新申请"),
                 ("fund", "备用金余额"),
                 ("warnings", "待处置预警"),
+                ("requests", "诉求逾期未答复"),
             )
         }
         row = QHBoxLayout()
@@ -227,6 +228,8 @@ class DashboardPanel(QWidget):
         warn_color = OVERDUE if d.open_warnings else None
         late = f"，其中{d.overdue_warnings}条逾期" if d.overdue_warnings else ""
         c["warnings"].set(str(d.open_warnings), f"条监测预警未处置{late}", warn_color)
+        requests_color = OVERDUE if d.overdue_requests else None
+        c["requests"].set(str(d.overdue_requests), "条诉求超过答复期限", requests_color)
         later = max(s.total - s.overdue - s.due_today, 0)
         self.deadline_chart.set_data(
             [("逾期", s.overdue, OVERDUE), ("今日到期", s.due_today, DUE_SOON),

@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
             self.add_panel("发放核算", self.benefit_run)
         self.warnings = WarningsPanel(self.store, self.actor)
         self.add_panel("预警处置", self.warnings)
+        from ui.requests_panel import RequestsPanel
+
+        self.requests = RequestsPanel(self.store, self.actor)
+        self.add_panel("诉求登记", self.requests)
         if self.actor.role in ADMIN_ROLES:
             self.admin = AdminPanel(self.store, self.actor)
             self.add_panel("系统管理", self.admin)

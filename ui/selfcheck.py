@@ -349,6 +349,10 @@ class SelfCheckPanel(QWidget):
 def result_html(result: dict[str, Any]) -> str:
     """Programmes the family may qualify for first, with estimate, reasons and what to bring."""
     parts = [f"<p>救助月份：{result['benefit_month']}</p>"]
+    explained = result.get("income", {}).get("explained", [])
+    if explained:
+        lines = "".join(f"<li>{html.escape(t)}</li>" for t in explained)
+        parts.append(f"<h3>收入怎么算</h3><ul>{lines}</ul>")
     for item in result["programmes"]:
         ok = item["may_qualify"]
         colour = "#1e6b31" if ok else "#57606a"

@@ -40,6 +40,7 @@ CHANNELS = {
     "12345": "12345服务热线",
     "wechat": "微信“直通车”",
     "portal": "津心办",
+    "qr": "码上办",
     "active_discovery": "主动发现",
 }
 

@@ -18,7 +18,7 @@ from desktop.services.applications import (
     application_view,
     create_application,
 )
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, UnitOfWork, service, unit_of_work
 from desktop.services.case_steps import perform
 from desktop.services.case_wrappers import missing_document_titles
 from desktop.services.documents import DocumentView, missing_list
@@ -99,17 +99,19 @@ def _check_incomes(data: IntakeInput) -> list[tuple[IncomeInput, str]]:
 
 
 @service(roles=INTAKE_ROLES, changes=IntakeResult.changed)
-def submit_intake(store: Store, actor: Actor, data: IntakeInput) -> IntakeResult:
+def submit_intake(
+    store: Store, actor: Actor, data: IntakeInput, *, within: UnitOfWork | None = None
+) -> IntakeResult:
     """File a new family's application: validate everything (ValidationError naming the
     field), then write household, members, incomes, assets, account, application, its
     document checklist and — taken at the window — 受理 with the one-time missing list, in one
-    transaction. A refusal anywhere stores nothing."""
+    transaction (the caller's, given ``within``). A refusal anywhere stores nothing."""
     h = data.household
     check_office_scope(actor.office_id, h.residence_office_id, h.hukou_office_id)
     incomes = _check_incomes(data)
     assets = [clean_asset(a, f"（第{n}项财产）") for n, a in enumerate(data.assets, start=1)]
     bank = validate_bank(data.bank) if data.bank is not None and not data.bank.is_empty() else None
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         household, dups = register_household(uow, h, bank)
         rows = uow.session.execute(
             select(Person.id_number, Person.id).where(Person.household_id == household.id)
@@ -138,4 +140,5 @@ def submit_intake(store: Store, actor: Actor, data: IntakeInput) -> IntakeResult
             perform(store, actor, app.id, "accept", params, app.applied_on, version, within=uow)
             uow.session.refresh(app)
         view = application_view(app, filed.applicant_name)
-    return IntakeResult(view, missing_list(store, view.id), tuple(dups))
+    missing = missing_list(store, view.id) if within is None else []
+    return IntakeResult(view, missing, tuple(dups))

@@ -17,6 +17,7 @@ from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.deadlines import DeadlineSummary, DueItem, deadline_summary, due_list
 from desktop.services.reserve_fund import FundEntryView, balance_in
 from desktop.store.models import Application, Office
+from desktop.store.request_models import ServiceRequest
 from desktop.store.store import Store
 from desktop.store.sync_models import MonitorWarning, WarningDisposal
 from desktop.store.workflow_models import ReserveFundEntry
@@ -143,6 +144,19 @@ def deadlines_by_owner(store: Store, office_id: str, today: date) -> dict[str, t
         return {r[0] or "": (int(r[1]), int(r[2] or 0)) for r in s.execute(stmt)}
 
 
+def overdue_request_count(store: Store, office_id: str, today: date) -> int:
+    """Open requests (诉求) of the office past their reply deadline."""
+    with store.sessions.read() as s:
+        code = s.scalar(select(Office.code).where(Office.id == office_id))
+        stmt = select(func.count(ServiceRequest.id)).where(
+            ServiceRequest.office_code == code,
+            ServiceRequest.deleted.is_(False),
+            ServiceRequest.status == "open",
+            ServiceRequest.reply_due < today,
+        )
+        return int(s.scalar(stmt) or 0)
+
+
 def open_warning_count(store: Store, office_id: str, overdue_on: date | None = None) -> int:
     """Monitoring warnings the office must dispose of that have no outcome yet (an assigned
     warning is still open); with ``overdue_on``, only those past their deadline that day."""
@@ -210,6 +224,8 @@ class DashboardData:
     reserve: ReserveOverview
     open_warnings: int
     overdue_warnings: int = 0
+    #: open requests (诉求) past their reply deadline
+    overdue_requests: int = 0
 
 
 def dashboard_data(
@@ -226,4 +242,5 @@ def dashboard_data(
         reserve_overview(store, office_id),
         open_warning_count(store, office_id),
         open_warning_count(store, office_id, overdue_on=today),
+        overdue_request_count(store, office_id, today),
     )

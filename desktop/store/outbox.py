@@ -63,6 +63,7 @@ ENTITY_NAMES = {
     "home_surveys": "home_survey",
     "check_requests": "check_request",
     "warning_disposals": "warning_disposal",
+    "service_requests": "service_request",
 }
 """Table name → entity name on the wire of each record a service queues with its row."""
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}

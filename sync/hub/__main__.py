@@ -1,6 +1,6 @@
-"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings, rejected,
-revoke-device, and the proactive-discovery commands (import-feed, scan-feeds, import-registry,
-run, escalate, stats)."""
+"""Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings,
+load-requests, rejected, revoke-device, and the proactive-discovery commands (import-feed,
+scan-feeds, import-registry, run, escalate, stats)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         "revoke-device", help="停用终端（其令牌立即失效，可用新注册码重新注册）"
     )
     revoke.add_argument("--device", required=True, help="终端编号（UUID）")
+    orders = sub.add_parser("load-requests", help="导入12345工单等诉求 CSV 文件")
+    orders.add_argument("file", type=Path)
     extra = discovery_cli.add_commands(sub)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn, refused, revoke, *extra):
+    for sp in (serve, sub.choices["migrate"], office, enrol, warn, orders, refused, revoke, *extra):
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -81,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             for device_id, result in found:
                 print(f"{result['entity']}\t{result['id']}\t终端{device_id}\t{result['message']}")
             print(f"共{len(found)}条被拒收的记录")
+        elif args.command == "load-requests":
+            from sync.hub import requests as hub_requests
+
+            read, changed = hub_requests.load_orders(database, args.file)
+            print(f"读取{read}条诉求，新增{changed}条")
         else:
             print(f"数据库结构已是第{migrations.current_version(database)}版")
     except ValueError as exc:

@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.hub import accounts, attachments, checks, migrations, numbers, records
+from sync.hub import accounts, attachments, checks, migrations, numbers, public, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
@@ -106,6 +106,7 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     async def openapi() -> Response:
         return _json_doc(openapi_document(app))
 
+    public.install(app, database)
     return app
 
 

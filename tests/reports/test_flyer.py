@@ -50,3 +50,36 @@ def test_empty_qr_address_names_the_field() -> None:
     with pytest.raises(ValidationError) as err:
         render_policy_flyer(dataclasses.replace(sample_flyer(), qr_url=" "))
     assert err.value.field == "二维码地址"
+
+
+@pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")), reason="poppler/zbar missing"
+)
+def test_flyer_printed_at_the_desk_carries_the_configured_public_address(
+    admin, tmp_path: Path
+) -> None:
+    """The address in the 明白纸 QR code is the one setting flyer_qr_url (the hub's /m/ pages),
+    and the flyer's standards are the plain-words text the 码上知 page shows."""
+    from datetime import date
+
+    from desktop.domain.policy.assess import default_policy
+    from desktop.domain.policy.plain import plain_policy
+    from desktop.settings import update_settings
+    from printing.records import policy_flyer_for
+
+    store, actor = admin
+    url = "https://jiuzhu.tj.gov.cn/m/"
+    update_settings(store, actor, {"flyer_qr_url": url})
+    flyer = policy_flyer_for(store, actor, date(2026, 12, 1))
+    assert (
+        flyer.who_qualifies
+        == plain_policy(default_policy().for_month(date(2026, 12, 1))).who_qualifies
+    )
+    pdf = tmp_path / "desk-flyer.pdf"
+    pdf.write_bytes(render_policy_flyer(flyer))
+    subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf), str(tmp_path / "d")], check=True)
+    png = next(tmp_path.glob("d*.png"))
+    out = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == url

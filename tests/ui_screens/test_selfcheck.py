@@ -67,3 +67,19 @@ def test_printed_result_names_the_programme(qtbot, clerk, sync_ops, pdf_text) ->
     assert "1,045.00" in text  # the standard of 2025-09
     assert "1,090.00" in text
     panel.preview.close()
+
+
+def test_imputed_income_is_explained_on_the_screen(qtbot, clerk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    """An entered wage of 800 counts as 2088 (90% of the minimum wage): the screen says why."""
+    store, actor = clerk
+    panel = SelfCheckPanel(store, actor)
+    qtbot.addWidget(panel)
+    panel.month.setDate(QDate(2025, 9, 1))
+    panel.family_size.setValue(1)
+    panel.set_member(0, 性别="male", 年龄=40, 劳动能力="full", 就业="employed")
+    panel.wage.setText("800")
+    panel.area.setText("40")
+    panel.run()
+    shown = panel.result_view.toPlainText()
+    assert "收入怎么算" in shown, panel.status.text()
+    assert "按其 90% 推定，计 2088.00 元/月" in shown and "人均 2088.00 元" in shown

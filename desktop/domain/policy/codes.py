@@ -110,3 +110,26 @@ RIGID_KINDS: dict[str, str] = {
     "other": "其他刚性支出",
 }
 HARDSHIP_KINDS: dict[str, str] = {"emergency": "急难型", "expenditure": "支出型"}
+
+#: Channels a request (诉求) reaches an office through; each has its reply deadline as policy.
+REQUEST_CHANNELS: dict[str, str] = {
+    "hotline": "救助热线",
+    "12345": "12345",
+    "wechat": "直通车微信码",
+    "portal": "津心办",
+    "qr": "码上办",
+    "visit": "来访",
+    "patrol": "巡访发现",
+    "warning": "预警",
+}
+#: Working days to reply, per channel (the defaults; rows with effective dates decide).
+REQUEST_REPLY_DAYS: dict[str, int] = {
+    "hotline": 3,
+    "12345": 3,
+    "wechat": 3,
+    "portal": 3,
+    "qr": 3,
+    "visit": 5,
+    "patrol": 5,
+    "warning": 5,
+}

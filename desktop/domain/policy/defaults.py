@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.domain.policy.codes import DISABILITY_LEVELS, DISABILITY_TYPES
+from desktop.domain.policy.codes import DISABILITY_LEVELS, DISABILITY_TYPES, REQUEST_REPLY_DAYS
 from desktop.domain.policy.tables import PolicyRow
 
 PERIODS: tuple[tuple[date, date | None], ...] = (
@@ -83,6 +83,9 @@ _ILLNESS = {
 }
 
 
+_REPLY_SOURCE = "[U] reply deadline of a request in working days, per channel"
+
+
 def _disability_amount(kind: str, level: int) -> str:
     if level <= 2:
         return "1000" if kind in _SEVERE_TYPES else "500"
@@ -108,6 +111,10 @@ def _period_rows(index: int, start: date, end: date | None) -> list[PolicyRow]:
         )
         for kind in DISABILITY_TYPES
         for level in DISABILITY_LEVELS
+    ]
+    rows += [
+        PolicyRow(f"request.reply_days.{c}", str(days), start, end, None, _REPLY_SOURCE)
+        for c, days in REQUEST_REPLY_DAYS.items()
     ]
     rows += [
         PolicyRow(f"deduction.illness.{c}", v, start, end, None, "[S] 2025 deduction table")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.domain.policy.codes import DISABILITY_LEVELS, DISABILITY_TYPES, ILLNESS_CLASSES
+from desktop.domain.policy.codes import (
+    DISABILITY_LEVELS,
+    DISABILITY_TYPES,
+    ILLNESS_CLASSES,
+    REQUEST_CHANNELS,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,8 @@ def _build() -> dict[str, KeySpec]:
         "review.months_stable": KeySpec(i, "定期核查周期（稳定家庭，月）"),
         "review.months_irregular": KeySpec(i, "定期核查周期（收入不稳定家庭，月）"),
     }
+    for code, label in REQUEST_CHANNELS.items():
+        specs[f"request.reply_days.{code}"] = KeySpec(i, f"诉求答复时限（{label}，工作日）")
     for code, label in DISABILITY_TYPES.items():
         for level in DISABILITY_LEVELS:
             specs[f"deduction.disability.{code}.{level}"] = KeySpec(m, f"{label}{level}级扣减额")

@@ -13,6 +13,7 @@ from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.household import Household
 from desktop.domain.policy.jsonio import household_from_dict, validate_doc
 from desktop.domain.policy.tables import PolicySet
+from desktop.errors import ValidationError
 
 NOTE = "本结果仅供参考，是否符合条件以街道（乡镇）审核确认为准。"
 COMMON_DOCUMENTS = (
@@ -50,6 +51,10 @@ class SelfCheckResult:
     month: date
     items: tuple[SelfCheckItem, ...]
     note: str = NOTE
+    income_total: Decimal = Decimal("0")
+    income_per_capita: Decimal = Decimal("0")
+    #: How the income counted was reached (averaging, deductions, imputed income), in Chinese.
+    income_explained: tuple[str, ...] = ()
 
     @property
     def likely(self) -> tuple[str, ...]:
@@ -87,7 +92,10 @@ def self_assess(
         docs = (*COMMON_DOCUMENTS, *PROGRAMME_DOCUMENTS[code], *extra) if p.eligible else ()
         items.append(SelfCheckItem(code, PROGRAMMES[code], p.eligible, p.amount, why, docs))
     items.sort(key=lambda i: not i.may_qualify)
-    return SelfCheckResult(a.month, tuple(items))
+    explained = tuple(r.text for r in a.income_reasons)
+    return SelfCheckResult(
+        a.month, tuple(items), NOTE, a.income_total, a.income_per_capita, explained
+    )
 
 
 def self_assess_doc(doc: Any, policy: PolicySet | None = None) -> dict[str, Any]:
@@ -109,5 +117,39 @@ def self_assess_doc(doc: Any, policy: PolicySet | None = None) -> dict[str, Any]
             }
             for i in result.items
         ],
+        "income": {
+            "total": str(result.income_total),
+            "per_capita": str(result.income_per_capita),
+            "explained": list(result.income_explained),
+        },
         "note": result.note,
     }
+
+
+def self_assessment_of(doc: Any, policy: Any = None, today: date | None = None) -> dict[str, Any]:
+    """Self-assessment of one household in the policy input format (docs/policy-input.md).
+
+    ``benefit_month`` defaults to the month of ``today``; ``policy`` defaults to the built-in
+    tables. The result adds ``bring``: the documents of every programme the family may qualify
+    for, each once, in order (the desk's screen and the hub's public page both show this).
+    """
+    if not isinstance(doc, dict):
+        raise ValidationError("自助评估输入", "应为一个家庭的情况（JSON 对象）", "invalid")
+    if "households" in doc:
+        raise ValidationError("自助评估输入", "一次只能评估一个家庭", "invalid")
+    month = (today or date.today()).strftime("%Y-%m")
+    out = self_assess_doc({"benefit_month": month, **doc}, policy)
+    bring: list[str] = []
+    for item in out["programmes"]:
+        for document in item["documents"]:
+            if document not in bring:
+                bring.append(document)
+    out["bring"] = bring
+    if not bring:
+        out["bring_note"] = (
+            "按所填情况暂不符合各项救助条件；如情况有变化或有特殊困难，可携带 "
+            + "、".join(COMMON_DOCUMENTS[:1])
+            + " 到街道（乡镇）社会救助窗口咨询。"
+        )
+    out["note"] = NOTE
+    return out
