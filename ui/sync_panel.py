@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.base import Actor, Role
 from desktop.services.case_numbers import renumber_refused_case, renumberable_cases
-from desktop.services.conflicts import list_conflicts
+from desktop.services.conflicts import get_conflict, list_conflicts
 from desktop.services.sync_admin import (
     OUTBOX_STATES,
     SyncStatus,
@@ -286,7 +286,7 @@ class SyncPanel(QWidget):
     def refresh(self) -> None:
         """Read status, outbox and conflicts on the writer thread, then fill the tab."""
         states = self.state_filter.currentData() or ()
-        ops.run_op(self, _panel_data, self.store, states, on_done=self._loaded)
+        ops.run_op(self, _panel_data, self.store, self.actor, states, on_done=self._loaded)
 
     def _loaded(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -375,23 +375,34 @@ class SyncPanel(QWidget):
                 self.conflicts.setItem(r, col, QTableWidgetItem(value))
 
     def open_conflict(self, row: int) -> ConflictsDialog | None:
-        """Open the dialog of the conflict in ``row`` (modal)."""
+        """Read the conflict in ``row`` on the writer, then open its dialog (modal); returns
+        the dialog once it is open (at once when jobs run inline)."""
+        self.conflict_dialog: ConflictsDialog | None = None
         if not 0 <= row < len(self._conflict_ids):
             return None
-        dialog = ConflictsDialog(self.store, self.actor, self._conflict_ids[row], self)
+        conflict_id = self._conflict_ids[row]
+        ops.run_op(self, get_conflict, self.store, self.actor, conflict_id,
+                   on_done=self._show_conflict)  # fmt: skip
+        return self.conflict_dialog
+
+    def _show_conflict(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            errors.show_error(self, error)
+            return
+        dialog = ConflictsDialog(self.store, self.actor, result, self)
         dialog.open()
         dialog.finished.connect(lambda _r: self.refresh())
-        return dialog
+        self.conflict_dialog = dialog
 
 
 def _panel_data(
-    store: Store, states: tuple[str, ...]
+    store: Store, actor: Actor, states: tuple[str, ...]
 ) -> tuple[SyncStatus, list[Any], list[Any], dict[str, str]]:
     """Everything the 同步 tab shows, read in one writer-thread job."""
     return (
         sync_status(store),
         list_outbox(store, states),
-        list_conflicts(store),
+        list_conflicts(store, actor),
         renumberable_cases(store),
     )
 
