@@ -124,3 +124,26 @@ def test_core_batch_reports_progress_and_stops_when_cancelled(desk) -> None:  # 
             select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive")
         )
         assert list(printed) == ids[:1]  # only the case actually read into a dossier is audited
+
+
+def test_a_case_whose_data_cannot_be_read_is_listed_and_the_batch_goes_on(desk) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    store, actor = desk.as_user("supervisor")
+    chosen = _archived(store, actor.office_id, 3)
+    bad_id, bad_number = chosen[1]
+    with store.sessions.write() as s:  # a stored snapshot that no longer reads
+        s.execute(
+            text("UPDATE applications SET workflow = json_set(workflow, '$.state', 'no_such') "
+                 "WHERE id = :a"),
+            {"a": bad_id},
+        )  # fmt: skip
+    result = render_dossier_batch(store, actor, [i for i, _n in chosen])
+    assert not result.cancelled and result.total == 3
+    assert sorted(f.case_no for f in result.files) == sorted(n for _i, n in chosen if n != bad_number)
+    assert [f.case_no for f in result.failures] == [bad_number] and result.failures[0].message
+    with store.sessions.read() as s:
+        printed = set(
+            s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive"))
+        )
+    assert printed == {i for i, _n in chosen if i != bad_id}, "only dossiers made are audited"
