@@ -147,3 +147,50 @@ def test_a_case_whose_data_cannot_be_read_is_listed_and_the_batch_goes_on(desk) 
             s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive"))
         )
     assert printed == {i for i, _n in chosen if i != bad_id}, "only dossiers made are audited"
+
+
+def test_case_list_prints_the_archives_of_its_selection(qtbot, desk, sync_ops, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QItemSelectionModel
+
+    from ui.cases.list_panel import CaseListPanel
+
+    store, actor = desk.as_user("supervisor")
+    chosen = _archived(store, actor.office_id, 2)
+    out = tmp_path / "from_list.pdf"
+    panel = CaseListPanel(store, actor)
+    qtbot.addWidget(panel)
+    panel.show()
+
+    def to_file(printer: QPrinter, _parent) -> bool:  # type: ignore[no-untyped-def]
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    panel.archives.print_dialog = to_file
+    wanted = {app_id for app_id, _n in chosen}
+    rows = [r for r in range(panel.model.rowCount()) if panel.model.row_key(r) in wanted]
+    assert len(rows) == 2
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for r in rows:
+        panel.table.selectionModel().select(panel.model.index(r, 0), flags)
+    assert set(panel.selected_case_ids()) == wanted
+    menu = panel.context_menu()
+    assert [a.text() for a in menu.actions()] == ["打印所选案件档案…"]
+    assert panel.print_archives_action.isEnabled()
+    panel.print_archives_action.trigger()
+    result = panel.archives.last_archives
+    assert result is not None and sorted(f.case_no for f in result.files) == sorted(
+        n for _i, n in chosen
+    )
+    assert panel.archives.last_batch is not None
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == panel.archives.last_batch.pages
+    assert "已生成 2 份档案" in panel.print_status.text() and "已打印 2 份" in panel.print_status.text()
+
+
+def test_case_list_offers_no_archive_printing_to_a_surveyor(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from ui.cases.list_panel import CaseListPanel
+
+    store, surveyor = desk.as_user("surveyor")
+    panel = CaseListPanel(store, surveyor)
+    qtbot.addWidget(panel)
+    assert not panel.print_archives_button.isVisibleTo(panel)
