@@ -98,7 +98,9 @@ def _plan(rng: random.Random, kind: str, target: str) -> list[tuple[str, int]]:
     return steps
 
 
-def _params(rng: random.Random, case: CaseSnapshot, action: str, when: date) -> dict[str, Any]:
+def _params(
+    rng: random.Random, case: CaseSnapshot, action: str, when: date, amount: Decimal | None = None
+) -> dict[str, Any]:
     kind = case.assistance_type.value
     if action == "accept":
         return {"missing_documents": []}
@@ -117,9 +119,12 @@ def _params(rng: random.Random, case: CaseSnapshot, action: str, when: date) -> 
         }
     if action == "confirm":
         lo, hi = _AMOUNTS.get(kind, (300, 1045))
+        drawn = f"{rng.randint(lo, hi)}.00"  # drawn even when given: the same dates follow
+        given = {} if amount is None else {"amount": str(amount), "calculated_amount": str(amount)}
         return {
-            "amount": f"{rng.randint(lo, hi)}.00",
+            "amount": drawn,
             "family_stability": rng.choice(["stable", "stable", "variable"]),
+            **given,
         }
     fixed: dict[str, dict[str, Any]] = {
         "record_check_report": {"reference": f"HD{when:%Y%m%d}-{rng.randint(1, 9999):04d}"},
@@ -164,8 +169,10 @@ def walk_demo_case(
     filed: str,
     today: date,
     applicant: str = "申请人",
+    amount: Decimal | None = None,
 ) -> tuple[CaseSnapshot, list[AuditEvent]]:
-    """Walk one case to ``target`` (or the nearest state its type has) ending no later than today."""
+    """Walk one case to ``target`` (or the nearest state its type has) ending no later than today;
+    ``amount`` (the engine's calculation) is the amount confirmed, else a plausible one."""
     plan = _plan(rng, kind, target)
     span = sum(days for _, days in plan)
     start = today - timedelta(days=span + rng.randint(0, _SLACK.get(target, 12)))
@@ -174,7 +181,7 @@ def walk_demo_case(
     for action, days in plan:
         when = min(today, when + timedelta(days=days))
         real = "accept" if action == "accept_missing" else action
-        params = _params(rng, case, action, when)
+        params = _params(rng, case, action, when, amount)
         if real == "record_survey":
             params["members_present"] = [applicant]
         step = apply(case, real, _actor(case, real), when, params)
