@@ -311,7 +311,7 @@ def generate(
         state = rng.choices([s for s, _ in DEMO_STATES], weights=[w for _, w in DEMO_STATES])[0]
         filed = rng.choice([residence, hukou])
         app_id = new_id()
-        walk_args = (app_id, atype, state, residence["code"], hukou["code"], filed["code"],
+        walk_args: WalkArgs = (app_id, atype, state, residence["code"], hukou["code"], filed["code"],
                      gen.today, applicant_name)  # fmt: skip
         walks.append({"application_id": app_id, "state": rng.getstate(),
                       "rewalk": _rewalk(walk_args, names, gen.today)})  # fmt: skip
@@ -350,7 +350,10 @@ def generate(
     return out
 
 
-def _rewalk(args: tuple[Any, ...], names: dict[tuple[str, str], str], today: date) -> Rewalk:
+WalkArgs = tuple[str, str, str, str, str, str, date, str]
+
+
+def _rewalk(args: WalkArgs, names: dict[tuple[str, str], str], today: date) -> Rewalk:
     """The same case walked again, confirming ``amount`` (see ``confirm_at_engine_amounts``)."""
 
     def again(rng: random.Random, amount: Decimal) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -255,7 +255,9 @@ def _data_error(exc: Exception) -> str:
     return f"案件数据有误，无法读取（{type(exc).__name__}：{exc}）"
 
 
-def _one(item: ArchiveCase | LazyCase, ctx: RenderContext) -> tuple[ArchiveFile | ArchiveFailure, str]:
+def _one(
+    item: ArchiveCase | LazyCase, ctx: RenderContext
+) -> tuple[ArchiveFile | ArchiveFailure, str]:
     """One dossier of a batch, or why not; and the progress text saying which."""
     case_no = item.case_no if isinstance(item, LazyCase) else item.case.case_no
     try:

@@ -88,6 +88,7 @@ class ArchiveBatch(QObject):
         self.last_batch = result
         head = "已取消，" if result.cancelled else ""
         self.status.emit(
-            f"{self._built_text}{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。", False
+            f"{self._built_text}{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。",
+            False,
         )
         self.printed.emit(result)

@@ -59,7 +59,8 @@ def write_lines(conn: Connection, run_id: str, *, only_changed: bool) -> None:
     conn.exec_driver_sql(
         "INSERT INTO benefit_changes (run_id, application_id, programme, kind, old_amount, "
         "new_amount, gradual_exit_since, note) SELECT ?, application_id, programme, kind, "
-        "old_amount, new_amount, since, note FROM temp.run_results" + (" WHERE changed = 1" if only_changed else ""),
+        "old_amount, new_amount, since, note FROM temp.run_results"
+        + (" WHERE changed = 1" if only_changed else ""),
         (run_id,),
     )
 

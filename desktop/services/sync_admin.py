@@ -125,7 +125,9 @@ def register_device(
     from sync.directory import refill_numbers
     from sync.http import HubError, SyncCancelled
 
-    with contextlib.suppress(HubError, SyncCancelled):  # a first block of case numbers while online;
+    with contextlib.suppress(
+        HubError, SyncCancelled
+    ):  # a first block of case numbers while online;
         refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
     return status
 

@@ -135,5 +135,7 @@ def test_conflict_view_masks_personal_numbers_by_role(desk, second_desk, linker)
     # whether the field differs is decided on the real numbers, and resolving still works
     [conflict] = list_conflicts(two.store, two.clerk)
     assert "bank_account" in {f.key for f in conflict.differing}
-    resolve_conflict(two.store, two.clerk, conflict.id, {f.key: "local" for f in conflict.differing})
+    resolve_conflict(
+        two.store, two.clerk, conflict.id, {f.key: "local" for f in conflict.differing}
+    )
     assert household(two.store, hid).bank_account == account  # type: ignore[union-attr]

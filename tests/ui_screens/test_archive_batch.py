@@ -140,7 +140,9 @@ def test_a_case_whose_data_cannot_be_read_is_listed_and_the_batch_goes_on(desk) 
         )  # fmt: skip
     result = render_dossier_batch(store, actor, [i for i, _n in chosen])
     assert not result.cancelled and result.total == 3
-    assert sorted(f.case_no for f in result.files) == sorted(n for _i, n in chosen if n != bad_number)
+    assert sorted(f.case_no for f in result.files) == sorted(
+        n for _i, n in chosen if n != bad_number
+    )
     assert [f.case_no for f in result.failures] == [bad_number] and result.failures[0].message
     with store.sessions.read() as s:
         printed = set(
@@ -184,7 +186,10 @@ def test_case_list_prints_the_archives_of_its_selection(qtbot, desk, sync_ops, t
     )
     assert panel.archives.last_batch is not None
     assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == panel.archives.last_batch.pages
-    assert "已生成 2 份档案" in panel.print_status.text() and "已打印 2 份" in panel.print_status.text()
+    assert (
+        "已生成 2 份档案" in panel.print_status.text()
+        and "已打印 2 份" in panel.print_status.text()
+    )
 
 
 def test_case_list_offers_no_archive_printing_to_a_surveyor(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]

@@ -24,7 +24,11 @@ def test_demo_confirms_monthly_cases_at_the_engine_amount(desk) -> None:  # type
     with store.sessions.read() as s:
         for app in s.scalars(select(Application).order_by(Application.number)):
             snap = load_snapshot(s, app)
-            if snap.approved_amount is None or app.assistance_type not in ("dibao", "bianyuan", "tekun"):
+            if snap.approved_amount is None or app.assistance_type not in (
+                "dibao",
+                "bianyuan",
+                "tekun",
+            ):
                 continue
             assert snap.decision_on is not None
             month = snap.decision_on.replace(day=1)

@@ -63,6 +63,8 @@ def read_form_settings(store: Store) -> tuple[Path | None, int]:
     folder = str(get_setting(store, "camera_folder") or "")
     seconds = int(get_setting(store, "autosave_seconds") or DEFAULT_AUTOSAVE_S)
     return (Path(folder) if folder else None), max(1, seconds)
+
+
 NARRATIVE_LINES = 4  # visible lines of each narrative field (it grows with a scroll bar)
 CONFIRM_LOCK = (
     "定稿后入户调查表将锁定，任何人都不能再修改。\n\n"
