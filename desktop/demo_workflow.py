@@ -68,6 +68,7 @@ _EMERGENCY = {
     ],
 }
 _AMOUNTS = {"tekun": (1870, 2670), "bianyuan": (314, 314), "gangxing": (0, 0)}
+_MONTHLY = ("dibao", "bianyuan", "tekun")
 _SLACK = {"paying": 25, "archived": 700, "refused": 400, "withdrawn": 300, "closed": 500}
 
 
@@ -222,6 +223,10 @@ def demo_case_rows(
         "workflow": snapshot_to_json(case),
         "version": len(events),
         "benefit_amount": current_amount(case) if case.approved_amount is not None else None,
+        # The programme a decided monthly case is paid under (as 资格测算 records it).
+        "benefit_programme": case.assistance_type.value
+        if case.approved_amount is not None and case.assistance_type.value in _MONTHLY
+        else "",
         **deadline_columns(case_deadline(case, lambda _code: plain_calendar(today), today)),
     }
     rows = []
