@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.add_action("修改密码", self.change_password)
         self._build_user_menu()
         self._add_supervisor_panels()
-        self._status_reading = False
+        self._status_reading = self._status_again = False
         self._build_status_bar()
         self.update_calendar_warning()
         self.sync = install_sync(self)
@@ -229,14 +229,17 @@ class MainWindow(QMainWindow):
         """Read the unsynced count on the writer thread; one read at a time, so a long job
         there does not pile status reads up behind it."""
         if self._status_reading:
+            self._status_again = True  # a change came in meanwhile: read once more after
             return
-        self._status_reading = True
+        self._status_reading, self._status_again = True, False
         ops.run_op(self, unsynced_count, self.store, on_done=self._status_read)
 
     def _status_read(self, count: Any, error: BaseException | None) -> None:
         self._status_reading = False
         if error is None:
             self.unsynced_label.setText(f"未同步：{count} 条")
+        if self._status_again:
+            self.update_status()
 
     def open_settings(self) -> None:
         SettingsDialog(self.store, self.actor, self).exec()
