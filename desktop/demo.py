@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from desktop.demo_amounts import Rewalk, confirm_at_engine_amounts
 from desktop.demo_data import (
     BIRTH_REGIONS,
     COMMUNITY_NAMES,
@@ -38,6 +39,7 @@ from desktop.pinyin import given_name, name_keys
 from desktop.services.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
 from desktop.services.benefits import settle_demo_amounts
+from desktop.services.policy_admin import load_policy
 from desktop.store.keys import DEFAULT_KDF, KdfParams
 from desktop.store.models import Application, Asset, Household, IncomeItem, Office, Person, new_id
 from desktop.store.store import Store
@@ -163,6 +165,7 @@ def generate(
     }
     names = staff_names(home["code"])
     app_seq: dict[str, int] = {}
+    walks: list[dict[str, Any]] = []
     for _ in range(households):
         residence = home if rng.random() < 0.35 else rng.choice(offices)
         hukou = residence if rng.random() < 0.8 else rng.choice(offices)
@@ -308,10 +311,11 @@ def generate(
         state = rng.choices([s for s, _ in DEMO_STATES], weights=[w for _, w in DEMO_STATES])[0]
         filed = rng.choice([residence, hukou])
         app_id = new_id()
-        case, events = walk_demo_case(
-            rng, app_id, atype, state, residence["code"], hukou["code"], filed["code"],
-            gen.today, applicant_name,
-        )  # fmt: skip
+        walk_args: WalkArgs = (app_id, atype, state, residence["code"], hukou["code"], filed["code"],
+                     gen.today, applicant_name)  # fmt: skip
+        walks.append({"application_id": app_id, "state": rng.getstate(),
+                      "rewalk": _rewalk(walk_args, names, gen.today)})  # fmt: skip
+        case, events = walk_demo_case(rng, *walk_args)
         case_cols, event_rows = demo_case_rows(app_id, case, events, names, gen.today)
         out["case_events"].extend(event_rows)
         applied = case.applied_on
@@ -337,11 +341,26 @@ def generate(
                 "proxy_authorised": False,
                 "staff_relative": rng.random() < 0.01,
                 "reason": "家庭收入低，生活困难",
+                "assessment": {},
                 **case_cols,
             }
         )
     out["reserve_fund_entries"] = reserve_fund_rows(out["case_events"], offices, gen.today)
+    out["walks"] = walks
     return out
+
+
+WalkArgs = tuple[str, str, str, str, str, str, date, str]
+
+
+def _rewalk(args: WalkArgs, names: dict[tuple[str, str], str], today: date) -> Rewalk:
+    """The same case walked again, confirming ``amount`` (see ``confirm_at_engine_amounts``)."""
+
+    def again(rng: random.Random, amount: Decimal) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        case, events = walk_demo_case(rng, *args, amount=amount)
+        return demo_case_rows(args[0], case, events, names, today)
+
+    return again
 
 
 def seed(
@@ -362,8 +381,15 @@ def seed(
         ("applications", Application),
         ("reserve_fund_entries", ReserveFundEntry),
     ]
+    policy = load_policy(store)
     with store.sessions.write() as s:
         for name, model in tables:
+            if name == "applications":
+                # The families are stored: confirm each monthly case at the engine's amount.
+                rewalks = {w["application_id"]: (w["state"], w["rewalk"]) for w in rows["walks"]}
+                rows["case_events"] = confirm_at_engine_amounts(
+                    s, policy, rows["applications"], rows["case_events"], rewalks
+                )
             data = rows[name]
             for start in range(0, len(data), batch):
                 s.execute(insert(model), data[start : start + batch])

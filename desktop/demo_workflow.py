@@ -68,6 +68,7 @@ _EMERGENCY = {
     ],
 }
 _AMOUNTS = {"tekun": (1870, 2670), "bianyuan": (314, 314), "gangxing": (0, 0)}
+_MONTHLY = ("dibao", "bianyuan", "tekun")
 _SLACK = {"paying": 25, "archived": 700, "refused": 400, "withdrawn": 300, "closed": 500}
 
 
@@ -98,7 +99,9 @@ def _plan(rng: random.Random, kind: str, target: str) -> list[tuple[str, int]]:
     return steps
 
 
-def _params(rng: random.Random, case: CaseSnapshot, action: str, when: date) -> dict[str, Any]:
+def _params(
+    rng: random.Random, case: CaseSnapshot, action: str, when: date, amount: Decimal | None = None
+) -> dict[str, Any]:
     kind = case.assistance_type.value
     if action == "accept":
         return {"missing_documents": []}
@@ -117,9 +120,12 @@ def _params(rng: random.Random, case: CaseSnapshot, action: str, when: date) -> 
         }
     if action == "confirm":
         lo, hi = _AMOUNTS.get(kind, (300, 1045))
+        drawn = f"{rng.randint(lo, hi)}.00"  # drawn even when given: the same dates follow
+        given = {} if amount is None else {"amount": str(amount), "calculated_amount": str(amount)}
         return {
-            "amount": f"{rng.randint(lo, hi)}.00",
+            "amount": drawn,
             "family_stability": rng.choice(["stable", "stable", "variable"]),
+            **given,
         }
     fixed: dict[str, dict[str, Any]] = {
         "record_check_report": {"reference": f"HD{when:%Y%m%d}-{rng.randint(1, 9999):04d}"},
@@ -164,8 +170,10 @@ def walk_demo_case(
     filed: str,
     today: date,
     applicant: str = "申请人",
+    amount: Decimal | None = None,
 ) -> tuple[CaseSnapshot, list[AuditEvent]]:
-    """Walk one case to ``target`` (or the nearest state its type has) ending no later than today."""
+    """Walk one case to ``target`` (or the nearest state its type has) ending no later than today;
+    ``amount`` (the engine's calculation) is the amount confirmed, else a plausible one."""
     plan = _plan(rng, kind, target)
     span = sum(days for _, days in plan)
     start = today - timedelta(days=span + rng.randint(0, _SLACK.get(target, 12)))
@@ -174,7 +182,7 @@ def walk_demo_case(
     for action, days in plan:
         when = min(today, when + timedelta(days=days))
         real = "accept" if action == "accept_missing" else action
-        params = _params(rng, case, action, when)
+        params = _params(rng, case, action, when, amount)
         if real == "record_survey":
             params["members_present"] = [applicant]
         step = apply(case, real, _actor(case, real), when, params)
@@ -215,6 +223,10 @@ def demo_case_rows(
         "workflow": snapshot_to_json(case),
         "version": len(events),
         "benefit_amount": current_amount(case) if case.approved_amount is not None else None,
+        # The programme a decided monthly case is paid under (as 资格测算 records it).
+        "benefit_programme": case.assistance_type.value
+        if case.approved_amount is not None and case.assistance_type.value in _MONTHLY
+        else "",
         **deadline_columns(case_deadline(case, lambda _code: plain_calendar(today), today)),
     }
     rows = []

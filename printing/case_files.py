@@ -9,7 +9,7 @@ audited. Identity and phone numbers reach ``reports`` whole and are masked by
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,13 @@ from desktop.store.store import Store
 from printing.letters import approval_letter_for, refusal_letter_for
 from printing.records import case_record
 from reports import data as rd
-from reports.archive import ArchiveBatchResult, ArchiveFailure, render_archive, render_archive_batch
+from reports.archive import (
+    ArchiveBatchResult,
+    ArchiveFailure,
+    LazyCase,
+    render_archive,
+    render_archive_batch,
+)
 from reports.forms import render_home_survey
 
 # Who prints the whole file (it holds health and income facts): the window, the supervisor and
@@ -255,24 +261,6 @@ def render_case_dossier(store: Store, actor: Actor, application_id: str) -> byte
     return render_archive(record)
 
 
-class _LazyCases(Sequence[rd.ArchiveCase]):
-    """The selection, read one case at a time as the batch reaches it."""
-
-    def __init__(self, load: Callable[[str], rd.ArchiveCase], ids: Sequence[str]) -> None:
-        self._load, self._ids = load, list(ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
-        return self._load(self._ids[index])
-
-    def __iter__(self) -> Iterator[rd.ArchiveCase]:
-        # Explicit, so that an IndexError inside a load is an error and not the end.
-        for app_id in self._ids:
-            yield self._load(app_id)
-
-
 def render_dossier_batch(
     store: Store,
     actor: Actor,
@@ -284,31 +272,30 @@ def render_dossier_batch(
     """Dossiers of a selection of cases: progress per case, stops cleanly when cancelled; a
     case that cannot be read or rendered is listed with its reason, the others still print."""
     _check(actor, DOSSIER_ROLES, "档案")
-    good: list[str] = []
+    good: dict[str, str] = {}  # number → application id
     failures: list[ArchiveFailure] = []
     with store.sessions.read() as s:
         for app_id in application_ids:
             try:
-                good.append(_case_in_scope(s, actor, app_id).id)
+                app = _case_in_scope(s, actor, app_id)
+                good[app.number] = app.id
             except DeskError as exc:
-                app = s.get(Application, app_id)
-                failures.append(ArchiveFailure(app.number if app else app_id, exc.message))
+                found = s.get(Application, app_id)
+                failures.append(ArchiveFailure(found.number if found else app_id, exc.message))
     if not good:
         if failures:
             raise ReportError(f"所选案件都不能打印档案：{failures[0].message}")
         raise ReportError("没有选择要打印档案的案件")
 
-    def step(done: int, total: int, text: str) -> None:
-        if done > 0:  # the batch finished case ``done``: audit the prints actually made
-            _audit(store, actor, good[done - 1], "print_archive", "档案（批量）")
-        if progress is not None:
-            progress(done, total, text)
-
-    result = render_archive_batch(
-        _LazyCases(lambda i: archive_case_for(store, actor, i), good),
-        progress=step,
-        cancelled=cancelled,
-    )
+    # Each case is read only when the batch reaches it; one whose data cannot be read is
+    # listed with its reason and the batch goes on.
+    lazy = [
+        LazyCase(number, lambda i=app_id: archive_case_for(store, actor, i))  # type: ignore[misc]
+        for number, app_id in good.items()
+    ]
+    result = render_archive_batch(lazy, progress=progress, cancelled=cancelled)
+    for f in result.files:  # audit the prints actually made
+        _audit(store, actor, good[f.case_no], "print_archive", "档案（批量）")
     if not failures:
         return result
     return ArchiveBatchResult(result.files, (*failures, *result.failures),

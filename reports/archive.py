@@ -235,14 +235,54 @@ class ArchiveBatchResult:
         return len(self.files) + len(self.failures)
 
 
+@dataclass(frozen=True)
+class LazyCase:
+    """A case of a batch read only when the batch reaches it; ``case_no`` names it in the
+    list of failures when reading it fails."""
+
+    case_no: str
+    load: Callable[[], ArchiveCase]
+
+
+# What reading one case's stored data may raise when that data is bad: the case is listed
+# with its reason and the batch goes on.
+_DATA_ERRORS = (DeskError, ValueError, ArithmeticError, KeyError, TypeError)
+
+
+def _data_error(exc: Exception) -> str:
+    if isinstance(exc, DeskError):
+        return exc.message
+    return f"案件数据有误，无法读取（{type(exc).__name__}：{exc}）"
+
+
+def _one(
+    item: ArchiveCase | LazyCase, ctx: RenderContext
+) -> tuple[ArchiveFile | ArchiveFailure, str]:
+    """One dossier of a batch, or why not; and the progress text saying which."""
+    case_no = item.case_no if isinstance(item, LazyCase) else item.case.case_no
+    try:
+        a = item.load() if isinstance(item, LazyCase) else item
+    except _DATA_ERRORS as exc:  # the stored data of this case is bad
+        message = _data_error(exc)
+        return ArchiveFailure(case_no, message), f"{case_no} 未生成：{message}"
+    try:
+        pdf = _render(a, ctx)
+    except DeskError as exc:
+        return ArchiveFailure(case_no, exc.message), f"{case_no} 未生成：{exc.message}"
+    made = ArchiveFile(a.case.case_no, f"档案_{a.case.case_no}.pdf", pdf, tuple(ctx.warnings))
+    return made, f"已生成 {a.case.case_no}（{a.case.applicant.name}）"
+
+
 def render_archive_batch(
-    cases: Sequence[ArchiveCase],
+    cases: Sequence[ArchiveCase | LazyCase],
     *,
     font: FontConfig | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ArchiveBatchResult:
-    """Render many dossiers; reports progress, stops cleanly when ``cancelled()`` is true."""
+    """Render many dossiers; reports progress, stops cleanly when ``cancelled()`` is true. A
+    case that cannot be read (``LazyCase``) or rendered is listed with its reason; the batch
+    goes on."""
     total = len(cases)
     if total == 0:
         raise ReportError("没有选择要打印档案的案件")
@@ -253,16 +293,11 @@ def render_archive_batch(
     for i, a in enumerate(cases, 1):
         if cancelled is not None and cancelled():
             return ArchiveBatchResult(tuple(files), tuple(failures), total, True)
-        ctx = make_context(font)
-        try:
-            pdf = _render(a, ctx)
-        except DeskError as exc:
-            failures.append(ArchiveFailure(a.case.case_no, exc.message))
-            text = f"{a.case.case_no} 未生成：{exc.message}"
+        made, text = _one(a, make_context(font))
+        if isinstance(made, ArchiveFile):
+            files.append(made)
         else:
-            name = f"档案_{a.case.case_no}.pdf"
-            files.append(ArchiveFile(a.case.case_no, name, pdf, tuple(ctx.warnings)))
-            text = f"已生成 {a.case.case_no}（{a.case.applicant.name}）"
+            failures.append(made)
         if progress:
             progress(i, total, text)
     return ArchiveBatchResult(tuple(files), tuple(failures), total, False)

@@ -9,8 +9,10 @@ from typing import Any
 import orjson
 from sqlalchemy import select, text
 
+from desktop.domain.bank import mask_account
+from desktop.domain.ids import mask_id, mask_phone
 from desktop.errors import NotFound, ValidationError, WorkflowError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import PAYER_ROLES, Actor, Role, service, unit_of_work
 from desktop.store.models import Office, OutboxEntry
 from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
@@ -104,6 +106,32 @@ def field_label(key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
 
+def _masks(actor: Actor) -> dict[str, Any]:
+    """Field → masking function for what ``actor`` may not see in full (as everywhere else:
+    ID and phone numbers for roles without full personal data, accounts for non-payers)."""
+    masks: dict[str, Any] = {}
+    if not actor.sees_full_personal_data():
+        masks |= {"id_number": mask_id, "phone": mask_phone}
+    if actor.role not in PAYER_ROLES:
+        masks["bank_account"] = mask_account
+    return masks
+
+
+def _masked(key: str, value: Any, masks: dict[str, Any]) -> Any:
+    """``value`` of field ``key`` as the actor may see it (nested records too)."""
+    if isinstance(value, dict):
+        return {k: _masked(k, v, masks) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(key, v, masks) for v in value]
+    mask = masks.get(key)
+    if mask is None or value in (None, ""):
+        return value
+    try:
+        return mask(str(value))
+    except ValidationError:
+        return "*" * len(str(value))
+
+
 @dataclass(frozen=True)
 class FieldDiff:
     """One field of a conflict: the three versions and whether local and hub differ."""
@@ -136,23 +164,26 @@ class ConflictView:
         return tuple(f for f in self.fields if f.differs)
 
 
-def _fields(c: SyncConflict) -> tuple[FieldDiff, ...]:
+def _fields(c: SyncConflict, masks: dict[str, Any] | None = None) -> tuple[FieldDiff, ...]:
+    """Every field of both versions; with ``masks`` the values are as an actor may see them
+    (whether they differ is always decided on the real values)."""
     local, remote, base = c.local or {}, c.remote or {}, c.base or {}
     keys = [k for k in dict.fromkeys([*local, *remote]) if k != "id"]
+    m = masks or {}
     return tuple(
         FieldDiff(
             k,
             field_label(k),
-            base.get(k),
-            local.get(k),
-            remote.get(k),
+            _masked(k, base.get(k), m),
+            _masked(k, local.get(k), m),
+            _masked(k, remote.get(k), m),
             local.get(k) != remote.get(k),
         )
         for k in keys
     )
 
 
-def _view(c: SyncConflict) -> ConflictView:
+def _view(c: SyncConflict, actor: Actor) -> ConflictView:
     return ConflictView(
         c.id,
         c.entity,
@@ -163,28 +194,28 @@ def _view(c: SyncConflict) -> ConflictView:
         c.remote_rev,
         c.remote_deleted,
         c.created_at,
-        _fields(c),
+        _fields(c, _masks(actor)),
     )
 
 
-def list_conflicts(store: Store, status: str = "open") -> list[ConflictView]:
-    """Conflicts in a status ("open" by default), oldest first."""
+def list_conflicts(store: Store, actor: Actor, status: str = "open") -> list[ConflictView]:
+    """Conflicts in a status ("open" by default), oldest first, masked for ``actor``."""
     with store.sessions.read() as s:
         rows = s.scalars(
             select(SyncConflict)
             .where(SyncConflict.status == status)
             .order_by(SyncConflict.created_at, SyncConflict.id)
         )
-        return [_view(c) for c in rows]
+        return [_view(c, actor) for c in rows]
 
 
-def get_conflict(store: Store, conflict_id: str) -> ConflictView:
-    """One conflict by id."""
+def get_conflict(store: Store, actor: Actor, conflict_id: str) -> ConflictView:
+    """One conflict by id, masked for ``actor``."""
     with store.sessions.read() as s:
         c = s.get(SyncConflict, conflict_id)
         if c is None:
             raise NotFound("该冲突记录不存在")
-        return _view(c)
+        return _view(c, actor)
 
 
 def _merge(c: SyncConflict, choices: dict[str, str]) -> dict[str, Any]:
@@ -266,4 +297,4 @@ def resolve_conflict(
             )
         c.status, c.resolved_at, c.resolved_by = "resolved", uow.now, actor.display_name
         s.flush()
-        return _view(c)
+        return _view(c, actor)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.base import Actor
 from desktop.store.store import Store
-from sync.resolution import CHOICES, ConflictView, get_conflict, resolve_conflict
+from sync.resolution import CHOICES, ConflictView, resolve_conflict
 from ui import errors, ops
 
 COLUMNS = ["字段", "上次同步的内容", "本机", "市级平台", "保留"]
@@ -34,14 +34,15 @@ def _text(value: Any) -> str:
 
 
 class ConflictsDialog(QDialog):
-    """Shows one conflict; 保存 writes the merge and queues it for the hub again."""
+    """Shows one conflict as the core gave it for this actor (personal numbers masked by
+    role); 保存 writes the merge and queues it for the hub again."""
 
     def __init__(
-        self, store: Store, actor: Actor, conflict_id: str, parent: QWidget | None = None
+        self, store: Store, actor: Actor, conflict: ConflictView, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.store, self.actor = store, actor
-        self.conflict: ConflictView = get_conflict(store, conflict_id)
+        self.conflict = conflict
         self.resolved = False
         self.setWindowTitle(f"处理同步冲突 — {self.conflict.entity_label}")
         self.resize(860, 480)

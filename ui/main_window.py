@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.add_action("修改密码", self.change_password)
         self._build_user_menu()
         self._add_supervisor_panels()
+        self._status_reading = self._status_again = False
         self._build_status_bar()
         self.update_calendar_warning()
         self.sync = install_sync(self)
@@ -120,8 +122,16 @@ class MainWindow(QMainWindow):
             self.add_panel("系统管理", self.admin)
 
     def update_calendar_warning(self) -> None:
-        """Warn in the status bar when next year's holidays are not known yet."""
-        self.set_calendar_warning(calendar_warning(self.store, date.today(), self.actor.office_id))
+        """Warn in the status bar when next year's holidays are not known yet (read on the
+        writer thread, so a long job there never holds up the window)."""
+        ops.run_op(
+            self, calendar_warning, self.store, date.today(), self.actor.office_id,
+            on_done=self._calendar_read,
+        )  # fmt: skip
+
+    def _calendar_read(self, text: Any, error: BaseException | None) -> None:
+        if error is None:
+            self.set_calendar_warning(text)
 
     def add_panel(self, title: str, widget: QWidget) -> int:
         return self.tabs.addTab(widget, title)
@@ -220,8 +230,20 @@ class MainWindow(QMainWindow):
         self.calendar_label.setText(text or "")
 
     def update_status(self) -> None:
-        count = unsynced_count(self.store)
-        self.unsynced_label.setText(f"未同步：{count} 条")
+        """Read the unsynced count on the writer thread; one read at a time, so a long job
+        there does not pile status reads up behind it."""
+        if self._status_reading:
+            self._status_again = True  # a change came in meanwhile: read once more after
+            return
+        self._status_reading, self._status_again = True, False
+        ops.run_op(self, unsynced_count, self.store, on_done=self._status_read)
+
+    def _status_read(self, count: Any, error: BaseException | None) -> None:
+        self._status_reading = False
+        if error is None:
+            self.unsynced_label.setText(f"未同步：{count} 条")
+        if self._status_again:
+            self.update_status()
 
     def open_settings(self) -> None:
         SettingsDialog(self.store, self.actor, self).exec()

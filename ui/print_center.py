@@ -31,13 +31,13 @@ from desktop.services.base import Actor
 from desktop.services.search import CaseFilter, fetch_cases
 from desktop.store.store import Store
 from printing import records
-from printing.case_files import render_dossier_batch
 from reports.archive import ArchiveBatchResult
 from reports.flyer import render_policy_flyer
 from reports.forms import render_blank_home_survey, render_check_authorization
 from reports.notices import render_confirmation_announcement, render_public_notice
 from reports.roster import render_payment_roster
 from ui import ops
+from ui.archive_batch import ArchiveBatch
 from ui.errors import error_message, show_error
 from ui.widgets.fields import CHINESE, DateField
 from ui.widgets.pdf_preview import (
@@ -115,9 +115,9 @@ class PrintCenterPanel(QWidget):
         self.print_dialog = print_dialog
         self.preview: PdfPreviewDialog | None = None
         self.last_batch: BatchPrintResult | None = None
-        self.last_archives: ArchiveBatchResult | None = None
-        self.archive_handle: ops.OpHandle | None = None
-        self._batch_prefix = ""
+        self.archives = ArchiveBatch(self, store, actor, print_dialog)
+        self.archives.status.connect(self._archive_status)
+        self.archives.printed.connect(self._archives_printed)
         self.status = QLabel()
         self.status.setObjectName("printStatus")
         self.status.setWordWrap(True)
@@ -368,11 +368,8 @@ class PrintCenterPanel(QWidget):
             return
         self.last_batch = result
         head = "已取消，" if result.cancelled else ""
-        prefix, self._batch_prefix = self._batch_prefix, ""
         self.status.setStyleSheet("")
-        self.status.setText(
-            f"{prefix}{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。"
-        )
+        self.status.setText(f"{head}已打印 {len(result.printed)} 份，共 {result.pages} 页。")
 
     def batch_notices(self) -> None:
         """One public notice per checked community, in one print job."""
@@ -396,32 +393,19 @@ class PrintCenterPanel(QWidget):
     def batch_archives(self) -> None:
         """The archive dossier of every selected case: built with progress and 取消, then
         printed in one job (a case that cannot be archived yet is listed with its reason)."""
-        ids = [app_id for app_id, _name in self.selected_cases()]
-        if not ids:
-            self.status.setText("案件：请先查找并选择要打印档案的案件")
-            return
-        self.status.setStyleSheet("")
-        self.status.setText(f"正在生成 {len(ids)} 份档案…")
-        self.archive_handle = ops.run_long_op(
-            self, render_dossier_batch, self.store, self.actor, ids,
-            on_done=self._archives_built, progress_text="正在生成档案…",
-        )  # fmt: skip
+        self.archives.start([app_id for app_id, _name in self.selected_cases()])
 
-    def _archives_built(
-        self, result: ArchiveBatchResult | None, error: BaseException | None
-    ) -> None:
-        if error is not None or result is None:
-            self._failed(error)
-            return
-        self.last_archives = result
-        parts = [f"已生成 {len(result.files)} 份档案"]
-        if result.cancelled:
-            parts.insert(0, f"已取消（完成 {result.done}/{result.total}）")
-        if result.failures:
-            shown = "；".join(f"{f.case_no}：{f.message}" for f in result.failures[:3])
-            parts.append(f"{len(result.failures)} 件未生成（{shown}）")
-        self.status.setText("，".join(parts) + "。")
-        if result.cancelled or not result.files:
-            return
-        self._batch_prefix = self.status.text()
-        self._batch([(f"档案 {f.case_no}", f.pdf) for f in result.files], "")
+    def _archive_status(self, text: str, error: bool) -> None:
+        self.status.setStyleSheet("color: #b3261e;" if error else "")
+        self.status.setText(text)
+
+    def _archives_printed(self, result: BatchPrintResult) -> None:
+        self.last_batch = result
+
+    @property
+    def last_archives(self) -> ArchiveBatchResult | None:
+        return self.archives.last_archives
+
+    @property
+    def archive_handle(self) -> ops.OpHandle | None:
+        return self.archives.handle

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor, Role
+from desktop.services.case_numbers import renumber_refused_case, renumberable_cases
 from desktop.settings import get_setting
 from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
@@ -37,7 +39,7 @@ from sync.admin import (
 )
 from sync.client import NotRegistered, SyncSummary, client_from_settings
 from sync.http import SyncCancelled
-from sync.resolution import list_conflicts
+from sync.resolution import get_conflict, list_conflicts
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 
@@ -45,6 +47,11 @@ OUTBOX_COLUMNS = ["序号", "类别", "记录编号", "操作", "状态", "尝�
 CONFLICT_COLUMNS = ["类别", "记录编号", "发现于", "不同的字段"]
 QUARANTINE_COLUMNS = ["隔离时间", "类别", "记录编号", "原因"]
 OPS_LABELS = {"upsert": "新增或修改", "delete": "删除"}
+CONFIRM_RENUMBER = (
+    "案件 {number} 因编号与市级平台上的另一案件重复被拒绝上传。\n\n"
+    "重新编号后，原编号 {number} 作废；该编号可能已打印在受理回执、通知书或档案上，"
+    "请收回或在纸质材料上更正。此操作记入操作日志。\n\n确定为该案件重新编号吗？"
+)
 
 
 def run_sync(store: Store, progress: Any = None, cancelled: Any = None) -> SyncSummary:
@@ -212,7 +219,19 @@ class SyncPanel(QWidget):
         layout.addWidget(QLabel("待上传的变更："))
         layout.addWidget(self.state_filter)
         self.outbox = _table(OUTBOX_COLUMNS)
+        self.outbox.itemSelectionChanged.connect(self._outbox_selected)
         layout.addWidget(self.outbox, 2)
+        self.renumber_button = QPushButton("重新编号（编号重复被拒绝的案件）")
+        self.renumber_button.setEnabled(False)
+        self.renumber_button.clicked.connect(self.renumber_selected)
+        self.renumber_button.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
+        self.renumber_note = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.renumber_button)
+        row.addWidget(self.renumber_note, 1)
+        layout.addLayout(row)
+        self._outbox_ids: list[str] = []
+        self._renumberable: dict[str, str] = {}
         layout.addWidget(QLabel("待处理的冲突（双击处理）："))
         self.conflicts = _table(CONFLICT_COLUMNS)
         self.conflicts.cellDoubleClicked.connect(lambda row, _c: self.open_conflict(row))
@@ -276,13 +295,13 @@ class SyncPanel(QWidget):
     def refresh(self) -> None:
         """Read status, outbox and conflicts on the writer thread, then fill the tab."""
         states = self.state_filter.currentData() or ()
-        ops.run_op(self, _panel_data, self.store, states, on_done=self._loaded)
+        ops.run_op(self, _panel_data, self.store, self.actor, states, on_done=self._loaded)
 
     def _loaded(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
             errors.show_error(self, error)
             return
-        status, outbox, conflicts, quarantined = result
+        status, outbox, conflicts, quarantined, self._renumberable = result
         self._fill_status(status)
         self._fill_outbox(outbox)
         self._fill_conflicts(conflicts)
@@ -299,7 +318,45 @@ class SyncPanel(QWidget):
         self.status_label.setText(text)
         self.sync_button.setEnabled(status.registered)
 
+    def _selected_renumberable(self) -> str | None:
+        row = self.outbox.currentRow()
+        if not self.outbox.selectedItems() or not 0 <= row < len(self._outbox_ids):
+            return None
+        app_id = self._outbox_ids[row]
+        return app_id if app_id in self._renumberable else None
+
+    def _outbox_selected(self) -> None:
+        self.renumber_button.setEnabled(self._selected_renumberable() is not None)
+
+    def confirm_renumber(self, number: str) -> bool:
+        """Ask before renumbering; 否 (the default) keeps the number."""
+        answer = QMessageBox.question(
+            self, "重新编号", CONFIRM_RENUMBER.format(number=number),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
+
+    def renumber_selected(self) -> None:
+        """Renumber the selected refused case (the service checks role and refusal)."""
+        app_id = self._selected_renumberable()
+        if app_id is None or not self.confirm_renumber(self._renumberable[app_id]):
+            return
+        old = self._renumberable[app_id]
+        ops.run_op(
+            self, renumber_refused_case, self.store, self.actor, app_id,
+            on_done=lambda result, error: self._renumbered(old, result, error),
+        )  # fmt: skip
+
+    def _renumbered(self, old: str, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            errors.show_error(self, error)
+            return
+        self.renumber_note.setText(f"案件编号已由 {old} 改为 {result}，下次同步时上传")
+        self.refresh()
+
     def _fill_outbox(self, rows: list[Any]) -> None:
+        self._outbox_ids = [v.entity_id for v in rows]
         self.outbox.setRowCount(len(rows))
         for r, v in enumerate(rows):
             values = [
@@ -338,24 +395,36 @@ class SyncPanel(QWidget):
                 self.quarantine.setItem(r, col, QTableWidgetItem(value))
 
     def open_conflict(self, row: int) -> ConflictsDialog | None:
-        """Open the dialog of the conflict in ``row`` (modal)."""
+        """Read the conflict in ``row`` on the writer, then open its dialog (modal); returns
+        the dialog once it is open (at once when jobs run inline)."""
+        self.conflict_dialog: ConflictsDialog | None = None
         if not 0 <= row < len(self._conflict_ids):
             return None
-        dialog = ConflictsDialog(self.store, self.actor, self._conflict_ids[row], self)
+        conflict_id = self._conflict_ids[row]
+        ops.run_op(self, get_conflict, self.store, self.actor, conflict_id,
+                   on_done=self._show_conflict)  # fmt: skip
+        return self.conflict_dialog
+
+    def _show_conflict(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            errors.show_error(self, error)
+            return
+        dialog = ConflictsDialog(self.store, self.actor, result, self)
         dialog.open()
         dialog.finished.connect(lambda _r: self.refresh())
-        return dialog
+        self.conflict_dialog = dialog
 
 
 def _panel_data(
-    store: Store, states: tuple[str, ...]
-) -> tuple[SyncStatus, list[Any], list[Any], list[Any]]:
+    store: Store, actor: Actor, states: tuple[str, ...]
+) -> tuple[SyncStatus, list[Any], list[Any], list[Any], dict[str, str]]:
     """Everything the 同步 tab shows, read in one writer-thread job."""
     return (
         sync_status(store),
         list_outbox(store, states),
-        list_conflicts(store),
+        list_conflicts(store, actor),
         list_quarantined(store),
+        renumberable_cases(store),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from desktop.errors import WorkflowError, WrongKeyError
 from desktop.services.base import Role, UnitOfWork
@@ -85,3 +85,19 @@ def confirm_params(
     else:
         given.pop("amount_basis", None)
     return given
+
+
+def record_deviation_baseline(uow: UnitOfWork, app: Application, deviates: bool) -> None:
+    """Keep the family's facts revision a confirmed deviation rests on (the monthly run keeps
+    the approved amount while it is unchanged); a confirmation at the calculation has none."""
+    params = {"a": app.id, "h": app.household_id}
+    if deviates:
+        uow.session.execute(
+            text(
+                "INSERT OR REPLACE INTO deviation_facts (application_id, facts_rev) "
+                "SELECT :a, facts_rev FROM households WHERE id = :h"
+            ),
+            params,
+        )
+    else:
+        uow.session.execute(text("DELETE FROM deviation_facts WHERE application_id = :a"), params)

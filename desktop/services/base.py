@@ -55,6 +55,8 @@ ALL_ROLES = frozenset(Role)
 # Roles that may see ID numbers and phone numbers in full; community coordinators, who only
 # visit and report, see them masked.
 FULL_PERSONAL_DATA_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.SURVEYOR})
+# Roles that pay the benefit and so see the payee bank account in full; others see it masked.
+PAYER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class LedgerLine:
     old: Decimal | None
     new: Decimal
     gradual_exit_since: date | None
+    note: str = ""
 
     @property
     def difference(self) -> Decimal:
@@ -60,6 +61,8 @@ class LedgerLine:
 
     def reason(self, month: date) -> str:
         """The Chinese reason the ledger prints for this line."""
+        if self.note:  # an approved amount deviation kept, or lapsed for review
+            return self.note
         if self.kind == "gradual_exit":
             since = self.gradual_exit_since or month
             return f"成员就业增收，渐退期自{since:%Y年%m月}起，保持原金额"
@@ -112,7 +115,7 @@ def run_lines(store: Store, run_id: str) -> list[LedgerLine]:
         rows = s.execute(
             text(
                 "SELECT a.number, p.name, p.id_number, c.programme, c.kind, c.old_amount, "
-                "c.new_amount, c.gradual_exit_since FROM benefit_changes c "
+                "c.new_amount, c.gradual_exit_since, c.note FROM benefit_changes c "
                 "JOIN applications a ON a.id = c.application_id "
                 "JOIN persons p ON p.id = a.applicant_id WHERE c.run_id = :rid ORDER BY a.number"
             ),
@@ -128,6 +131,7 @@ def run_lines(store: Store, run_id: str) -> list[LedgerLine]:
             None if r[5] is None else fen(r[5]),
             fen(r[6]),
             date.fromisoformat(r[7]) if r[7] else None,
+            r[8] or "",
         )
         for r in rows
     ]

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from desktop.store.outbox import queue_applications
 
-StagedRow = tuple[str, str, str, int | None, int, str | None, int]
+StagedRow = tuple[str, str, str, int | None, int, str | None, int, str]
 
 
 def fen_int(amount: Decimal | None) -> int | None:
@@ -27,6 +27,7 @@ def staged(
     new: Decimal,
     since: date | None,
     changed: bool,
+    note: str = "",
 ) -> StagedRow:
     """One row of the staged results table."""
     return (
@@ -37,6 +38,7 @@ def staged(
         int(new.scaleb(2)),
         since.isoformat() if since else None,
         int(changed),
+        note,
     )
 
 
@@ -45,19 +47,20 @@ def stage(conn: Connection, rows: Sequence[StagedRow]) -> None:
     conn.exec_driver_sql(
         "CREATE TEMP TABLE IF NOT EXISTS run_results (application_id TEXT PRIMARY KEY, "
         "programme TEXT, kind TEXT, old_amount INTEGER, new_amount INTEGER, since TEXT, "
-        "changed INTEGER)"
+        "changed INTEGER, note TEXT NOT NULL DEFAULT '')"
     )
     conn.exec_driver_sql("DELETE FROM temp.run_results")
     if rows:
-        conn.exec_driver_sql("INSERT INTO temp.run_results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.exec_driver_sql("INSERT INTO temp.run_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def write_lines(conn: Connection, run_id: str, *, only_changed: bool) -> None:
     """The run's per-case lines (every case, or only the changed ones)."""
     conn.exec_driver_sql(
         "INSERT INTO benefit_changes (run_id, application_id, programme, kind, old_amount, "
-        "new_amount, gradual_exit_since) SELECT ?, application_id, programme, kind, old_amount, "
-        "new_amount, since FROM temp.run_results" + (" WHERE changed = 1" if only_changed else ""),
+        "new_amount, gradual_exit_since, note) SELECT ?, application_id, programme, kind, "
+        "old_amount, new_amount, since, note FROM temp.run_results"
+        + (" WHERE changed = 1" if only_changed else ""),
         (run_id,),
     )
 

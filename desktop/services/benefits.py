@@ -6,6 +6,7 @@ Re-running a month with nothing new changes nothing; a cancelled run leaves noth
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -54,6 +55,8 @@ RUN_TYPES = {"dibao": "dibao", "bianyuan": "bianyuan", "tekun": "tekun"}
 ALLOWED = {"dibao": ("dibao", "dibao_single"), "bianyuan": ("bianyuan",), "tekun": ("tekun",)}
 CHUNK = 10_000
 ZERO = Decimal("0.00")
+KEPT = "人工核定，维持"
+LAPSED = "人工核定金额失效"
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -64,8 +67,16 @@ _ACTIVE_WHERE = (
 _ACTIVE_HOUSEHOLDS = f"SELECT household_id FROM applications WHERE {_ACTIVE_WHERE}"
 _ACTIVE_CASES = (
     "SELECT a.id, a.number, a.household_id, a.assistance_type, a.benefit_programme, "
-    "a.benefit_amount, a.gradual_exit_since, h.facts_rev FROM applications a "
-    "LEFT JOIN households h ON h.id = a.household_id WHERE a.deleted = 0 "
+    "a.benefit_amount, a.gradual_exit_since, h.facts_rev, "
+    # An approved amount deviation (人工核定) not since superseded by a review's new amount:
+    # parsed only for the few cases that have one.
+    "CASE WHEN json_extract(a.workflow, '$.amount_approved_by') != '' AND NOT EXISTS ("
+    "SELECT 1 FROM json_each(a.workflow, '$.reviews') WHERE json_extract(value, "
+    "'$.new_amount') IS NOT NULL) THEN json_array(json_extract(a.workflow, "
+    "'$.approved_amount'), json_extract(a.workflow, '$.calculated_amount'), "
+    "json_extract(a.workflow, '$.amount_basis'), d.facts_rev) END FROM applications a "
+    "LEFT JOIN households h ON h.id = a.household_id "
+    "LEFT JOIN deviation_facts d ON d.application_id = a.id WHERE a.deleted = 0 "
     f"AND {paying_sql('a.state')} AND a.assistance_type IN ('dibao', 'bianyuan', 'tekun')"
 )
 
@@ -81,6 +92,8 @@ class ChangeLine:
     old: Decimal | None
     new: Decimal
     gradual_exit_since: date | None = None
+    note: str = ""
+    """What the run did with an approved amount deviation (kept, or lapsed for review)."""
 
     @property
     def kind_cn(self) -> str:
@@ -103,6 +116,21 @@ class RunReport:
     already_done: bool = False
     cancelled: bool = False
     message: str = ""
+    deviations: tuple[tuple[str, str], ...] = ()
+    """(case number, note) of every case with an approved amount deviation: kept or lapsed."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """An amount confirmed at 审核确认 that differs from the calculation it was approved
+    against (written basis, second approver): a decision the run keeps while it stands."""
+
+    approved: Decimal
+    calculated: Decimal
+    basis: str
+    facts_rev: int | None
+    """The family's ``facts_rev`` when the deviation was approved (or first reached this desk
+    from another one); None until the run records it."""
 
 
 @dataclass
@@ -116,12 +144,14 @@ class _Case:
     stored: Decimal | None
     since: date | None
     facts_rev: int | None = None
+    deviation: Deviation | None = None
 
 
 @dataclass
 class _Computed:
     cases: dict[str, _Case]
     results: list[BenefitChange] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # case id → deviation note
     skipped: list[tuple[str, str]] = field(default_factory=list)
     fresh: list[CacheRow] = field(default_factory=list)  # bases to cache
     key: str = ""
@@ -135,6 +165,31 @@ def _programme(assistance_type: str, stored: str) -> str:
     return stored if stored in ALLOWED[assistance_type] else RUN_TYPES[assistance_type]
 
 
+def _deviation(raw: str | None) -> Deviation | None:
+    """The approved deviation of a stored snapshot (see ``_ACTIVE_CASES``), if any."""
+    if raw is None:
+        return None
+    approved, calculated, basis, facts_rev = json.loads(raw)
+    if approved is None or calculated is None:
+        return None
+    return Deviation(Decimal(approved), Decimal(calculated), basis or "", facts_rev)
+
+
+def record_deviation_facts(session: Session, cases: Sequence[_Case]) -> None:
+    """Note the family's current ``facts_rev`` for deviations this desk has no baseline for
+    yet (one received from another desk): the facts it reached this desk with."""
+    rows = [
+        (c.id, c.facts_rev)
+        for c in cases
+        if c.deviation and c.deviation.facts_rev is None and c.facts_rev is not None
+    ]
+    if rows:
+        session.connection().exec_driver_sql(
+            "INSERT OR REPLACE INTO deviation_facts (application_id, facts_rev) VALUES (?, ?)",
+            rows,
+        )
+
+
 def _load_cases(session: Session) -> dict[str, _Case]:
     rows = session.connection().exec_driver_sql(_ACTIVE_CASES)
     return {
@@ -146,6 +201,7 @@ def _load_cases(session: Session) -> dict[str, _Case]:
             None if r[5] is None else fen(r[5]),
             date.fromisoformat(r[6]) if r[6] else None,
             r[7],
+            _deviation(r[8]),
         )
         for r in rows
     }
@@ -201,15 +257,40 @@ def _settled(r: BenefitChange) -> BenefitChange:
     return r
 
 
-def _decided(c: _Case, mp: MonthPolicy, b: Basis) -> BenefitChange:
-    return _settled(decide(c.id, c.programme, c.stored or ZERO, c.since, b, mp))
+def _decided(c: _Case, mp: MonthPolicy, b: Basis) -> tuple[BenefitChange, str]:
+    """The case's outcome and, for an approved deviation, what became of it.
+
+    A decision is changed only by a decision: while the family's facts are those the deviation
+    was approved on, the approved amount stays ("人工核定，维持"). Once they changed, the run
+    pays the new calculation and says the deviation lapsed and needs a review. A deviation
+    already lapsed (the stored amount is no longer the approved one) is not revived."""
+    r = _settled(decide(c.id, c.programme, c.stored or ZERO, c.since, b, mp))
+    d = c.deviation
+    if d is None or c.stored not in (None, d.approved):
+        return r, ""
+    if d.facts_rev is None or d.facts_rev == c.facts_rev:
+        kept = BenefitChange(c.id, "unchanged", c.stored or ZERO, d.approved)
+        if c.stored is None:
+            kept = BenefitChange(c.id, "increase", ZERO, d.approved)
+        return kept, f"{KEPT}（核算{d.calculated}元；依据：{d.basis}）"
+    return r, (
+        f"{LAPSED}（原核定{d.approved}元，核算{d.calculated}元）：家庭情况已变化，"
+        f"按新核算{b.new}元发放，须复核"
+    )
+
+
+def _note(out: _Computed, decided: tuple[BenefitChange, str]) -> BenefitChange:
+    r, note = decided
+    if note:
+        out.notes[r.case_id] = note
+    return r
 
 
 def _apply(part: list[ActiveCase], month: date, policy: PolicySet, out: _Computed) -> None:
     """Run the engine over validated cases; keep each outcome and its basis for the cache."""
     for case, (mp, b) in zip(part, monthly_bases(part, month, policy), strict=True):
         c = out.cases[case.case_id]
-        out.results.append(_decided(c, mp, b))
+        out.results.append(_note(out, _decided(c, mp, b)))
         if c.facts_rev is not None:
             out.fresh.append(
                 cache_row(c.household_id, c.programme, c.facts_rev, out.key, mp.district, b)
@@ -240,7 +321,7 @@ def _from_cache(session: Session, month: date, policy: PolicySet, out: _Computed
         if hit is None or hit[0] != c.facts_rev or (c.stored is not None and c.stored < 0):
             misses.append(c)
             continue
-        out.results.append(_decided(c, policy.for_month(month, hit[1]), hit[2]))
+        out.results.append(_note(out, _decided(c, policy.for_month(month, hit[1]), hit[2])))
     return misses
 
 
@@ -255,6 +336,7 @@ def _compute(
     family's facts and the month policy are unchanged, else from freshly read facts."""
     policy.for_month(month)  # PolicyError (no policy for the month) before any work
     out = _Computed(_load_cases(session))
+    record_deviation_facts(session, [c for c in out.cases.values() if c.deviation])
     if progress:
         progress(0, len(out.cases), "读取家庭信息")
     lookback, uniform, out.key = _lookback(session, policy, month)
@@ -335,7 +417,7 @@ def _stage(session: Session, comp: _Computed) -> None:
         rows.append(
             staged(
                 r.case_id, c.programme, r.kind, c.stored, r.new, r.gradual_exit_since,
-                _is_change(c, r),
+                _is_change(c, r), comp.notes.get(r.case_id, ""),
             )
         )  # fmt: skip
     stage(session.connection(), rows)
@@ -352,6 +434,7 @@ def _report(month: date, comp: _Computed, changed: list[BenefitChange], **kw: ob
                 comp.cases[r.case_id].stored,
                 r.new,
                 r.gradual_exit_since,
+                comp.notes.get(r.case_id, ""),
             )
             for r in changed
         ),
@@ -367,6 +450,7 @@ def _report(month: date, comp: _Computed, changed: list[BenefitChange], **kw: ob
         total_new=sum((r.new for r in comp.results), Decimal("0.00")),
         changes=tuple(lines),
         skipped=tuple(sorted(comp.skipped)),
+        deviations=tuple(sorted((comp.cases[k].number, v) for k, v in comp.notes.items())),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -375,6 +459,11 @@ def _message(report: RunReport, earlier: int) -> str:
     month = f"{report.month:%Y年%m月}"
     parts = "，".join(f"{CHANGE_KINDS[k]} {n} 户" for k, n in report.counts.items() if n)
     skipped = f"；{len(report.skipped)} 户数据有误未核算" if report.skipped else ""
+    lapsed = sum(1 for _, note in report.deviations if note.startswith(LAPSED))
+    if len(report.deviations) > lapsed:
+        skipped += f"；人工核定维持 {len(report.deviations) - lapsed} 户"
+    if lapsed:
+        skipped += f"；人工核定金额失效须复核 {lapsed} 户"
     if report.changed == 0 and earlier:
         return f"{month}已核算过，本次重新核算无变化，未写入任何数据{skipped}"
     kind = "补充核算" if earlier else "核算"

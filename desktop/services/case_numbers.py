@@ -81,6 +81,24 @@ def _refused_for_number(session: Session, application_id: str) -> bool:
     )
 
 
+def renumberable_cases(store: Store) -> dict[str, str]:
+    """Application id → number of every case ``renumber_refused_case`` would renumber: the
+    last upload refused for a duplicate number, never accepted by the hub."""
+    with store.sessions.read() as s:
+        candidates = s.execute(
+            select(Application.id, Application.number)
+            .join(OutboxEntry, OutboxEntry.entity_id == Application.id)
+            .where(
+                OutboxEntry.entity == "application",
+                OutboxEntry.state == "rejected",
+                Application.rev == 0,
+                Application.deleted.is_(False),
+            )
+            .distinct()
+        ).all()
+        return {i: n for i, n in candidates if _refused_for_number(s, i)}
+
+
 @service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "sync"})
 def renumber_refused_case(store: Store, actor: Actor, application_id: str) -> str:
     """Give a new number to a case the hub refused because another case holds its number

@@ -33,7 +33,7 @@ from desktop.domain.workflow import (
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import ConcurrencyError, NotFound, WorkflowError
 from desktop.money import fmt_yuan
-from desktop.services.amount_approval import confirm_params
+from desktop.services.amount_approval import confirm_params, record_deviation_baseline
 from desktop.services.base import (
     ALL_ROLES,
     APPEND_ONLY_ENTITIES,
@@ -302,6 +302,8 @@ def perform(
             _emergency_payout(uow, app, step)
         _store_step(uow, app, step, date.today())
         snap = step.snapshot
+        if action == "confirm":
+            record_deviation_baseline(uow, app, bool(snap.amount_approved_by))
         if action == "confirm" and snap.amount_approved_by:
             uow.audit(
                 "approve_amount_deviation",

@@ -32,6 +32,7 @@ from desktop.domain.ids import parse_id
 from desktop.errors import DuplicateError, NotFound, ValidationError
 from desktop.pinyin import given_name, name_keys
 from desktop.services.base import (
+    PAYER_ROLES,
     Actor,
     Role,
     UnitOfWork,
@@ -44,10 +45,8 @@ from desktop.store.models import Household, Office, Person
 from desktop.store.store import Store
 
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
-# Who pays (审核负责人 runs the payment, 系统管理员 maintains): they see account numbers whole.
-# The window clerk types the account at intake and sees it masked afterwards; surveyors and
-# community coordinators see it masked.
-PAYER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Who records the payee account: the window clerk types it at intake and sees it masked
+# afterwards (only PAYER_ROLES see it whole); surveyors and coordinators see it masked.
 BANK_WRITERS = {Role.CLERK, Role.SUPERVISOR, Role.ADMIN}
 
 

@@ -60,6 +60,8 @@ class BenefitChangeRecord(Base):
     old_amount: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
     new_amount: Mapped[Decimal] = mapped_column(Money)
     gradual_exit_since: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """What the run did with an approved amount deviation (kept / lapsed; migration 0015)."""
 
 
 class BenefitFactsCache(Base):
@@ -77,3 +79,12 @@ class BenefitFactsCache(Base):
     working: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+class DeviationFacts(Base):
+    """Local, never synced: the family's ``facts_rev`` an approved amount deviation rests on
+    (migration 0015); the monthly run keeps the deviation while the facts are unchanged."""
+
+    __tablename__ = "deviation_facts"
+    application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    facts_rev: Mapped[int] = mapped_column(Integer)

@@ -50,7 +50,7 @@ def test_conflict_keeps_both_versions_and_resolution_converges(desk, second_desk
             select(OutboxEntry).where(OutboxEntry.entity_id == hid, OutboxEntry.state == "conflict")
         ).one()
         change_id = entry.change_id
-    [conflict] = list_conflicts(two.store)
+    [conflict] = list_conflicts(two.store, two.clerk)
     by_key = {f.key: f for f in conflict.differing}
     assert set(by_key) >= {"phone", "address", "community"}
     assert by_key["phone"].label == "联系电话"
@@ -74,7 +74,7 @@ def test_conflict_keeps_both_versions_and_resolution_converges(desk, second_desk
 
     sent = two.sync()
     assert sent.ok and sent.conflicts == 0 and sent.applied >= 1
-    assert list_conflicts(two.store) == []
+    assert list_conflicts(two.store, two.clerk) == []
     one.sync()
     for side in (one, two):
         row = household(side.store, hid)
@@ -93,13 +93,49 @@ def test_conflict_found_by_pull_before_the_edit_was_sent(desk, second_desk, link
     assert summary.conflicts == 1
     mine = household(two.store, hid)
     assert mine is not None and mine.phone == "13933334444" and mine.rev == 1
-    [conflict] = list_conflicts(two.store)
+    [conflict] = list_conflicts(two.store, two.clerk)
     assert conflict.source == "pull" and conflict.remote_rev == 2
     # the push that follows meets the same conflict: still one open conflict, not two
     two.sync()
-    [same] = list_conflicts(two.store)
+    [same] = list_conflicts(two.store, two.clerk)
     assert same.id == conflict.id
     resolve_conflict(two.store, two.clerk, same.id, {f.key: "local" for f in same.differing})
     assert two.sync().ok
     one.sync()
     assert household(one.store, hid).phone == "13933334444"  # type: ignore[union-attr]
+
+
+def test_conflict_view_masks_personal_numbers_by_role(desk, second_desk, linker) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.services.base import Role
+    from desktop.services.households import BankInput, set_bank_account
+    from sync.resolution import get_conflict
+
+    one, two, hid = make_conflict(desk, second_desk, linker)
+    account = "6222020302050001239"
+    set_bank_account(two.store, two.clerk, hid, BankInput("中国工商银行", "周建国", account))
+    assert two.sync().conflicts == 1
+
+    def fields(role: Role) -> dict[str, object]:
+        actor = replace(two.clerk, role=role)
+        [listed] = list_conflicts(two.store, actor)
+        shown = get_conflict(two.store, actor, listed.id)
+        assert shown.fields == listed.fields
+        return {f.key: f.local for f in shown.fields}
+
+    supervisor, clerk, coordinator = (
+        fields(Role.SUPERVISOR), fields(Role.CLERK), fields(Role.COORDINATOR)
+    )  # fmt: skip
+    assert supervisor["bank_account"] == account, "the payer sees the account"
+    assert clerk["bank_account"] == "6222 **** **** 1239" and clerk["phone"] == "13933334444"
+    assert coordinator["bank_account"] == "6222 **** **** 1239"
+    assert coordinator["phone"] == "139****4444"
+    assert account not in str(coordinator) and "13933334444" not in str(coordinator)
+    # whether the field differs is decided on the real numbers, and resolving still works
+    [conflict] = list_conflicts(two.store, two.clerk)
+    assert "bank_account" in {f.key for f in conflict.differing}
+    resolve_conflict(
+        two.store, two.clerk, conflict.id, {f.key: "local" for f in conflict.differing}
+    )
+    assert household(two.store, hid).bank_account == account  # type: ignore[union-attr]

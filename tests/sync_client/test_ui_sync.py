@@ -53,7 +53,7 @@ def test_conflict_dialog_and_sync_tab(qtbot, inline_ops, desk, second_desk, link
     dialog.choose_all("remote")
     dialog.set_choice("address", "local")
     dialog.save()
-    assert dialog.resolved and list_conflicts(two.store) == []
+    assert dialog.resolved and list_conflicts(two.store, two.clerk) == []
     assert panel.conflicts.rowCount() == 0
 
     window.sync_action.trigger()

@@ -53,6 +53,7 @@ def test_main_window_lists_cases_and_searches_by_initials(qtbot, clerk) -> None:
     total = count_cases(store, CaseFilter())
     assert window.cases.model.rowCount() == total
     assert f"共 {total:,} 件" == window.cases.count_label.text()
+    qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=3000)  # read off the GUI
     unsynced = int(window.unsynced_label.text().removeprefix("未同步：").removesuffix(" 条"))
     assert unsynced > 0, "the new household and application wait for sync"
     assert actor.office_name in window.office_label.text()

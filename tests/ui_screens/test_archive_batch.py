@@ -124,3 +124,78 @@ def test_core_batch_reports_progress_and_stops_when_cancelled(desk) -> None:  # 
             select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive")
         )
         assert list(printed) == ids[:1]  # only the case actually read into a dossier is audited
+
+
+def test_a_case_whose_data_cannot_be_read_is_listed_and_the_batch_goes_on(desk) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    store, actor = desk.as_user("supervisor")
+    chosen = _archived(store, actor.office_id, 3)
+    bad_id, bad_number = chosen[1]
+    with store.sessions.write() as s:  # a stored snapshot that no longer reads
+        s.execute(
+            text("UPDATE applications SET workflow = json_set(workflow, '$.state', 'no_such') "
+                 "WHERE id = :a"),
+            {"a": bad_id},
+        )  # fmt: skip
+    result = render_dossier_batch(store, actor, [i for i, _n in chosen])
+    assert not result.cancelled and result.total == 3
+    assert sorted(f.case_no for f in result.files) == sorted(
+        n for _i, n in chosen if n != bad_number
+    )
+    assert [f.case_no for f in result.failures] == [bad_number] and result.failures[0].message
+    with store.sessions.read() as s:
+        printed = set(
+            s.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "print_archive"))
+        )
+    assert printed == {i for i, _n in chosen if i != bad_id}, "only dossiers made are audited"
+
+
+def test_case_list_prints_the_archives_of_its_selection(qtbot, desk, sync_ops, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QItemSelectionModel
+
+    from ui.cases.list_panel import CaseListPanel
+
+    store, actor = desk.as_user("supervisor")
+    chosen = _archived(store, actor.office_id, 2)
+    out = tmp_path / "from_list.pdf"
+    panel = CaseListPanel(store, actor)
+    qtbot.addWidget(panel)
+    panel.show()
+
+    def to_file(printer: QPrinter, _parent) -> bool:  # type: ignore[no-untyped-def]
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    panel.archives.print_dialog = to_file
+    wanted = {app_id for app_id, _n in chosen}
+    rows = [r for r in range(panel.model.rowCount()) if panel.model.row_key(r) in wanted]
+    assert len(rows) == 2
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for r in rows:
+        panel.table.selectionModel().select(panel.model.index(r, 0), flags)
+    assert set(panel.selected_case_ids()) == wanted
+    menu = panel.context_menu()
+    assert [a.text() for a in menu.actions()] == ["打印所选案件档案…"]
+    assert panel.print_archives_action.isEnabled()
+    panel.print_archives_action.trigger()
+    result = panel.archives.last_archives
+    assert result is not None and sorted(f.case_no for f in result.files) == sorted(
+        n for _i, n in chosen
+    )
+    assert panel.archives.last_batch is not None
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) == panel.archives.last_batch.pages
+    assert (
+        "已生成 2 份档案" in panel.print_status.text()
+        and "已打印 2 份" in panel.print_status.text()
+    )
+
+
+def test_case_list_offers_no_archive_printing_to_a_surveyor(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from ui.cases.list_panel import CaseListPanel
+
+    store, surveyor = desk.as_user("surveyor")
+    panel = CaseListPanel(store, surveyor)
+    qtbot.addWidget(panel)
+    assert not panel.print_archives_button.isVisibleTo(panel)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import astuple, replace
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,7 +27,9 @@ from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.base import Actor
 from desktop.services.search import CaseFilter, communities, count_cases, fetch_cases
 from desktop.store.store import Store
+from printing.case_files import DOSSIER_ROLES
 from ui import theme
+from ui.archive_batch import ArchiveBatch
 from ui.lazy_model import Column, LazyTableModel
 
 SEARCH_DELAY_MS = 150
@@ -109,7 +114,7 @@ class CaseListPanel(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
@@ -120,16 +125,32 @@ class CaseListPanel(QWidget):
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
+        # 打印所选案件档案: the print centre's batch, for the cases selected here.
+        self.archives = ArchiveBatch(self, store, actor)
+        self.print_status = QLabel()
+        self.print_status.setWordWrap(True)
+        self.archives.status.connect(self._print_status)
+        self.print_archives_action = QAction("打印所选案件档案…", self)
+        self.print_archives_action.triggered.connect(self.print_selected_archives)
+        self.print_archives_button = QPushButton("打印所选案件档案…")
+        self.print_archives_button.clicked.connect(self.print_selected_archives)
+        may_print = actor.role in DOSSIER_ROLES
+        self.print_archives_button.setVisible(may_print)
+        self.print_archives_action.setVisible(may_print)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         filters = QHBoxLayout()
         for w in (self.type_box, self.state_box, self.community_box, self.overdue, self.open_only):
             filters.addWidget(w)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
+        filters.addWidget(self.print_archives_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.print_status)
         self._update_count()
 
     def _fetch(self, offset: int, limit: int) -> list[tuple]:  # type: ignore[type-arg]
@@ -168,3 +189,27 @@ class CaseListPanel(QWidget):
     def current_case_id(self) -> str | None:
         index = self.table.currentIndex()
         return str(self.model.row_key(index.row())) if index.isValid() else None
+
+    def selected_case_ids(self) -> list[str]:
+        """The application ids of the selected rows, in table order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [str(k) for k in (self.model.row_key(r) for r in rows) if k]
+
+    def print_selected_archives(self) -> None:
+        """打印所选案件档案: the dossiers of the selected cases, in one print job."""
+        self.archives.start(self.selected_case_ids())
+
+    def _print_status(self, text: str, error: bool) -> None:
+        self.print_status.setStyleSheet("color: #b3261e;" if error else "")
+        self.print_status.setText(text)
+
+    def context_menu(self) -> QMenu:
+        """The menu of the selected rows."""
+        menu = QMenu(self)
+        menu.addAction(self.print_archives_action)
+        self.print_archives_action.setEnabled(bool(self.selected_case_ids()))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        if self.print_archives_action.isVisible():
+            self.context_menu().popup(self.table.viewport().mapToGlobal(pos))

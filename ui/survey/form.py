@@ -47,13 +47,24 @@ from ui import theme
 from ui.cases.actions import split_names
 from ui.errors import error_message
 from ui.intake.common import code_combo, code_of, set_code
-from ui.ops import run_op
+from ui.ops import change_bus, run_op
 from ui.screen import fit_to_screen
 from ui.survey.signatures import SignatureArea
 from ui.widgets.fields import DateField
 from ui.widgets.photos import FileDialog, PhotoPicker
 
 DEBOUNCE_MS = 800
+DEFAULT_AUTOSAVE_S = 5
+
+
+def read_form_settings(store: Store) -> tuple[Path | None, int]:
+    """The camera folder (None when not set) and the autosave interval in seconds (runs on
+    the writer thread)."""
+    folder = str(get_setting(store, "camera_folder") or "")
+    seconds = int(get_setting(store, "autosave_seconds") or DEFAULT_AUTOSAVE_S)
+    return (Path(folder) if folder else None), max(1, seconds)
+
+
 NARRATIVE_LINES = 4  # visible lines of each narrative field (it grows with a scroll bar)
 CONFIRM_LOCK = (
     "定稿后入户调查表将锁定，任何人都不能再修改。\n\n"
@@ -92,24 +103,36 @@ class SurveyForm(QWidget):
         self.signatures: dict[str, str] = {}
         self._dirty = False
         self._loading = True
-        folder = str(get_setting(store, "camera_folder") or "")
         self.photo_hashes = survey_photo_hashes(store, case.id)
-        self.photos = PhotoPicker(
-            camera_folder=Path(folder) if folder else None,
-            file_dialog=photo_dialog,
-            known_sha256=self.photo_hashes,
-        )
+        self.photos = PhotoPicker(file_dialog=photo_dialog, known_sha256=self.photo_hashes)
         self._build()
-        seconds = int(get_setting(store, "autosave_seconds") or 5)
         self.autosave = QTimer(self)
-        self.autosave.setInterval(seconds * 1000)
+        self.autosave.setInterval(DEFAULT_AUTOSAVE_S * 1000)
         self.autosave.timeout.connect(self.save_now)
+        # The camera folder and the autosave interval follow the settings live.
+        change_bus().changed.connect(self._on_changed)
+        self._reload_settings()
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.save_now)
         self.load(survey_for_form(store, actor, case.id))
         self.autosave.start()
+
+    # ------------------------------------------------------------------ settings
+    def _on_changed(self, kinds: set[str]) -> None:
+        if "settings" in kinds:
+            self._reload_settings()
+
+    def _reload_settings(self) -> None:
+        run_op(self, read_form_settings, self.store, on_done=self._settings_loaded)
+
+    def _settings_loaded(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            return
+        folder, seconds = result
+        self.photos.set_camera_folder(folder)
+        self.autosave.setInterval(seconds * 1000)
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:

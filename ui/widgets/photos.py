@@ -198,6 +198,11 @@ class PhotoPicker(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, photo.sha256)
         self.list.addItem(item)
 
+    def set_camera_folder(self, folder: Path | None) -> None:
+        """The folder 从相机导入 reads (None: not set; the button is then disabled)."""
+        self.camera_folder = folder
+        self._update_buttons()
+
     def _import_clicked(self) -> None:
         if self.camera_folder is None or not self.camera_folder.is_dir():
             QMessageBox.information(self, "从相机导入", "未设置相机文件夹，或该文件夹不存在。")
