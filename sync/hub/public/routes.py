@@ -115,11 +115,13 @@ def install(app: FastAPI, database: Database) -> PublicState:
             return _html(pages.message_page("提交失败", text), 403)
         return form
 
-    @app.get(PREFIX + "/")
+    # HTML pages for residents: not part of the sync API that /openapi.json documents (the
+    # browser tests in tests/public check them).
+    @app.get(PREFIX + "/", include_in_schema=False)
     async def index() -> Response:
         return _html(pages.index())
 
-    @app.get(PREFIX + "/style.css")
+    @app.get(PREFIX + "/style.css", include_in_schema=False)
     async def style() -> Response:
         return Response(
             pages.CSS,
@@ -127,18 +129,18 @@ def install(app: FastAPI, database: Database) -> PublicState:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @app.get(PREFIX + "/zhi")
+    @app.get(PREFIX + "/zhi", include_in_schema=False)
     async def policy_page() -> Response:
         today = state.today()
         windows = await run_in_threadpool(data.windows, database)
         month = f"{today.year}年{today.month}月"
         return _html(pages.policy_page(data.plain(today), month, windows))
 
-    @app.get(PREFIX + "/pinggu")
+    @app.get(PREFIX + "/pinggu", include_in_schema=False)
     async def selfcheck_page(request: Request) -> Response:
         return with_form(request, lambda t: pages.selfcheck_form(t, {}))
 
-    @app.post(PREFIX + "/pinggu")
+    @app.post(PREFIX + "/pinggu", include_in_schema=False)
     async def selfcheck_post(request: Request) -> Response:
         form = await posted(request)
         if isinstance(form, Response):
@@ -154,13 +156,13 @@ def install(app: FastAPI, database: Database) -> PublicState:
             return with_form(request, lambda t: pages.selfcheck_form(t, form, problems), 422)
         return _html(pages.selfcheck_result(result))
 
-    @app.get(PREFIX + "/ban")
+    @app.get(PREFIX + "/ban", include_in_schema=False)
     async def apply_page(request: Request) -> Response:
         windows = await run_in_threadpool(data.windows, database)
         days = data.reply_days(state.today())
         return with_form(request, lambda t: pages.apply_form(t, windows, {}, None, days))
 
-    @app.post(PREFIX + "/ban")
+    @app.post(PREFIX + "/ban", include_in_schema=False)
     async def apply_post(request: Request) -> Response:
         address = _address(request)
         form = await posted(request, (f"apply:{address}", state.limits.applications_per_address))
@@ -186,11 +188,11 @@ def install(app: FastAPI, database: Database) -> PublicState:
         due = data.reply_due(today).isoformat()
         return _html(pages.apply_done(reference, office, due, result))
 
-    @app.get(PREFIX + "/cha")
+    @app.get(PREFIX + "/cha", include_in_schema=False)
     async def lookup_page(request: Request) -> Response:
         return with_form(request, lambda t: pages.lookup_form(t, {}))
 
-    @app.post(PREFIX + "/cha")
+    @app.post(PREFIX + "/cha", include_in_schema=False)
     async def lookup_post(request: Request) -> Response:
         address = _address(request)
         form = await posted(request, (f"lookup:{address}", state.limits.lookups_per_address))
