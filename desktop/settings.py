@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.errors import ValidationError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Setting
 from desktop.store.store import Store
 
@@ -131,7 +131,11 @@ def all_settings(store: Store) -> dict[str, Any]:
     return {d.key: get_setting(store, d.key) for d in SETTINGS}
 
 
-@service(roles={Role.ADMIN, Role.SUPERVISOR}, changes={"settings"})
+@service(
+    scope=Scope.NONE("desk settings, no family"),
+    roles={Role.ADMIN, Role.SUPERVISOR},
+    changes={"settings"},
+)
 def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     """Validate every value first, then store them all (audited); nothing is stored on an error."""
     cleaned = {}

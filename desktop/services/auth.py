@@ -15,7 +15,16 @@ from desktop.errors import (
     ValidationError,
     WrongKeyError,
 )
-from desktop.services.base import ROLE_LABELS, Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import (
+    ALL_ROLES,
+    ROLE_LABELS,
+    Actor,
+    Role,
+    Scope,
+    require_text,
+    service,
+    unit_of_work,
+)
 from desktop.store.keys import (
     DEFAULT_KDF,
     KdfParams,
@@ -144,7 +153,7 @@ def login(data_dir: Path, username: str, password: str) -> tuple[Store, Actor]:
     return store, actor
 
 
-@service(roles={Role.ADMIN}, changes={"users"})
+@service(scope=Scope.NONE("users of this desk, no family"), roles={Role.ADMIN}, changes={"users"})
 def create_user(
     store: Store,
     actor: Actor,
@@ -176,6 +185,7 @@ def create_user(
     return UserView(user.id, name, shown, Role(role), office.id, True)
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
 def change_password(
     store: Store,
     actor: Actor,
@@ -195,7 +205,7 @@ def change_password(
         uow.audit("change_password", "user", actor.user_id, f"{actor.display_name} 修改密码")
 
 
-@service(roles={Role.ADMIN}, changes={"users"})
+@service(scope=Scope.NONE("users of this desk, no family"), roles={Role.ADMIN}, changes={"users"})
 def set_user_active(
     store: Store,
     actor: Actor,
@@ -236,7 +246,9 @@ def list_users(store: Store) -> list[UserView]:
         ]
 
 
-@service(roles={Role.ADMIN}, changes={"offices"})
+@service(
+    scope=Scope.NONE("the office directory, no family"), roles={Role.ADMIN}, changes={"offices"}
+)
 def create_office(store: Store, actor: Actor, data: OfficeInput) -> str:
     """Add another street office (e.g. the registration office of a family living here)."""
     data = _validate_office(data)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Application, Office, OutboxEntry
 from desktop.store.store import Store
 
@@ -132,7 +132,11 @@ def _refused_for_number(session: Session, application_id: str) -> bool:
     )
 
 
-@service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "sync"})
+@service(
+    scope=Scope.APPLICATION("application_id"),
+    roles={Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases", "sync"},
+)
 def renumber_refused_case(store: Store, actor: Actor, application_id: str) -> str:
     """Give a new number to a case the hub refused because another case holds its number
     (both numbered before leasing existed) and that never reached the hub; returns it.

@@ -27,7 +27,7 @@ from desktop.domain.workflow import (
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import DeskError, NotFound, ReportError, ValidationError
 from desktop.services.applications import CHANNELS
-from desktop.services.base import Actor, Role, service
+from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service
 from desktop.services.case_steps import get_case
 from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
 from desktop.services.check_findings import latest_report, report_reference
@@ -177,6 +177,7 @@ def _survey_status(store: Store, application_id: str) -> str:
     return "已定稿" if survey.locked else "草稿"
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOverview:
     """The case for the case page; reads the household file (audited) and masks IDs for
     roles that may not see them in full."""
@@ -312,6 +313,7 @@ def _letter_no(number: str, kind: str) -> str:
     return f"{number}-{ {'approval': 'QR', 'refusal': 'BY', 'change': 'BG'}[kind] }"
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.ApprovalLetter:
     """审核确认通知书 of a confirmed case (amount, start date, review cycle)."""
     snap = get_case(store, application_id).snapshot
@@ -338,6 +340,7 @@ def _with_amount(case: rd.CaseRecord, amount: Decimal) -> rd.CaseRecord:
     return replace(case, amount=amount)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.RefusalLetter:
     """不予救助决定书 with the recorded reasons and the appeal bodies of the deciding district."""
     snap = get_case(store, application_id).snapshot
@@ -358,6 +361,7 @@ def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.Re
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def change_notice_for(store: Store, actor: Actor, application_id: str) -> rd.ChangeNotice:
     """增发/减发/停发通知书 of the case's last review that changed the amount."""
     snap = get_case(store, application_id).snapshot
@@ -393,6 +397,7 @@ def _amount_before(snap: CaseSnapshot, index: int) -> Decimal:
     return snap.approved_amount or Decimal("0.00")
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def render_case_letter(store: Store, actor: Actor, application_id: str, kind: str) -> bytes:
     """PDF bytes of one of ``LETTERS`` for the case."""
     if kind == "approval":
@@ -418,6 +423,7 @@ class CasePageData:
     survey: SurveyView | None
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_page_data(
     store: Store, actor: Actor, application_id: str, today: date | None = None
 ) -> CasePageData:
@@ -446,7 +452,9 @@ def _household_of(store: Store, application_id: str) -> str:
         return app.household_id
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+@service(
+    scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys", "documents"}
+)
 def save_survey_signature(
     store: Store, actor: Actor, application_id: str, signer: str, png: bytes
 ) -> SurveyView:
@@ -463,7 +471,9 @@ def save_survey_signature(
     return save_survey_draft(store, actor, application_id, sections={"signatures": signatures})
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+@service(
+    scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys", "documents"}
+)
 def save_survey_photo(
     store: Store, actor: Actor, application_id: str, file_name: str, data: bytes
 ) -> SurveyView:

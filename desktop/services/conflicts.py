@@ -10,7 +10,7 @@ import orjson
 from sqlalchemy import select, text
 
 from desktop.errors import NotFound, ValidationError, WorkflowError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.services.sync_admin import ENTITY_LABELS
 from desktop.store.models import Office, OutboxEntry
 from desktop.store.store import Store
@@ -221,7 +221,11 @@ def _requeue(session: Any, c: SyncConflict) -> None:
     session.flush()
 
 
-@service(roles=WRITERS, changes={"sync", "households", "persons", "cases", "documents"})
+@service(
+    scope=Scope.NONE("a conflict is this desk's own change held back by the hub"),
+    roles=WRITERS,
+    changes={"sync", "households", "persons", "cases", "documents"},
+)
 def resolve_conflict(
     store: Store, actor: Actor, conflict_id: str, choices: dict[str, str]
 ) -> ConflictView:

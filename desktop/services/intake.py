@@ -18,7 +18,7 @@ from desktop.services.applications import (
     application_view,
     create_application,
 )
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.services.case_steps import perform
 from desktop.services.case_wrappers import missing_document_titles
 from desktop.services.documents import DocumentView, missing_list
@@ -98,7 +98,7 @@ def _check_incomes(data: IntakeInput) -> list[tuple[IncomeInput, str]]:
     return out
 
 
-@service(roles=INTAKE_ROLES, changes=IntakeResult.changed)
+@service(scope=Scope.INPUT("data.household"), roles=INTAKE_ROLES, changes=IntakeResult.changed)
 def submit_intake(store: Store, actor: Actor, data: IntakeInput) -> IntakeResult:
     """File a new family's application: validate everything (ValidationError naming the
     field), then write household, members, incomes, assets, account, application, its

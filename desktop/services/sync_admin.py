@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
 from desktop.services import case_numbers
-from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, require_text, service, unit_of_work
 from desktop.store.models import OutboxEntry
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
@@ -83,7 +83,11 @@ def _check_url(hub_url: str) -> str:
     return url
 
 
-@service(roles={Role.ADMIN}, changes={"sync"})
+@service(
+    scope=Scope.NONE("enrols this desk with the hub, no family"),
+    roles={Role.ADMIN},
+    changes={"sync"},
+)
 def register_device(
     store: Store,
     actor: Actor,
@@ -125,7 +129,9 @@ def register_device(
     from sync.directory import refill_numbers
     from sync.http import HubError, SyncCancelled
 
-    with contextlib.suppress(HubError, SyncCancelled):  # a first block of case numbers while online;
+    with contextlib.suppress(
+        HubError, SyncCancelled
+    ):  # a first block of case numbers while online;
         refill_numbers(store, api, cancelled=cancelled, run_db=run)  # else the first sync
     return status
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
 from desktop.store.models import Household, Person
 from desktop.store.store import Store
 from desktop.store.sync_models import CheckReport, CheckRequest, MonitorWarning, WarningDisposal
@@ -61,7 +61,7 @@ class WarningView:
         return WARNING_STATUSES[self.status]
 
 
-@service(roles=WRITERS, changes={"checks"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"checks"})
 def request_economic_check(store: Store, actor: Actor, household_id: str) -> CheckRequestView:
     """Queue a check of every member (names and ID numbers) for the household's offices."""
     with unit_of_work(store, actor) as uow:
@@ -154,7 +154,11 @@ def list_warnings(store: Store, office_id: str, status: str | None = None) -> li
     return [v for v in views if status is None or v.status == status]
 
 
-@service(roles=WRITERS, changes={"warnings"})
+@service(
+    scope=Scope.NONE("a warning of this office's inbox (checked in the body)"),
+    roles=WRITERS,
+    changes={"warnings"},
+)
 def dispose_warning(
     store: Store,
     actor: Actor,
@@ -165,7 +169,7 @@ def dispose_warning(
 ) -> WarningView:
     """Record who checked a warning, what they found and how it was disposed (synced back)."""
     checker = require_text(checked_by, "核查人", max_len=40)
-    found = require_text(finding, "核查情况", max_len=2000)
+    found = require_text(finding, "核查情况", max_len=2000, multiline=True)
     choice(disposal, "处置方式", DISPOSALS)
     with unit_of_work(store, actor) as uow:
         s = uow.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from desktop.services.applications import ApplicationInput, create_application
+from desktop.services.coordinators import assign_communities
 from desktop.services.households import HouseholdInput, PersonInput, create_household
 from desktop.services.search import CaseFilter, count_cases, fetch_cases, search_persons
 
@@ -51,6 +52,9 @@ def test_coordinator_sees_masked_id_numbers(desk) -> None:  # type: ignore[no-un
     store, clerk = desk.as_user("clerk")
     _family(store, clerk)
     _, coordinator = desk.as_user("coordinator")
+    _, admin = desk.as_user("admin")
+    assert not any(h.name == "单雄信" for h in search_persons(store, coordinator, "sxx"))
+    assign_communities(store, admin, coordinator.user_id, ["平安里社区"])  # now it is theirs
     hit = next(h for h in search_persons(store, coordinator, "sxx") if h.name == "单雄信")
     assert hit.id_number == "120101********1239"
     full = next(h for h in search_persons(store, clerk, "sxx") if h.name == "单雄信")
