@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
+from desktop.services.login_guard import LOCK_SECONDS, LoginGuard, wait_after
 from desktop.store.keys import (
     DEFAULT_KDF,
     KdfParams,
@@ -135,12 +138,37 @@ def first_run(
     return store, actor
 
 
-def login(data_dir: Path, username: str, password: str) -> tuple[Store, Actor]:
-    """Unwrap the key with the password, open (and migrate) the store, return the actor."""
+def login(
+    data_dir: Path,
+    username: str,
+    password: str,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> tuple[Store, Actor]:
+    """Unwrap the key with the password, open (and migrate) the store, return the actor.
+
+    Wrong passwords in a row make the next try wait longer and then lock the name for a while
+    (``LoginGuard``); an unknown name costs the same key derivation as a known one."""
     name = (username or "").strip().lower()
     if not password:
         raise ValidationError("密码", "不能为空", code="required")
-    key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
+    guard = LoginGuard(data_dir, clock)
+    guard.check(name)
+    try:
+        key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
+    except WrongKeyError:
+        failures = guard.failed(name)
+        wait = wait_after(failures)
+        if wait >= LOCK_SECONDS:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，账号临时锁定 {LOCK_SECONDS // 60} 分钟"
+            ) from None
+        if wait > 0:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，请 {int(wait)} 秒后再试"
+            ) from None
+        raise
+    guard.succeeded(name)
     store = Store.open(data_dir, key)
     with store.sessions.read() as s:
         user = s.scalars(select(User).where(User.username == name)).first()
