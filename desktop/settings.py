@@ -94,6 +94,16 @@ SETTINGS: tuple[SettingDef, ...] = (
         60,
         consumer="ui.survey.form",
     ),
+    SettingDef(
+        "idle_lock_minutes",
+        int,
+        10,
+        "无操作自动锁屏（分钟）",
+        "多长时间无人操作后锁定窗口，须重新输入密码；0 表示不锁定。未保存的内容会保留",
+        0,
+        240,
+        consumer="ui.idle_lock",
+    ),
 )
 
 BY_KEY = {d.key: d for d in SETTINGS}

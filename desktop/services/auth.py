@@ -152,23 +152,7 @@ def login(
     name = (username or "").strip().lower()
     if not password:
         raise ValidationError("密码", "不能为空", code="required")
-    guard = LoginGuard(data_dir, clock)
-    guard.check(name)
-    try:
-        key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
-    except WrongKeyError:
-        failures = guard.failed(name)
-        wait = wait_after(failures)
-        if wait >= LOCK_SECONDS:
-            raise WrongKeyError(
-                f"用户名或密码错误；已连续输错 {failures} 次，账号临时锁定 {LOCK_SECONDS // 60} 分钟"
-            ) from None
-        if wait > 0:
-            raise WrongKeyError(
-                f"用户名或密码错误；已连续输错 {failures} 次，请 {int(wait)} 秒后再试"
-            ) from None
-        raise
-    guard.succeeded(name)
+    key = _check_password(data_dir, name, password, clock)
     store = Store.open(data_dir, key)
     with store.sessions.read() as s:
         user = s.scalars(select(User).where(User.username == name)).first()
@@ -211,6 +195,40 @@ def create_user(
         uow.audit("create_user", "user", user.id, f"新增用户 {name}（{Role(role).label}）")
         store.keyfile.wrap(name, password, store._key, kdf)
     return UserView(user.id, name, shown, Role(role), office.id, True)
+
+
+def _check_password(data_dir: Path, name: str, password: str, clock: Callable[[], float]) -> bytes:
+    """The one password check of login and unlock: the lockout first, then the key file."""
+    guard = LoginGuard(data_dir, clock)
+    guard.check(name)
+    try:
+        key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
+    except WrongKeyError:
+        failures = guard.failed(name)
+        wait = wait_after(failures)
+        if wait >= LOCK_SECONDS:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，账号临时锁定 {LOCK_SECONDS // 60} 分钟"
+            ) from None
+        if wait > 0:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，请 {int(wait)} 秒后再试"
+            ) from None
+        raise
+    guard.succeeded(name)
+    return key
+
+
+@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
+def unlock(
+    store: Store, actor: Actor, password: str, *, clock: Callable[[], float] = time.time
+) -> None:
+    """Unlock an idle-locked window: the same user's password, counted like a login."""
+    if not password:
+        raise ValidationError("密码", "不能为空", code="required")
+    _check_password(store.keyfile.path.parent, actor.username, password, clock)
+    with unit_of_work(store, actor) as uow:
+        uow.audit("unlock", "user", actor.user_id, f"{actor.display_name} 解除锁屏")
 
 
 @service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
