@@ -47,7 +47,9 @@ class LockDialog(QDialog):
         self.setWindowTitle("已锁定 · 街道社会救助窗口")
         self.setModal(True)
         self._may_close = False
-        title = QLabel(f"窗口已锁定\n{actor.display_name}（{actor.role.label}，{actor.office_name}）")
+        title = QLabel(
+            f"窗口已锁定\n{actor.display_name}（{actor.role.label}，{actor.office_name}）"
+        )
         title.setStyleSheet("font-size: 14pt; font-weight: bold; margin: 8px 0;")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

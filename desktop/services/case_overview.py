@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.domain.household import RELATIONS, WorkingAge
+from desktop.domain.ids import mask_id
 from desktop.domain.workflow import (
     PAYING_STATES,
     SIDE_LABELS,
@@ -42,7 +43,6 @@ from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
 from reports import data as rd
 from reports.letters import render_approval_letter, render_change_notice, render_refusal_letter
-from reports.privacy import mask_id
 
 DECIDED_STATES = frozenset({State.CONFIRMED, *PAYING_STATES, State.STOPPED})
 SEX_CN = {"M": "男", "F": "女"}
@@ -153,12 +153,7 @@ def _office_info(store: Store, office_id: str) -> OfficeInfo:
 
 
 def _shown_id(actor: Actor, number: str) -> str:
-    if actor.sees_full_personal_data():
-        return number
-    try:
-        return mask_id(number)
-    except ValidationError:
-        return "*" * len(number)
+    return number if actor.sees_full_personal_data() else mask_id(number)
 
 
 def _holder_cn(snap: CaseSnapshot, residence: OfficeInfo, hukou: OfficeInfo) -> str:

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import DEFAULT_RULES, AssistanceType, definition_of
 from desktop.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service, unit_of_work
+from desktop.services.base import (
+    ALL_ROLES,
+    Actor,
+    Role,
+    Scope,
+    check_plain_text,
+    service,
+    unit_of_work,
+)
 from desktop.services.case_steps import load_snapshot
 from desktop.store.models import Application, Document, Person
 from desktop.store.store import Store
@@ -71,7 +79,7 @@ def _names(value: Sequence[str], field: str) -> list[str]:
         raise ValidationError(field, "应为姓名列表")
     out: list[str] = []
     for item in value:
-        name = str(item).strip()
+        name = check_plain_text(str(item).strip(), field)
         if not name:
             raise ValidationError(field, "含有空白姓名")
         if len(name) > 40:

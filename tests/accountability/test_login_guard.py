@@ -36,9 +36,7 @@ def _type(qtbot: QtBot, dialog: LoginDialog, username: str, password: str) -> st
     return dialog.message.text()
 
 
-def test_the_login_window_makes_wrong_passwords_wait_then_locks(
-    qtbot: QtBot, desk: Desk
-) -> None:
+def test_the_login_window_makes_wrong_passwords_wait_then_locks(qtbot: QtBot, desk: Desk) -> None:
     clock = Clock()
     dialog = LoginDialog(desk.folder, clock=clock)
     qtbot.addWidget(dialog)

@@ -79,9 +79,7 @@ def test_idle_windows_lock_and_unlock_with_the_same_password_keeping_the_form(
     session.quit()
 
 
-def test_switching_user_from_the_lock_screen_keeps_the_draft(
-    qtbot, desk: Desk, sync_ops
-) -> None:  # type: ignore[no-untyped-def]
+def test_switching_user_from_the_lock_screen_keeps_the_draft(qtbot, desk: Desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
     session, window, clock = _logged_in_clerk(qtbot, desk, 1)
     window.open_intake()
     intake = window.findChild(IntakeDialog)
