@@ -6,12 +6,15 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from desktop.domain.audit_chain import HASHED_FIELDS, ChainReport, verify_chain
 from desktop.services.base import Actor, Role, Scope, service
+from desktop.store.models import AuditEvent
 from desktop.store.store import Store
 
 _COLUMNS = ", ".join(("chain_seq", "prev_hash", "hash", *HASHED_FIELDS))
@@ -47,3 +50,33 @@ def check_chain(store: Store) -> ChainReport:
 def verify_audit_trail(store: Store, actor: Actor) -> ChainReport:
     """The chain check for the administrator's screen."""
     return check_chain(store)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One line of the 操作日志 screen."""
+
+    seq: int | None
+    at: datetime
+    actor_name: str
+    role: str
+    action: str
+    summary: str
+
+
+@service(
+    roles={Role.ADMIN, Role.SUPERVISOR},
+    scope=Scope.NONE("the office's own log lines, newest first; summaries carry no full IDs"),
+    changes=(),
+)
+def recent_audit_lines(store: Store, actor: Actor, limit: int = 200) -> list[AuditLine]:
+    """The newest lines of this desk's audit trail."""
+    with store.sessions.read() as s:
+        rows = s.scalars(
+            select(AuditEvent)
+            .order_by(AuditEvent.at.desc(), AuditEvent.chain_seq.desc())
+            .limit(limit)
+        ).all()
+        return [
+            AuditLine(r.chain_seq, r.at, r.actor_name, r.role, r.action, r.summary) for r in rows
+        ]
