@@ -80,3 +80,12 @@ def recent_audit_lines(store: Store, actor: Actor, limit: int = 200) -> list[Aud
         return [
             AuditLine(r.chain_seq, r.at, r.actor_name, r.role, r.action, r.summary) for r in rows
         ]
+
+
+def chain_links(store: Store) -> dict[int, str]:
+    """Link number → hash of this desk's chain as stored (for the comparison with the hub)."""
+    with store.sessions.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT chain_seq, hash FROM audit_events WHERE chain_seq IS NOT NULL")
+        )
+        return {int(seq): str(digest) for seq, digest in rows}

@@ -338,7 +338,13 @@ class UnitOfWork:
             "entity_id": entity_id,
             "summary": event.summary,
             "data": event.data,
-            "chain": {"seq": seq, "prev": prev, "hash": event.hash, "user_id": event.user_id},
+            "chain": {
+                "seq": seq,
+                "prev": prev,
+                "hash": event.hash,
+                "user_id": event.user_id,
+                "office_id": event.office_id,
+            },
         }
         self._queue(
             "audit_event", event.id, "upsert", payload, offices or [self.actor.office_code], None

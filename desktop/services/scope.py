@@ -128,11 +128,10 @@ def _household_id(session: Session, kind: str, value: str) -> str | None:
     if kind == "household":
         return value
     if kind == "finance_item":
-        for model in (IncomeItem, Asset):
-            row = session.get(model, value)
-            if row is not None:
-                return row.household_id
-        return None
+        item: IncomeItem | Asset | None = session.get(IncomeItem, value) or session.get(
+            Asset, value
+        )
+        return item.household_id if item is not None else None
     model = _HOUSEHOLD_OF[kind]
     row = session.get(model, value)
     return row.household_id if row is not None else None

@@ -16,7 +16,7 @@ from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.hub import accounts, attachments, checks, migrations, numbers, records
+from sync.hub import accounts, attachments, audit_chain, checks, migrations, numbers, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
@@ -92,6 +92,7 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     _add_account_routes(app, database, settings)
     _add_record_routes(app, database, settings)
     _add_attachment_routes(app, database, settings)
+    audit_chain.add_routes(app, database)
     return app
 
 

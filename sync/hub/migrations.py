@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, select
 
-from sync.hub import db
+from sync.hub import audit_chain, db
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ STEPS: tuple[Step, ...] = (
         "device codes, one case per number, record links (a case travels whole)",
         _v4_numbers_and_links,
     ),
+    Step(6, "each device's audit-chain checkpoints", audit_chain.create_tables),
 )
 HEAD = STEPS[-1].version
 
