@@ -111,7 +111,7 @@ class IdleLock(QObject):
         store: Store,
         actor: Actor,
         *,
-        switch_user: Callable[[], None],
+        switch_user: Callable[[], object],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(window)
