@@ -166,8 +166,6 @@ def generate(
     for _ in range(households):
         residence = home if rng.random() < 0.35 else rng.choice(offices)
         hukou = residence if rng.random() < 0.8 else rng.choice(offices)
-        if home not in (residence, hukou):
-            hukou = home  # a desk holds only families its office lives or registers (一城通办)
         district = residence["district"]
         road = rng.choice(ROADS.get(district, ["建设路"]))
         address = f"{district}{residence['name'].removeprefix(district)}{road}{rng.randint(1, 300)}号{rng.randint(1, 12)}-{rng.randint(1, 6)}0{rng.randint(1, 4)}"
