@@ -170,10 +170,23 @@ def _filtered(session: Session, f: CaseFilter, stmt: Select) -> Select:  # type:
     return stmt
 
 
-def count_cases(store: Store, f: CaseFilter) -> int:
-    """How many cases the filter shows (an index count: no joins)."""
+def _visible_ids(session: Session, actor: Actor, f: CaseFilter, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """``_filtered`` limited to the families ``actor`` may see: this office's (一城通办) and,
+    for a coordinator, those of the assigned communities."""
+    stmt = _filtered(session, replace(f, office_id=actor.office_id), stmt)
+    if actor.role == COORDINATOR:
+        mine = sorted(assigned_communities(session, actor.user_id))
+        in_mine = list(session.scalars(select(Household.id).where(Household.community.in_(mine))))
+        stmt = stmt.where(Application.household_id.in_(in_mine))
+    return stmt
+
+
+@service(roles=ALL_ROLES, scope=Scope.NONE("counts only the families visible to the actor"))
+def count_cases(store: Store, actor: Actor, f: CaseFilter) -> int:
+    """How many cases the filter shows this actor (an index count: no joins)."""
     with store.sessions.read() as s:
-        return s.scalar(_filtered(s, f, select(func.count()).select_from(Application))) or 0
+        stmt = _visible_ids(s, actor, f, select(func.count()).select_from(Application))
+        return s.scalar(stmt) or 0
 
 
 _ROW_COLUMNS = (
@@ -200,13 +213,8 @@ def fetch_cases(
     The page's ids come from the (applied_on, id, deleted) index alone, so a deep page costs an
     index walk; only those rows are then joined to their applicant and household."""
     full = actor.sees_full_personal_data()
-    f = replace(f, office_id=actor.office_id)  # 一城通办: only this office's families
     with store.sessions.read() as s:
-        ids_stmt = _filtered(s, f, select(Application.id))
-        if actor.role == COORDINATOR:
-            mine = sorted(assigned_communities(s, actor.user_id))
-            in_mine = list(s.scalars(select(Household.id).where(Household.community.in_(mine))))
-            ids_stmt = ids_stmt.where(Application.household_id.in_(in_mine))
+        ids_stmt = _visible_ids(s, actor, f, select(Application.id))
         ids_stmt = ids_stmt.order_by(Application.applied_on.desc(), Application.id.desc())
         ids = list(s.scalars(ids_stmt.offset(offset).limit(limit)))
         if not ids:
