@@ -75,7 +75,7 @@ def _search_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type: ig
 
 def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     def open_list() -> None:
-        count_cases(store, CaseFilter())
+        count_cases(store, actor, CaseFilter())
         fetch_cases(store, actor, CaseFilter(), 0, 200)
 
     raw = store.engine.raw_connection()
@@ -92,7 +92,7 @@ def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type:
     measured = timed(open_list, 3 if smoke else 7)
     deep = timed(
         lambda: fetch_cases(
-            store, actor, CaseFilter(), count_cases(store, CaseFilter()) - 200, 200
+            store, actor, CaseFilter(), count_cases(store, actor, CaseFilter()) - 200, 200
         ),
         3,
     )

@@ -436,4 +436,17 @@ def create_demo_store(
             )
     if households:
         seed(store, households, seed_value)
+        _assign_demo_coordinators(store, admin)
     return store, admin
+
+
+def _assign_demo_coordinators(store: Store, admin: Actor) -> None:
+    """Demo coordinators serve every community of the demo office."""
+    from desktop.services.auth import list_users
+    from desktop.services.coordinators import assign_communities
+    from desktop.services.search import communities
+
+    names = communities(store)
+    for user in list_users(store):
+        if user.role == "coordinator":
+            assign_communities(store, admin, user.id, names)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.errors import ValidationError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Setting
 from desktop.store.store import Store
 
@@ -94,6 +94,16 @@ SETTINGS: tuple[SettingDef, ...] = (
         60,
         consumer="ui.survey.form",
     ),
+    SettingDef(
+        "idle_lock_minutes",
+        int,
+        10,
+        "无操作自动锁屏（分钟）",
+        "多长时间无人操作后锁定窗口，须重新输入密码；0 表示不锁定。未保存的内容会保留",
+        0,
+        240,
+        consumer="ui.idle_lock",
+    ),
 )
 
 BY_KEY = {d.key: d for d in SETTINGS}
@@ -131,7 +141,11 @@ def all_settings(store: Store) -> dict[str, Any]:
     return {d.key: get_setting(store, d.key) for d in SETTINGS}
 
 
-@service(roles={Role.ADMIN, Role.SUPERVISOR}, changes={"settings"})
+@service(
+    scope=Scope.NONE("desk settings, no family"),
+    roles={Role.ADMIN, Role.SUPERVISOR},
+    changes={"settings"},
+)
 def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     """Validate every value first, then store them all (audited); nothing is stored on an error."""
     cleaned = {}

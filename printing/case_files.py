@@ -21,7 +21,7 @@ from desktop.domain.policy import assess
 from desktop.errors import DeskError, NotFound, PermissionDenied, ReportError
 from desktop.money import ZERO
 from desktop.services.assessment import PROGRAMME_OF, summary_of
-from desktop.services.base import Actor, Role, unit_of_work
+from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service, unit_of_work
 from desktop.services.case_steps import load_snapshot
 from desktop.services.case_views import case_timeline
 from desktop.services.documents import list_documents
@@ -151,6 +151,7 @@ def case_household(store: Store, application_id: str) -> str:
         return app.household_id
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def home_survey_for(store: Store, actor: Actor, application_id: str) -> rd.HomeSurvey:
     """入户调查表 of the case as filled in (a draft prints marked as one)."""
     _check(actor, SURVEY_PRINT_ROLES, "入户调查表")
@@ -162,6 +163,7 @@ def home_survey_for(store: Store, actor: Actor, application_id: str) -> rd.HomeS
     return _survey_record(store, application_id, survey)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def render_case_survey(store: Store, actor: Actor, application_id: str) -> bytes:
     """PDF of the case's filled 入户调查表 (audited)."""
     record = home_survey_for(store, actor, application_id)
@@ -211,6 +213,7 @@ def _attachments(store: Store, application_id: str) -> tuple[rd.Attachment, ...]
     return tuple(out)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def archive_case_for(
     store: Store, actor: Actor, application_id: str, archived_on: date | None = None
 ) -> rd.ArchiveCase:
@@ -254,6 +257,7 @@ def archive_case_for(
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def render_case_dossier(store: Store, actor: Actor, application_id: str) -> bytes:
     """PDF of one case's archive dossier with bookmarks and contents (audited)."""
     record = archive_case_for(store, actor, application_id)
@@ -261,6 +265,7 @@ def render_case_dossier(store: Store, actor: Actor, application_id: str) -> byte
     return render_archive(record)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATIONS("application_ids"))
 def render_dossier_batch(
     store: Store,
     actor: Actor,

@@ -28,7 +28,7 @@ from desktop.domain.payment_status import PAYING_CODES
 from desktop.domain.policy.plain import plain_policy
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
-from desktop.services.base import Actor
+from desktop.services.base import ALL_ROLES, Actor, Scope, service
 from desktop.services.office_window import window_contact
 from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
 from desktop.settings import get_setting
@@ -83,6 +83,7 @@ def own_office(store: Store, office: rd.Office) -> rd.Office:
     return replace(office, phone=phone, address=address)
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("lists this office's own notice communities"))
 def notice_communities(store: Store, actor: Actor) -> list[str]:
     """Communities of the households this office serves (as residence or registration office)."""
     with store.sessions.read() as s:
@@ -99,6 +100,7 @@ def notice_communities(store: Store, actor: Actor) -> list[str]:
         return [c for c in rows if c]
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("counts of this office's own notices"))
 def notice_counts(store: Store, actor: Actor) -> dict[str, int]:
     """Per community served by this office: how many cases are now in public notice."""
     counts = dict.fromkeys(notice_communities(store, actor), 0)
@@ -154,6 +156,7 @@ def _notice_row(
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.COMMUNITY("community"))
 def public_notice_for(
     store: Store,
     actor: Actor,
@@ -197,6 +200,7 @@ def decision_date(app: Application) -> date:
     return stamp.date()
 
 
+@service(roles=ALL_ROLES, scope=Scope.COMMUNITY("community"))
 def confirmation_announcement_for(
     store: Store,
     actor: Actor,
@@ -239,6 +243,7 @@ def confirmation_announcement_for(
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a policy flyer, no family"))
 def policy_flyer_for(store: Store, actor: Actor, month: date) -> rd.PolicyFlyer:
     """明白纸 with the standards in force in ``month`` and this office's window and phone."""
     plain = plain_policy(current_policy(store).for_month(month))
@@ -316,6 +321,7 @@ def _application(session: Session, application_id: str) -> Application:
     return app
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def check_authorization_for(
     store: Store, actor: Actor, application_id: str, signed_on: date | None = None
 ) -> rd.CheckAuthorization:
@@ -326,6 +332,7 @@ def check_authorization_for(
         return rd.CheckAuthorization(case=case_record(s, app, day), signed_on=day)
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("the roster lists this office's own paying cases"))
 def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRoster:
     """发放花名册 of this office (the paying, registration office) for ``month``."""
     policy = current_policy(store)
@@ -374,6 +381,7 @@ def payment_roster_for(store: Store, actor: Actor, month: date) -> rd.PaymentRos
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def missing_documents_for(
     store: Store,
     actor: Actor,
@@ -421,6 +429,7 @@ def _note(kind: str) -> str:
     return known.note if known else ""
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a what-if on entered numbers, no family"))
 def self_assessment_report(
     store: Store,
     actor: Actor,

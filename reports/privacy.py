@@ -1,7 +1,9 @@
-"""Masking of ID numbers, phone numbers and bank accounts on every printed document."""
+"""Masking on every printed document: the core's one masking (``desktop.domain.ids`` and
+``desktop.domain.bank``), refusing a value that cannot be what the page says it is."""
 
 from __future__ import annotations
 
+from desktop.domain import ids
 from desktop.domain.bank import mask_account as core_mask_account
 from desktop.errors import ValidationError
 
@@ -15,22 +17,15 @@ def mask_id(id_number: str, field: str = "公民身份号码") -> str:
     raw = _compact(id_number)
     if len(raw) not in (15, 18) or not raw[:-1].isdigit():
         raise ValidationError(field, f"“{id_number}”不是 15 位或 18 位的身份证号码")
-    return raw[:6] + "*" * (len(raw) - 10) + raw[-4:]
+    return ids.mask_id(raw)
 
 
 def mask_phone(phone: str, field: str = "联系电话") -> str:
     """Mobile ``138****5678``; landline keeps its area code and last 4: ``022-****1234``."""
-    raw = "".join(ch for ch in phone if ch.isdigit() or ch == "-")
-    digits = raw.replace("-", "")
+    digits = "".join(ch for ch in phone if ch.isdigit())
     if len(digits) < 7:
         raise ValidationError(field, f"“{phone}”不是有效的电话号码")
-    if "-" in raw:
-        area, _, local = raw.partition("-")
-        local = local.replace("-", "")
-        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
-    if len(digits) == 11:
-        return digits[:3] + "****" + digits[-4:]
-    return "*" * (len(digits) - 4) + digits[-4:]
+    return ids.mask_phone(phone)
 
 
 def mask_account(account: str, field: str = "银行账号") -> str:

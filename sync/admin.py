@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import func, select
 
 from desktop.errors import ValidationError
-from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, require_text, service, unit_of_work
 from desktop.store import number_blocks
 from desktop.store.models import OutboxEntry
 from desktop.store.outbox import STATE_LABELS, OutboxState
@@ -82,7 +82,11 @@ def _check_url(hub_url: str) -> str:
     return url
 
 
-@service(roles={Role.ADMIN}, changes={"sync"})
+@service(
+    scope=Scope.NONE("enrols this desk with the hub, no family"),
+    roles={Role.ADMIN},
+    changes={"sync"},
+)
 def register_device(
     store: Store,
     actor: Actor,

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from desktop.domain.bank import mask_account
 from desktop.domain.ids import mask_id, mask_phone
 from desktop.errors import NotFound, ValidationError, WorkflowError
-from desktop.services.base import PAYER_ROLES, Actor, Role, service, unit_of_work
+from desktop.services.base import PAYER_ROLES, Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Office, OutboxEntry
 from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
@@ -254,7 +254,11 @@ def _requeue(session: Any, c: SyncConflict) -> None:
     session.flush()
 
 
-@service(roles=WRITERS, changes={"sync", "households", "persons", "cases", "documents"})
+@service(
+    scope=Scope.NONE("a conflict is this desk's own change held back by the hub"),
+    roles=WRITERS,
+    changes={"sync", "households", "persons", "cases", "documents"},
+)
 def resolve_conflict(
     store: Store, actor: Actor, conflict_id: str, choices: dict[str, str]
 ) -> ConflictView:

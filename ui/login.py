@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +27,16 @@ if TYPE_CHECKING:
 class LoginDialog(QDialog):
     """Asks for user name and password; ``result_store``/``result_actor`` hold the session."""
 
-    def __init__(self, data_dir: Path, parent: QWidget | None = None, username: str = "") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        username: str = "",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        self.clock = clock
         self.result_store: Store | None = None
         self.result_actor: Actor | None = None
         self.setWindowTitle("登录 · 街道社会救助窗口")
@@ -77,7 +86,9 @@ class LoginDialog(QDialog):
         from desktop.services.auth import login
 
         try:
-            store, actor = login(self.data_dir, self.username.text(), self.password.text())
+            store, actor = login(
+                self.data_dir, self.username.text(), self.password.text(), clock=self.clock
+            )
         except Exception as exc:  # every failure is shown, none is fatal
             self.message.setText(error_message(exc))
             self.password.selectAll()

@@ -30,6 +30,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.services.changes import change_kinds
+
 log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 600
@@ -461,15 +463,17 @@ class ChangeBus(QObject):
 
     def publish(self, kinds: Iterable[str]) -> None:
         """Emit ``changed`` with the given kinds (nothing when empty)."""
-        kinds_set = set(kinds)
+        kinds_set: set[str] = set(change_kinds(kinds))
         if kinds_set:
             self.changed.emit(kinds_set)
 
     def watch(
         self, widget: QWidget, kinds: Iterable[str], refresh: Callable[[set[str]], None]
     ) -> None:
-        """Call ``refresh(kinds)`` when a watched kind changes: now if visible, else when shown."""
-        _Watcher(self, widget, set(kinds), refresh)
+        """Call ``refresh(kinds)`` when a watched kind changes: now if visible, else when shown.
+
+        ``kinds`` are ``Change`` names; an unknown one fails here, not silently never."""
+        _Watcher(self, widget, set(change_kinds(kinds)), refresh)
 
 
 class _Watcher(QObject):

@@ -15,6 +15,7 @@ from ui.login import LoginDialog
 if TYPE_CHECKING:
     from desktop.services.base import Actor
     from desktop.store.store import Store
+    from ui.idle_lock import IdleLock
     from ui.main_window import MainWindow
 
 
@@ -35,6 +36,7 @@ class DeskSession(QObject):
         self.window: MainWindow | None = None
         self.store: Store | None = None
         self.actor: Actor | None = None
+        self.idle_lock: IdleLock | None = None
         self._ending = False
 
     # ------------------------------------------------------------------ login
@@ -67,6 +69,7 @@ class DeskSession(QObject):
     # ------------------------------------------------------------------ main window
     def open(self, store: Store, actor: Actor) -> MainWindow:
         """The main window of ``actor`` on the open ``store``."""
+        from ui.idle_lock import IdleLock
         from ui.main_window import MainWindow
 
         self.store, self.actor = store, actor
@@ -74,6 +77,7 @@ class DeskSession(QObject):
         window.logout_requested.connect(self.log_out)
         window.closed.connect(self._window_closed)
         self.window = window
+        self.idle_lock = IdleLock(window, store, actor, switch_user=lambda: self.log_out(True))
         window.show()
         self.logged_in.emit(actor)
         return window
@@ -104,7 +108,7 @@ class DeskSession(QObject):
     def _end_session(self) -> None:
         ops.wait_idle()
         window, store = self.window, self.store
-        self.window, self.store, self.actor = None, None, None
+        self.window, self.store, self.actor, self.idle_lock = None, None, None, None
         if window is not None:
             window.deleteLater()
         if store is not None:

@@ -205,9 +205,14 @@ def family_stability(
 
 
 # ---------------------------------------------------------------- 一城通办
+def in_office_scope(office_id: str, residence_office_id: str, hukou_office_id: str) -> bool:
+    """一城通办: an office acts for a family only where it lives (居住地) or is registered (户籍地)."""
+    return office_id in (residence_office_id, hukou_office_id)
+
+
 def check_office_scope(office_id: str, residence_office_id: str, hukou_office_id: str) -> None:
-    """一城通办: an office takes a family only where it lives (居住地) or is registered (户籍地)."""
-    if office_id not in (residence_office_id, hukou_office_id):
+    """The 一城通办 rule on an entered household (the offices chosen on the form)."""
+    if not in_office_scope(office_id, residence_office_id, hukou_office_id):
         raise ValidationError(
             "居住地街道", "本街道既不是该家庭的居住地也不是户籍地，不能受理（一城通办）"
         )

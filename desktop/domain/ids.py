@@ -165,19 +165,27 @@ def id_error(raw: str) -> str | None:
 
 
 def mask_id(number: str | None) -> str:
-    """First 6 + last 4 digits visible, the rest as '*' (for printing and limited roles)."""
-    if not number:
+    """First 6 + last 4 characters visible, the rest as '*': ``120101********1239`` (the one
+    masking of ID numbers, for screens, exports and printed pages alike)."""
+    raw = "".join((number or "").split()).upper()
+    if not raw:
         return ""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if len(raw) <= 10:
+        return "*" * len(raw)
+    return raw[:6] + "*" * (len(raw) - 10) + raw[-4:]
 
 
 def mask_phone(phone: str | None) -> str:
-    """First 3 + last 4 digits of a mobile number visible."""
-    if not phone:
-        return ""
-    digits = phone.strip()
+    """Mobile ``138****5678``; a landline keeps its area code and last 4: ``022-****1234``;
+    other numbers keep the last 4 (the one masking of phone numbers)."""
+    raw = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "-")
+    digits = raw.replace("-", "")
     if len(digits) < 7:
         return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    if "-" in raw:
+        area, _, local = raw.partition("-")
+        local = local.replace("-", "")
+        return f"{area}-{'*' * (len(local) - 4)}{local[-4:]}"
+    if len(digits) == 11:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * (len(digits) - 4) + digits[-4:]

@@ -14,6 +14,7 @@ from desktop.errors import NotFound, ValidationError
 from desktop.services.base import (
     Actor,
     Role,
+    Scope,
     UnitOfWork,
     choice,
     require_text,
@@ -110,7 +111,11 @@ def application_view(app: Application, applicant_name: str) -> ApplicationView:
     )
 
 
-@service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "documents"})
+@service(
+    scope=Scope.HOUSEHOLD("data.household_id"),
+    roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases", "documents"},
+)
 def create_application(
     store: Store, actor: Actor, data: ApplicationInput, *, within: UnitOfWork | None = None
 ) -> ApplicationView:
@@ -122,7 +127,7 @@ def create_application(
         raise ValidationError("申请日期", "请选择日期")
     if data.applied_on > date.today():
         raise ValidationError("申请日期", "不能晚于今天")
-    reason = require_text(data.reason, "申请理由", max_len=2000, required=False)
+    reason = require_text(data.reason, "申请理由", max_len=2000, multiline=True, required=False)
     proxy = require_text(data.proxy_name, "代办人姓名", max_len=40, required=False)
     with unit_of_work(store, actor, within=within) as uow:
         s = uow.session

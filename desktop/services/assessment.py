@@ -15,7 +15,7 @@ from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.household import Hardship
 from desktop.domain.policy.result import Assessment, Reason
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.services.check_findings import check_section
 from desktop.services.household_facts import household_facts
 from desktop.services.policy_admin import load_policy, policy_version
@@ -115,7 +115,11 @@ def _with_hardship(app: Application, facts: Any) -> Any:
     return replace(facts, hardship=Hardship(kind, app.hardship_requested))
 
 
-@service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases"})
+@service(
+    scope=Scope.APPLICATION("application_id"),
+    roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases"},
+)
 def assess_application(
     store: Store, actor: Actor, application_id: str, month: date | None = None
 ) -> ApplicationAssessment:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,17 @@ from desktop.errors import (
     ValidationError,
     WrongKeyError,
 )
-from desktop.services.base import ROLE_LABELS, Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import (
+    ALL_ROLES,
+    ROLE_LABELS,
+    Actor,
+    Role,
+    Scope,
+    require_text,
+    service,
+    unit_of_work,
+)
+from desktop.services.login_guard import LOCK_SECONDS, LoginGuard, wait_after
 from desktop.store.keys import (
     DEFAULT_KDF,
     KdfParams,
@@ -126,12 +138,21 @@ def first_run(
     return store, actor
 
 
-def login(data_dir: Path, username: str, password: str) -> tuple[Store, Actor]:
-    """Unwrap the key with the password, open (and migrate) the store, return the actor."""
+def login(
+    data_dir: Path,
+    username: str,
+    password: str,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> tuple[Store, Actor]:
+    """Unwrap the key with the password, open (and migrate) the store, return the actor.
+
+    Wrong passwords in a row make the next try wait longer and then lock the name for a while
+    (``LoginGuard``); an unknown name costs the same key derivation as a known one."""
     name = (username or "").strip().lower()
     if not password:
         raise ValidationError("密码", "不能为空", code="required")
-    key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
+    key = _check_password(data_dir, name, password, clock)
     store = Store.open(data_dir, key)
     with store.sessions.read() as s:
         user = s.scalars(select(User).where(User.username == name)).first()
@@ -144,7 +165,7 @@ def login(data_dir: Path, username: str, password: str) -> tuple[Store, Actor]:
     return store, actor
 
 
-@service(roles={Role.ADMIN}, changes={"users"})
+@service(scope=Scope.NONE("users of this desk, no family"), roles={Role.ADMIN}, changes={"users"})
 def create_user(
     store: Store,
     actor: Actor,
@@ -176,6 +197,41 @@ def create_user(
     return UserView(user.id, name, shown, Role(role), office.id, True)
 
 
+def _check_password(data_dir: Path, name: str, password: str, clock: Callable[[], float]) -> bytes:
+    """The one password check of login and unlock: the lockout first, then the key file."""
+    guard = LoginGuard(data_dir, clock)
+    guard.check(name)
+    try:
+        key = KeyFile(data_dir / KEYFILE_NAME).unwrap(name, password)
+    except WrongKeyError:
+        failures = guard.failed(name)
+        wait = wait_after(failures)
+        if wait >= LOCK_SECONDS:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，账号临时锁定 {LOCK_SECONDS // 60} 分钟"
+            ) from None
+        if wait > 0:
+            raise WrongKeyError(
+                f"用户名或密码错误；已连续输错 {failures} 次，请 {int(wait)} 秒后再试"
+            ) from None
+        raise
+    guard.succeeded(name)
+    return key
+
+
+@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
+def unlock(
+    store: Store, actor: Actor, password: str, *, clock: Callable[[], float] = time.time
+) -> None:
+    """Unlock an idle-locked window: the same user's password, counted like a login."""
+    if not password:
+        raise ValidationError("密码", "不能为空", code="required")
+    _check_password(store.keyfile.path.parent, actor.username, password, clock)
+    with unit_of_work(store, actor) as uow:
+        uow.audit("unlock", "user", actor.user_id, f"{actor.display_name} 解除锁屏")
+
+
+@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
 def change_password(
     store: Store,
     actor: Actor,
@@ -195,7 +251,7 @@ def change_password(
         uow.audit("change_password", "user", actor.user_id, f"{actor.display_name} 修改密码")
 
 
-@service(roles={Role.ADMIN}, changes={"users"})
+@service(scope=Scope.NONE("users of this desk, no family"), roles={Role.ADMIN}, changes={"users"})
 def set_user_active(
     store: Store,
     actor: Actor,
@@ -236,7 +292,9 @@ def list_users(store: Store) -> list[UserView]:
         ]
 
 
-@service(roles={Role.ADMIN}, changes={"offices"})
+@service(
+    scope=Scope.NONE("the office directory, no family"), roles={Role.ADMIN}, changes={"offices"}
+)
 def create_office(store: Store, actor: Actor, data: OfficeInput) -> str:
     """Add another street office (e.g. the registration office of a family living here)."""
     data = _validate_office(data)

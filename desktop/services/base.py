@@ -4,6 +4,8 @@ writes a change, its audit event and its outbox entry in one transaction."""
 from __future__ import annotations
 
 import functools
+import inspect
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,9 +13,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.domain.audit_chain import GENESIS, event_hash
 from desktop.errors import NotFound, PermissionDenied, ValidationError
+from desktop.services.changes import Change, change_kinds
+from desktop.services.scope import Scope, check_scope
 from desktop.store import outbox
 from desktop.store.models import (
     Application,
@@ -21,6 +27,7 @@ from desktop.store.models import (
     Household,
     Office,
     Synced,
+    new_id,
 )
 from desktop.store.outbox import (  # noqa: F401  (re-exported: services name them from here)
     APPEND_ONLY_ENTITIES,
@@ -29,6 +36,8 @@ from desktop.store.outbox import (  # noqa: F401  (re-exported: services name th
     payload_of,
 )
 from desktop.store.store import Store
+
+__all__ = ["Change", "Scope"]
 
 
 class Role(StrEnum):
@@ -80,15 +89,25 @@ R = TypeVar("R")
 
 
 def service(
-    *, roles: Iterable[Role], changes: Iterable[str] = ()
+    *, roles: Iterable[Role], scope: Scope, changes: Iterable[str] = ()
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Declare who may call a service and which kinds of data it changes (``fn.changes``).
+    """Declare who may call a service, what family it reaches and what kinds of data it changes.
 
-    The decorated function's first two parameters are ``store`` and ``actor``.
+    The decorated function's first two parameters are ``store`` and ``actor``. ``scope``
+    names the parameter that leads to the family (``Scope.HOUSEHOLD("household_id")``,
+    ``Scope.APPLICATION("application_id")`` …) or says why none is reached
+    (``Scope.NONE("…")``); the office/community check runs here, before the body, for every
+    caller. ``changes`` are ``Change`` kinds (``fn.changes``), published to the screens.
     """
     allowed = frozenset(roles)
+    kinds = change_kinds(changes)
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(fn)
+        root = scope.param.split(".")[0]
+        if scope.reaches_family and root not in signature.parameters:
+            raise TypeError(f"{fn.__qualname__}: scope names unknown parameter {root!r}")
+
         @functools.wraps(fn)
         def inner(*args: P.args, **kwargs: P.kwargs) -> R:
             actor = args[1] if len(args) > 1 else kwargs.get("actor")
@@ -97,13 +116,31 @@ def service(
             if actor.role not in allowed:
                 names = "、".join(ROLE_LABELS[r] for r in Role if r in allowed)
                 raise PermissionDenied(f"{actor.role.label}无权执行此操作（仅限：{names}）")
+            if scope.reaches_family:
+                bound = signature.bind_partial(*args, **kwargs).arguments
+                _check_declared_scope(bound, actor, scope, bound.get(root))
             return fn(*args, **kwargs)
 
-        inner.changes = frozenset(changes)  # type: ignore[attr-defined]
+        inner.changes = kinds  # type: ignore[attr-defined]
         inner.roles = allowed  # type: ignore[attr-defined]
+        inner.scope = scope  # type: ignore[attr-defined]
         return inner
 
     return wrap
+
+
+def _check_declared_scope(bound: dict[str, Any], actor: Actor, scope: Scope, value: Any) -> None:
+    """Resolve the declared parameter inside the caller's transaction (``within``) when there
+    is one, so records written earlier in it are seen; else in a read session."""
+    within = bound.get("within")
+    if isinstance(within, UnitOfWork):
+        check_scope(within.session, actor, scope, value)
+        return
+    store = bound.get("store")
+    if not isinstance(store, Store):
+        raise PermissionDenied("未打开数据库，不能执行此操作")
+    with store.sessions.read() as session:
+        check_scope(session, actor, scope, value)
 
 
 class UnitOfWork:
@@ -114,6 +151,21 @@ class UnitOfWork:
         self.actor = actor
         self.now = datetime.now().replace(microsecond=0)
         self._office_codes: dict[str, str] = {}
+        self._chain_head: tuple[int, str] | None = None
+
+    def _next_link(self) -> tuple[int, str]:
+        """The next link number and the hash it chains to (read once per transaction; the
+        unique ``chain_seq`` refuses a second writer racing for the same link)."""
+        if self._chain_head is None:
+            last = self.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.chain_seq.is_not(None))
+                .order_by(AuditEvent.chain_seq.desc())
+                .limit(1)
+            ).first()
+            self._chain_head = (last.chain_seq or 0, last.hash) if last else (0, GENESIS)
+        seq, prev = self._chain_head
+        return seq + 1, prev
 
     def office_code(self, office_id: str) -> str:
         if office_id not in self._office_codes:
@@ -208,6 +260,11 @@ class UnitOfWork:
             summary=summary[:300],
             data=json_safe(data or {}),
         )
+        event.id = event.id or new_id()
+        seq, prev = self._next_link()
+        event.chain_seq, event.prev_hash = seq, prev
+        event.hash = event_hash(seq, prev, event.__dict__)
+        self._chain_head = (seq, event.hash)
         self.session.add(event)
         self.session.flush()
         payload = {
@@ -221,6 +278,13 @@ class UnitOfWork:
             "entity_id": entity_id,
             "summary": event.summary,
             "data": event.data,
+            "chain": {
+                "seq": seq,
+                "prev": prev,
+                "hash": event.hash,
+                "user_id": event.user_id,
+                "office_id": event.office_id,
+            },
         }
         outbox.queue(
             self.session,
@@ -246,9 +310,40 @@ def unit_of_work(
         yield UnitOfWork(session, actor)
 
 
-def require_text(value: str | None, field: str, *, max_len: int, required: bool = True) -> str:
-    """Trim a text field; check it is present and not over-long."""
-    text = (value or "").strip()
+# Characters no entered text may hold: control characters (NUL, escapes …; tab and newline
+# are allowed in multi-line notes), zero-width characters and bidirectional overrides that
+# make a name read differently on screen than it is stored.
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width space/joiners, word joiner, BOM, soft hyphen
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"  # bidi
+)
+
+
+def check_plain_text(text: str, field: str, *, multiline: bool = False) -> str:
+    """Refuse control, zero-width and bidirectional-override characters in entered text."""
+    for ch in text:
+        if multiline and ch in "\n\r\t":
+            continue
+        if ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
+            name = unicodedata.name(ch, "控制字符")
+            raise ValidationError(
+                field,
+                f"含有不可见或控制字符（U+{ord(ch):04X} {name}），请删除后重新输入",
+                code="invisible_char",
+            )
+    return text
+
+
+def require_text(
+    value: str | None,
+    field: str,
+    *,
+    max_len: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """Trim a text field; check it is present, not over-long and free of hidden characters."""
+    text = check_plain_text((value or "").strip(), field, multiline=multiline)
     if required and not text:
         raise ValidationError(field, "不能为空", code="required")
     if len(text) > max_len:

@@ -27,7 +27,7 @@ from desktop.domain.policy.monthly import (
 )
 from desktop.domain.policy.tables import MonthPolicy, PolicySet
 from desktop.errors import ValidationError
-from desktop.services.base import Actor, Role, UnitOfWork, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, UnitOfWork, service, unit_of_work
 from desktop.services.benefit_cache import (
     CacheRow,
     cache_row,
@@ -470,7 +470,11 @@ def _message(report: RunReport, earlier: int) -> str:
     return f"{month}{kind}完成：共 {report.cases} 户，{parts}；变动 {report.changed} 户{skipped}"
 
 
-@service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "benefit_runs"})
+@service(
+    scope=Scope.NONE("the run takes only this office's own paying cases"),
+    roles={Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases", "benefit_runs"},
+)
 def run_monthly_benefits(
     store: Store,
     actor: Actor,

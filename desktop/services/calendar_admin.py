@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from desktop.domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
 from desktop.services.deadlines import office_calendar, plain_calendar, recompute_deadlines
 from desktop.store.store import Store
 from desktop.store.workflow_models import CalendarOverride
@@ -47,7 +47,11 @@ def _view(r: CalendarOverride) -> OverrideView:
     return OverrideView(r.id, r.office_id, r.day, r.kind, r.note)
 
 
-@service(roles=CALENDAR_ADMINS, changes={"calendar", "cases"})
+@service(
+    scope=Scope.NONE("the working-day calendar, no family"),
+    roles=CALENDAR_ADMINS,
+    changes={"calendar", "cases"},
+)
 def add_calendar_override(
     store: Store, actor: Actor, day: date, kind: str, note: str = "", today: date | None = None
 ) -> OverrideChange:
@@ -80,7 +84,11 @@ def add_calendar_override(
         return OverrideChange(_view(row), moved)
 
 
-@service(roles=CALENDAR_ADMINS, changes={"calendar", "cases"})
+@service(
+    scope=Scope.NONE("the working-day calendar, no family"),
+    roles=CALENDAR_ADMINS,
+    changes={"calendar", "cases"},
+)
 def remove_calendar_override(
     store: Store, actor: Actor, day: date, today: date | None = None
 ) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.errors import DUPLICATE_NUMBER_REASON, NotFound, ValidationError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Application, Office, OutboxEntry
 from desktop.store.number_blocks import (
     DEVICE_CODE,
@@ -99,7 +99,11 @@ def renumberable_cases(store: Store) -> dict[str, str]:
         return {i: n for i, n in candidates if _refused_for_number(s, i)}
 
 
-@service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"cases", "sync"})
+@service(
+    scope=Scope.APPLICATION("application_id"),
+    roles={Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases", "sync"},
+)
 def renumber_refused_case(store: Store, actor: Actor, application_id: str) -> str:
     """Give a new number to a case the hub refused because another case holds its number
     (both numbered before leasing existed) and that never reached the hub; returns it.

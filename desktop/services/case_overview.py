@@ -25,9 +25,9 @@ from desktop.domain.workflow import (
     definition_of,
     holder,
 )
-from desktop.errors import DeskError, NotFound, ValidationError
+from desktop.errors import DeskError, NotFound
 from desktop.services.applications import CHANNELS
-from desktop.services.base import Actor, Role, service
+from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service
 from desktop.services.case_steps import get_case
 from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
 from desktop.services.check_findings import latest_report, report_reference
@@ -149,12 +149,7 @@ def _office_info(store: Store, office_id: str) -> OfficeInfo:
 
 
 def _shown_id(actor: Actor, number: str) -> str:
-    if actor.sees_full_personal_data():
-        return number
-    try:
-        return mask_id(number)
-    except ValidationError:
-        return "*" * len(number)
+    return number if actor.sees_full_personal_data() else mask_id(number)
 
 
 def _holder_cn(snap: CaseSnapshot, residence: OfficeInfo, hukou: OfficeInfo) -> str:
@@ -173,6 +168,7 @@ def _survey_status(store: Store, application_id: str) -> str:
     return "已定稿" if survey.locked else "草稿"
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOverview:
     """The case for the case page; reads the household file (audited) and masks IDs for
     roles that may not see them in full."""
@@ -318,6 +314,7 @@ class CasePageData:
     survey: SurveyView | None
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_page_data(
     store: Store, actor: Actor, application_id: str, today: date | None = None
 ) -> CasePageData:
@@ -346,7 +343,9 @@ def _household_of(store: Store, application_id: str) -> str:
         return app.household_id
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+@service(
+    scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys", "documents"}
+)
 def save_survey_signature(
     store: Store, actor: Actor, application_id: str, signer: str, png: bytes
 ) -> SurveyView:
@@ -363,7 +362,9 @@ def save_survey_signature(
     return save_survey_draft(store, actor, application_id, sections={"signatures": signatures})
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys", "documents"})
+@service(
+    scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys", "documents"}
+)
 def save_survey_photo(
     store: Store, actor: Actor, application_id: str, file_name: str, data: bytes
 ) -> SurveyView:

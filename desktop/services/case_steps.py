@@ -38,6 +38,7 @@ from desktop.services.base import (
     ALL_ROLES,
     APPEND_ONLY_ENTITIES,
     Actor,
+    Scope,
     UnitOfWork,
     service,
     unit_of_work,
@@ -270,7 +271,9 @@ def _allowed(snapshot: CaseSnapshot, action: str, who: WfActor, when: date) -> b
     return any(o.action == action and o.allowed for o in options)
 
 
-@service(roles=ALL_ROLES, changes={"cases", "reserve_fund"})
+@service(
+    scope=Scope.APPLICATION("application_id"), roles=ALL_ROLES, changes={"cases", "reserve_fund"}
+)
 def perform(
     store: Store,
     actor: Actor,

@@ -20,7 +20,7 @@ from desktop.domain.workflow import (
     Role as WfRole,
 )
 from desktop.errors import NotFound
-from desktop.services.base import ROLE_LABELS, Actor, Role
+from desktop.services.base import ALL_ROLES, ROLE_LABELS, Actor, Role, Scope, service
 from desktop.services.case_steps import load_snapshot, workflow_actor
 from desktop.services.deadlines import Calendars, all_deadlines
 from desktop.store.models import Application, AuditEvent, Document
@@ -28,6 +28,7 @@ from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent, HomeSurveyRecord
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_actions(
     store: Store, actor: Actor, application_id: str, today: date
 ) -> list[ActionOption]:

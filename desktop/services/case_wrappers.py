@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import definition_of
 from desktop.errors import WorkflowError
-from desktop.services.base import Actor
+from desktop.services.base import ALL_ROLES, Actor, Scope, service
 from desktop.services.case_policy import pay_from_rule
 from desktop.services.case_steps import CaseView, amount_text, get_case, perform
 from desktop.services.surveys import get_survey
@@ -39,6 +39,7 @@ def missing_document_titles(session: Session, application_id: str) -> list[str]:
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def accept_application(
     store: Store,
     actor: Actor,
@@ -53,6 +54,7 @@ def accept_application(
     return perform(store, actor, application_id, "accept", params, when, expected_version)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def record_survey_from_record(
     store: Store, actor: Actor, application_id: str, expected_version: int, when: date | None = None
 ) -> CaseView:
@@ -76,6 +78,7 @@ def record_survey_from_record(
     return perform(store, actor, application_id, "record_survey", params, day, expected_version)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def record_check_report(
     store: Store,
     actor: Actor,
@@ -92,6 +95,7 @@ def record_check_report(
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def start_payment(
     store: Store, actor: Actor, application_id: str, when: date, expected_version: int
 ) -> CaseView:
@@ -109,6 +113,7 @@ def start_payment(
     return perform(store, actor, application_id, "start_payment", params, when, expected_version)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def pay_emergency_aid(
     store: Store,
     actor: Actor,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy.household import Dwelling, Household, Vehicle
 from desktop.errors import NotFound, ValidationError
 from desktop.money import fmt_yuan
-from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, require_text, service, unit_of_work
 from desktop.services.case_policy import policy_value
 from desktop.store.models import Application, Office
 from desktop.store.store import Store
@@ -183,7 +183,11 @@ def check_section(
     return CheckSection(used, summary)
 
 
-@service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases"})
+@service(
+    scope=Scope.APPLICATION("application_id"),
+    roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases"},
+)
 def resolve_check_finding(
     store: Store,
     actor: Actor,
@@ -197,7 +201,9 @@ def resolve_check_finding(
     declared figure stands. Audited and synced; re-assess the application afterwards."""
     if resolution not in RESOLUTIONS:
         raise ValidationError("处理方式", "应为：" + "、".join(RESOLUTIONS.values()))
-    text = require_text(explanation, "情况说明", max_len=500, required=resolution == "explain")
+    text = require_text(
+        explanation, "情况说明", max_len=500, multiline=True, required=resolution == "explain"
+    )
     with unit_of_work(store, actor) as uow:
         app = uow.session.get(Application, application_id)
         if app is None or app.deleted:

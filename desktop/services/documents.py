@@ -10,7 +10,16 @@ from sqlalchemy import select
 
 from desktop.domain.documents import DOCUMENT_KINDS
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import (
+    ALL_ROLES,
+    Actor,
+    Role,
+    Scope,
+    choice,
+    require_text,
+    service,
+    unit_of_work,
+)
 from desktop.store.models import Application, Document, Household
 from desktop.store.store import Store
 
@@ -53,7 +62,7 @@ def _view(d: Document) -> DocumentView:
     )
 
 
-@service(roles=WRITERS, changes={"documents"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"documents"})
 def attach_document(
     store: Store,
     actor: Actor,
@@ -102,7 +111,7 @@ def attach_document(
         return _view(doc)
 
 
-@service(roles=WRITERS, changes={"documents"})
+@service(scope=Scope.DOCUMENT("document_id"), roles=WRITERS, changes={"documents"})
 def set_document_status(
     store: Store, actor: Actor, document_id: str, status: str, note: str = ""
 ) -> DocumentView:
@@ -138,6 +147,7 @@ def missing_list(store: Store, application_id: str) -> list[DocumentView]:
     return [d for d in list_documents(store, application_id) if d.status == "required"]
 
 
+@service(roles=ALL_ROLES, scope=Scope.DOCUMENT("document_id"))
 def read_attachment(store: Store, actor: Actor, document_id: str) -> bytes:
     """The plain bytes of an attachment (audited)."""
     with unit_of_work(store, actor) as uow:

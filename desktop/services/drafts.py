@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.errors import ValidationError
-from desktop.services.base import Actor, json_safe
+from desktop.services.base import ALL_ROLES, Actor, Scope, json_safe, service
 from desktop.store.models import Setting
 from desktop.store.store import Store
 
@@ -43,6 +43,7 @@ def _setting_key(actor: Actor, kind: str, key: str) -> str:
     return full
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a draft is the user's own unsaved form on this desk"))
 def save_draft(store: Store, actor: Actor, kind: str, key: str, data: dict[str, Any]) -> DraftInfo:
     """Save (or overwrite) the actor's draft ``kind``/``key``; returns when it was saved."""
     if not isinstance(data, dict):
@@ -69,6 +70,7 @@ def _decode(text: str) -> tuple[datetime, dict[str, Any]] | None:
         return None  # a damaged draft is treated as absent rather than blocking the form
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a draft is the user's own unsaved form on this desk"))
 def load_draft(store: Store, actor: Actor, kind: str, key: str) -> dict[str, Any] | None:
     """The saved data of the actor's draft, or None when there is none."""
     setting_key = _setting_key(actor, kind, key)
@@ -78,6 +80,7 @@ def load_draft(store: Store, actor: Actor, kind: str, key: str) -> dict[str, Any
     return decoded[1] if decoded else None
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a draft is the user's own unsaved form on this desk"))
 def delete_draft(store: Store, actor: Actor, kind: str, key: str) -> bool:
     """Remove the draft (after a successful submit or when discarded); True if one existed."""
     setting_key = _setting_key(actor, kind, key)
@@ -89,6 +92,7 @@ def delete_draft(store: Store, actor: Actor, kind: str, key: str) -> bool:
         return True
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("a draft is the user's own unsaved form on this desk"))
 def list_drafts(store: Store, actor: Actor, kind: str | None = None) -> list[DraftInfo]:
     """The actor's drafts (optionally of one kind), newest first."""
     prefix = f"{PREFIX}/{actor.username}/" + (f"{kind}/" if kind else "")

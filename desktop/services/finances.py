@@ -14,6 +14,7 @@ from desktop.money import to_money
 from desktop.services.base import (
     Actor,
     Role,
+    Scope,
     UnitOfWork,
     choice,
     require_text,
@@ -149,7 +150,7 @@ def write_asset(uow: UnitOfWork, household_id: str, data: AssetInput) -> Asset:
     return asset
 
 
-@service(roles=WRITERS, changes={"finances"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"finances"})
 def add_income(store: Store, actor: Actor, household_id: str, data: IncomeInput) -> IncomeView:
     data = clean_income(data)
     with unit_of_work(store, actor) as uow:
@@ -162,7 +163,7 @@ def add_income(store: Store, actor: Actor, household_id: str, data: IncomeInput)
         return IncomeView(item.id, item.person_id, item.kind, item.month, item.amount, item.note)
 
 
-@service(roles=WRITERS, changes={"finances"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"finances"})
 def add_asset(store: Store, actor: Actor, household_id: str, data: AssetInput) -> AssetView:
     data = clean_asset(data)
     with unit_of_work(store, actor) as uow:
@@ -173,7 +174,7 @@ def add_asset(store: Store, actor: Actor, household_id: str, data: AssetInput) -
         )
 
 
-@service(roles=WRITERS, changes={"finances"})
+@service(scope=Scope.FINANCE_ITEM("item_id"), roles=WRITERS, changes={"finances"})
 def remove_finance_item(store: Store, actor: Actor, item_id: str) -> None:
     """Remove an income item or an asset entered by mistake (tombstone)."""
     with unit_of_work(store, actor) as uow:

@@ -28,19 +28,22 @@ from desktop.domain.household import (
     family_stability,
     membership,
 )
-from desktop.domain.ids import parse_id
-from desktop.errors import DuplicateError, NotFound, ValidationError
+from desktop.domain.ids import mask_id, mask_phone, parse_id
+from desktop.errors import DuplicateError, NotFound, PermissionDenied, ValidationError
 from desktop.pinyin import given_name, name_keys
 from desktop.services.base import (
+    ALL_ROLES,
     PAYER_ROLES,
     Actor,
     Role,
+    Scope,
     UnitOfWork,
     choice,
     require_text,
     service,
     unit_of_work,
 )
+from desktop.services.scope import check_family
 from desktop.store.models import Household, Office, Person
 from desktop.store.store import Store
 
@@ -265,7 +268,9 @@ def _apply_person(person: Person, data: PersonInput, sex: str, born: date) -> No
     person.is_member = membership(facts, date.today())[0]
 
 
-def person_view(p: Person, on: date | None = None) -> PersonView:
+def person_view(p: Person, actor: Actor | None, on: date | None = None) -> PersonView:
+    """A member as ``actor`` may see them: ID and phone masked for roles that need not see
+    them whole (and for ``actor=None``, a view not meant for one user)."""
     facts = MemberFacts(
         p.relation,
         p.birth_date,
@@ -275,17 +280,18 @@ def person_view(p: Person, on: date | None = None) -> PersonView:
         p.non_member_reason,
     )
     is_member, reason = membership(facts, on or date.today())
+    full = actor is not None and actor.sees_full_personal_data()
     return PersonView(
         p.id,
         p.household_id,
         p.name,
-        p.id_number,
+        p.id_number if full else mask_id(p.id_number),
         p.sex,
         p.birth_date,
         p.relation,
         is_member,
         reason,
-        p.phone,
+        p.phone if full else mask_phone(p.phone),
         p.disability_type,
         p.disability_level,
         p.illness_class,
@@ -308,7 +314,7 @@ def _validate_household(session: Session, data: HouseholdInput) -> HouseholdInpu
         community=require_text(data.community, "所在社区", max_len=60, required=False),
         hukou_address=require_text(data.hukou_address, "户籍地址", max_len=200, required=False),
         phone=_check_phone(data.phone, "家庭联系电话"),
-        note=require_text(data.note, "备注", max_len=2000, required=False),
+        note=require_text(data.note, "备注", max_len=2000, multiline=True, required=False),
     )
 
 
@@ -357,8 +363,10 @@ def _view(
         household.address,
         household.community,
         household.hukou_address,
-        household.phone,
-        tuple(person_view(p) for p in sorted(people, key=_member_order)),
+        household.phone
+        if actor is not None and actor.sees_full_personal_data()
+        else mask_phone(household.phone),
+        tuple(person_view(p, actor) for p in sorted(people, key=_member_order)),
         tuple(dups or ()),
         bank_view(household, actor) if actor is not None else None,
     )
@@ -435,7 +443,7 @@ def register_household(
     return household, dups
 
 
-@service(roles=WRITERS, changes={"households", "persons"})
+@service(scope=Scope.INPUT("data"), roles=WRITERS, changes={"households", "persons"})
 def create_household(store: Store, actor: Actor, data: HouseholdInput) -> HouseholdView:
     """Register a household with its members (all or nothing)."""
     with unit_of_work(store, actor) as uow:
@@ -443,7 +451,7 @@ def create_household(store: Store, actor: Actor, data: HouseholdInput) -> Househ
         return _view(uow.session, household, dups, actor)
 
 
-@service(roles=BANK_WRITERS, changes={"households"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=BANK_WRITERS, changes={"households"})
 def set_bank_account(
     store: Store, actor: Actor, household_id: str, data: BankInput | None
 ) -> BankView | None:
@@ -465,7 +473,7 @@ def set_bank_account(
         return bank_view(household, actor)
 
 
-@service(roles=WRITERS, changes={"households"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"households"})
 def update_household(
     store: Store, actor: Actor, household_id: str, data: HouseholdInput
 ) -> HouseholdView:
@@ -489,7 +497,7 @@ def update_household(
         return _view(uow.session, household, None, actor)
 
 
-@service(roles=WRITERS, changes={"persons"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"persons"})
 def add_person(store: Store, actor: Actor, household_id: str, data: PersonInput) -> PersonView:
     with unit_of_work(store, actor) as uow:
         household = _get_household(uow.session, household_id)
@@ -500,10 +508,10 @@ def add_person(store: Store, actor: Actor, household_id: str, data: PersonInput)
                 Person.id_number == parse_id(data.id_number).number,
             )
         ).one()
-        return person_view(person)
+        return person_view(person, actor)
 
 
-@service(roles=WRITERS, changes={"persons"})
+@service(scope=Scope.PERSON("person_id"), roles=WRITERS, changes={"persons"})
 def update_person(store: Store, actor: Actor, person_id: str, data: PersonInput) -> PersonView:
     with unit_of_work(store, actor) as uow:
         person = uow.session.get(Person, person_id)
@@ -515,10 +523,10 @@ def update_person(store: Store, actor: Actor, person_id: str, data: PersonInput)
         _ensure_unique_id(uow.session, cleaned.id_number, "身份证号", exclude_id=person.id)
         _apply_person(person, cleaned, sex, born)
         uow.record(person, action="update_person", summary=f"修改家庭成员 {cleaned.name}")
-        return person_view(person)
+        return person_view(person, actor)
 
 
-@service(roles=WRITERS, changes={"persons"})
+@service(scope=Scope.PERSON("person_id"), roles=WRITERS, changes={"persons"})
 def remove_person(store: Store, actor: Actor, person_id: str, reason: str) -> None:
     """Remove a member (a tombstone, so the removal syncs)."""
     reason = require_text(reason, "删除原因", max_len=200)
@@ -543,6 +551,7 @@ def _get_household(session: Session, household_id: str) -> Household:
     return household
 
 
+@service(roles=ALL_ROLES, scope=Scope.HOUSEHOLD("household_id"))
 def get_household(store: Store, actor: Actor, household_id: str) -> HouseholdView:
     """Read a whole household (audited: a read of a full file)."""
     with unit_of_work(store, actor) as uow:
@@ -562,11 +571,28 @@ def family_type(view: HouseholdView, on: date, band: WorkingAge = DEFAULT_WORKIN
     return family_stability(facts, on, band)
 
 
-def find_person_by_id_number(store: Store, id_number: str) -> PersonView | None:
-    """The live person holding this ID number, for the duplicate warning at intake."""
+@service(roles=ALL_ROLES, scope=Scope.NONE("a duplicate check; out-of-scope hits come masked"))
+def find_person_by_id_number(store: Store, actor: Actor, id_number: str) -> PersonView | None:
+    """The live person holding this ID number, for the duplicate warning at intake; a person
+    of a family outside the actor's scope comes back with ID and phone masked."""
     number = parse_id(id_number).number
     with store.sessions.read() as s:
         person = s.scalars(
             select(Person).where(Person.id_number == number, Person.deleted.is_(False))
         ).first()
-        return person_view(person) if person else None
+        if person is None:
+            return None
+        household = s.get(Household, person.household_id)
+        try:
+            if household is None:
+                raise PermissionDenied("该家庭不存在")
+            check_family(
+                s,
+                actor,
+                household.residence_office_id,
+                household.hukou_office_id,
+                household.community,
+            )
+        except PermissionDenied:
+            return person_view(person, None)
+        return person_view(person, actor)

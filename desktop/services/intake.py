@@ -18,7 +18,7 @@ from desktop.services.applications import (
     application_view,
     create_application,
 )
-from desktop.services.base import Actor, Role, UnitOfWork, service, unit_of_work
+from desktop.services.base import Actor, Change, Role, Scope, UnitOfWork, service, unit_of_work
 from desktop.services.case_steps import perform
 from desktop.services.case_wrappers import missing_document_titles
 from desktop.services.documents import DocumentView, missing_list
@@ -72,7 +72,9 @@ class IntakeResult:
     application: ApplicationView
     missing: list[DocumentView]
     likely_duplicates: tuple[str, ...] = ()
-    changed: frozenset[str] = frozenset({"cases", "households", "persons", "documents", "finances"})
+    changed: frozenset[Change] = frozenset(
+        {Change.CASES, Change.HOUSEHOLDS, Change.PERSONS, Change.DOCUMENTS, Change.FINANCES}
+    )
 
 
 def _id_key(id_number: str) -> str:
@@ -98,7 +100,7 @@ def _check_incomes(data: IntakeInput) -> list[tuple[IncomeInput, str]]:
     return out
 
 
-@service(roles=INTAKE_ROLES, changes=IntakeResult.changed)
+@service(scope=Scope.INPUT("data.household"), roles=INTAKE_ROLES, changes=IntakeResult.changed)
 def submit_intake(
     store: Store, actor: Actor, data: IntakeInput, *, within: UnitOfWork | None = None
 ) -> IntakeResult:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.errors import NotFound
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.settings import get_setting
 from desktop.store.models import Office
 from desktop.store.store import Store
@@ -29,7 +29,11 @@ class WindowView:
     address: str
 
 
-@service(roles={Role.SUPERVISOR, Role.ADMIN}, changes={"offices"})
+@service(
+    scope=Scope.NONE("this office's own window record"),
+    roles={Role.SUPERVISOR, Role.ADMIN},
+    changes={"offices"},
+)
 def publish_window(store: Store, actor: Actor) -> WindowView:
     """Queue this office's record for the hub's public pages with the phone and address the
     printed 明白纸 carries (the 热线 / 窗口地址 settings when set), so both say the same."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy.keys import KEYS, key_label
 from desktop.domain.policy.tables import PolicyRow, PolicySet, parse_value
 from desktop.errors import NotFound, PolicyError, ValidationError
-from desktop.services.base import ALL_ROLES, Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import ALL_ROLES, Actor, Role, Scope, require_text, service, unit_of_work
 from desktop.store.models import Setting
 from desktop.store.policy_models import PolicyRowRecord
 from desktop.store.store import Store
@@ -82,7 +82,7 @@ def policy_key_labels() -> dict[str, str]:
     return {key: spec.label for key, spec in KEYS.items()}
 
 
-@service(roles=ALL_ROLES)
+@service(scope=Scope.NONE("policy numbers, no family"), roles=ALL_ROLES)
 def list_policy_rows(
     store: Store, actor: Actor, key: str | None = None, on: date | None = None
 ) -> list[PolicyRowView]:
@@ -170,7 +170,7 @@ def _close_open_row(session: Session, key: str, district: str | None, start: dat
     return f"；原 {open_row.effective_from.isoformat()} 起的行截止于 {open_row.effective_to.isoformat()}"
 
 
-@service(roles={Role.ADMIN}, changes={"policy"})
+@service(scope=Scope.NONE("policy numbers, no family"), roles={Role.ADMIN}, changes={"policy"})
 def add_policy_row(store: Store, actor: Actor, data: PolicyRowInput) -> PolicyRowView:
     """Add a dated row (e.g. next year's 低保标准); the previous open row of the key closes the
     day before. The whole table is validated before anything is stored."""
@@ -204,7 +204,7 @@ def add_policy_row(store: Store, actor: Actor, data: PolicyRowInput) -> PolicyRo
     return view
 
 
-@service(roles={Role.ADMIN}, changes={"policy"})
+@service(scope=Scope.NONE("policy numbers, no family"), roles={Role.ADMIN}, changes={"policy"})
 def correct_policy_row(
     store: Store,
     actor: Actor,

@@ -19,7 +19,7 @@ from desktop.domain.policy.codes import (
 )
 from desktop.errors import NotFound, ValidationError
 from desktop.money import to_money
-from desktop.services.base import Actor, Role, choice, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, choice, service, unit_of_work
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store
 
@@ -57,7 +57,7 @@ def _self_care(items: Iterable[str]) -> list[str]:
     return [a for a in SELF_CARE_ACTIVITIES if a in out]
 
 
-@service(roles=WRITERS, changes={"persons"})
+@service(scope=Scope.PERSON("person_id"), roles=WRITERS, changes={"persons"})
 def record_person_facts(
     store: Store, actor: Actor, person_id: str, facts: PersonPolicyFacts
 ) -> PersonPolicyFacts:
@@ -96,7 +96,7 @@ def _rigid(items: Iterable[tuple[str, object]]) -> list[dict[str, str]]:
     return out
 
 
-@service(roles=WRITERS, changes={"households"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"households"})
 def record_household_facts(
     store: Store, actor: Actor, household_id: str, facts: HouseholdPolicyFacts
 ) -> HouseholdPolicyFacts:
@@ -137,7 +137,11 @@ def record_household_facts(
     )
 
 
-@service(roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN}, changes={"cases"})
+@service(
+    scope=Scope.APPLICATION("application_id"),
+    roles={Role.CLERK, Role.SUPERVISOR, Role.ADMIN},
+    changes={"cases"},
+)
 def record_hardship(store: Store, actor: Actor, application_id: str, requested: object) -> Decimal:
     """Store the amount a 临时救助 application asks for (急难型/支出型 follows its type)."""
     amount = to_money(requested, "临时救助申请金额")

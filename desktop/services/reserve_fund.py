@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from desktop.errors import ValidationError, WorkflowError
 from desktop.money import ZERO, fmt_yuan, to_money
-from desktop.services.base import Actor, Role, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, require_text, service, unit_of_work
 from desktop.store.store import Store
 from desktop.store.workflow_models import ReserveFundEntry
 
@@ -86,7 +86,11 @@ def _check_day(on: date) -> date:
     return on
 
 
-@service(roles=FUND_MANAGERS, changes={"reserve_fund"})
+@service(
+    scope=Scope.NONE("the office's reserve fund, no family"),
+    roles=FUND_MANAGERS,
+    changes={"reserve_fund"},
+)
 def deposit_reserve_fund(
     store: Store, actor: Actor, amount: object, on: date, note: str = ""
 ) -> FundEntryView:
@@ -108,7 +112,11 @@ def deposit_reserve_fund(
         return _view(row, after)
 
 
-@service(roles=FUND_MANAGERS, changes={"reserve_fund"})
+@service(
+    scope=Scope.NONE("the office's reserve fund, no family"),
+    roles=FUND_MANAGERS,
+    changes={"reserve_fund"},
+)
 def adjust_reserve_fund(
     store: Store, actor: Actor, amount: object, on: date, note: str
 ) -> FundEntryView:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.ids import mask_id
 from desktop.services.applications import ASSISTANCE_TYPES
-from desktop.services.base import Actor
+from desktop.services.base import ALL_ROLES, Actor, Scope, service
+from desktop.services.scope import COORDINATOR, assigned_communities, visible_households
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store
 
@@ -71,6 +72,7 @@ def _person_ids(session: Session, query: str, limit: int) -> list[str]:
     return list(session.scalars(by_name.union(by_given).limit(limit)))
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
 def search_persons(store: Store, actor: Actor, query: str, limit: int = 50) -> list[PersonHit]:
     """People matching what the clerk typed; ID numbers masked for roles that need not see them."""
     with store.sessions.read() as s:
@@ -80,7 +82,7 @@ def search_persons(store: Store, actor: Actor, query: str, limit: int = 50) -> l
         rows = s.execute(
             select(Person, Household.address)
             .join(Household, Household.id == Person.household_id)
-            .where(Person.id.in_(ids))
+            .where(Person.id.in_(ids), visible_households(s, actor))
         ).all()
         full = actor.sees_full_personal_data()
         hits = [
@@ -168,10 +170,23 @@ def _filtered(session: Session, f: CaseFilter, stmt: Select) -> Select:  # type:
     return stmt
 
 
-def count_cases(store: Store, f: CaseFilter) -> int:
-    """How many cases the filter shows (an index count: no joins)."""
+def _visible_ids(session: Session, actor: Actor, f: CaseFilter, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """``_filtered`` limited to the families ``actor`` may see: this office's (一城通办) and,
+    for a coordinator, those of the assigned communities."""
+    stmt = _filtered(session, replace(f, office_id=actor.office_id), stmt)
+    if actor.role == COORDINATOR:
+        mine = sorted(assigned_communities(session, actor.user_id))
+        in_mine = list(session.scalars(select(Household.id).where(Household.community.in_(mine))))
+        stmt = stmt.where(Application.household_id.in_(in_mine))
+    return stmt
+
+
+@service(roles=ALL_ROLES, scope=Scope.NONE("counts only the families visible to the actor"))
+def count_cases(store: Store, actor: Actor, f: CaseFilter) -> int:
+    """How many cases the filter shows this actor (an index count: no joins)."""
     with store.sessions.read() as s:
-        return s.scalar(_filtered(s, f, select(func.count()).select_from(Application))) or 0
+        stmt = _visible_ids(s, actor, f, select(func.count()).select_from(Application))
+        return s.scalar(stmt) or 0
 
 
 _ROW_COLUMNS = (
@@ -189,6 +204,7 @@ _ROW_COLUMNS = (
 )
 
 
+@service(roles=ALL_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
 def fetch_cases(
     store: Store, actor: Actor, f: CaseFilter, offset: int, limit: int
 ) -> list[CaseRow]:
@@ -198,7 +214,7 @@ def fetch_cases(
     index walk; only those rows are then joined to their applicant and household."""
     full = actor.sees_full_personal_data()
     with store.sessions.read() as s:
-        ids_stmt = _filtered(s, f, select(Application.id))
+        ids_stmt = _visible_ids(s, actor, f, select(Application.id))
         ids_stmt = ids_stmt.order_by(Application.applied_on.desc(), Application.id.desc())
         ids = list(s.scalars(ids_stmt.offset(offset).limit(limit)))
         if not ids:

@@ -17,7 +17,7 @@ from desktop.domain.ids import parse_id
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
 from desktop.errors import NotFound, PolicyError, ValidationError
 from desktop.services.applications import ASSISTANCE_TYPES, ApplicationInput
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
 from desktop.services.case_policy import policy_value
 from desktop.services.case_steps import perform
 from desktop.services.case_wrappers import missing_document_titles
@@ -152,7 +152,11 @@ def _clean(data: RequestInput) -> RequestInput:
     return RequestInput(data.channel, name, phone, need, data.received_on, data.urgency, number)
 
 
-@service(roles=WRITERS, changes=CHANGES)
+@service(
+    scope=Scope.NONE("a request received by this office; no family is reached yet"),
+    roles=WRITERS,
+    changes=CHANGES,
+)
 def log_request(store: Store, actor: Actor, data: RequestInput) -> RequestView:
     """Log a request received by this office; its reply deadline follows from the channel."""
     clean = _clean(data)
@@ -188,7 +192,11 @@ def _own(s: Session, actor: Actor, request_id: str) -> ServiceRequest:
     return req
 
 
-@service(roles=WRITERS, changes=CHANGES)
+@service(
+    scope=Scope.NONE("a request of this office's log (checked in the body)"),
+    roles=WRITERS,
+    changes=CHANGES,
+)
 def answer_request(
     store: Store, actor: Actor, request_id: str, reply: str, outcome: str, when: date
 ) -> RequestView:
@@ -246,7 +254,14 @@ def _intake_input(s: Session, req: ServiceRequest) -> IntakeInput:
     return IntakeInput(household=household, application=application)
 
 
-@service(roles=WRITERS, changes=CHANGES | {"cases", "households", "persons", "documents"})
+@service(
+    scope=Scope.NONE(
+        "a request of this office's log (checked in the body); the intake it files "
+        "checks the family's offices"
+    ),
+    roles=WRITERS,
+    changes=CHANGES | {"cases", "households", "persons", "documents"},
+)
 def accept_request(store: Store, actor: Actor, request_id: str, when: date) -> RequestView:
     """受理 a pre-application: file the application (submit_intake, with the request's
     channel), take the 受理 step and link the request to the case, in one transaction."""

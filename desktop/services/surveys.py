@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import DEFAULT_RULES, AssistanceType, definition_of
 from desktop.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from desktop.services.base import Actor, Role, service, unit_of_work
+from desktop.services.base import (
+    ALL_ROLES,
+    Actor,
+    Role,
+    Scope,
+    check_plain_text,
+    service,
+    unit_of_work,
+)
 from desktop.services.case_steps import load_snapshot
 from desktop.store.models import Application, Document, Person
 from desktop.store.store import Store
@@ -71,7 +79,7 @@ def _names(value: Sequence[str], field: str) -> list[str]:
         raise ValidationError(field, "应为姓名列表")
     out: list[str] = []
     for item in value:
-        name = str(item).strip()
+        name = check_plain_text(str(item).strip(), field)
         if not name:
             raise ValidationError(field, "含有空白姓名")
         if len(name) > 40:
@@ -120,7 +128,7 @@ def _record(session: Session, application_id: str) -> HomeSurveyRecord | None:
     ).first()
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys"})
+@service(scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys"})
 def save_survey_draft(
     store: Store,
     actor: Actor,
@@ -226,7 +234,7 @@ def _check_complete(session: Session, app: Application, row: HomeSurveyRecord, t
     _check_signatures(session, row, [*row.surveyors, *present])
 
 
-@service(roles=SURVEY_ROLES, changes={"surveys"})
+@service(scope=Scope.APPLICATION("application_id"), roles=SURVEY_ROLES, changes={"surveys"})
 def finalize_survey(store: Store, actor: Actor, application_id: str, today: date) -> SurveyView:
     """Check everything (≥2 surveyors, members present, signatures, dates) and lock the record."""
     with unit_of_work(store, actor) as uow:
@@ -248,6 +256,7 @@ def finalize_survey(store: Store, actor: Actor, application_id: str, today: date
         return _view(row)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def survey_for_form(store: Store, actor: Actor, application_id: str) -> SurveyView:
     """The survey as the form opens it: the stored record, or for a new one the surveyors and
     date of the 安排入户调查 step (all scheduled surveyors; the user when none was scheduled).

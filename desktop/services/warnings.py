@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.payment_status import paying_filter
 from desktop.errors import NotFound, ValidationError
-from desktop.services.base import Actor, Role, choice, require_text, service, unit_of_work
+from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
 from desktop.store.models import Application, Household, Office, Person
 from desktop.store.store import Store
 from desktop.store.sync_models import (
@@ -97,7 +97,7 @@ class WarningView:
         return DIRECTIONS.get(self.direction, "")
 
 
-@service(roles=WRITERS, changes={"checks"})
+@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"checks"})
 def request_economic_check(store: Store, actor: Actor, household_id: str) -> CheckRequestView:
     """Queue a check of every member (names and ID numbers) for the household's offices."""
     with unit_of_work(store, actor) as uow:
@@ -255,7 +255,11 @@ def _disposal_row(s: Session, w: MonitorWarning) -> WarningDisposal:
     ).first() or WarningDisposal(warning_id=w.id, office_code=w.office_code)
 
 
-@service(roles=ASSIGNERS, changes={"warnings"})
+@service(
+    scope=Scope.NONE("a warning of this office's inbox (checked in the body)"),
+    roles=ASSIGNERS,
+    changes={"warnings"},
+)
 def assign_warning(
     store: Store, actor: Actor, warning_id: str, worker: str, visit_required: bool = False
 ) -> WarningView:
@@ -297,7 +301,11 @@ def paying_case_of(s: Session, w: MonitorWarning, office_code: str) -> Applicati
     return s.scalars(query).first()
 
 
-@service(roles=WRITERS, changes={"warnings", "cases"})
+@service(
+    scope=Scope.NONE("a warning of this office's inbox (checked in the body)"),
+    roles=WRITERS,
+    changes={"warnings", "cases"},
+)
 def dispose_warning(
     store: Store,
     actor: Actor,
@@ -316,7 +324,7 @@ def dispose_warning(
     names the application filed for the person (``new_case_id``, see ``intake_for_warning``);
     转介 names the body referred to (``referral_to``)."""
     checker = require_text(checked_by, "核查人", max_len=40)
-    found = require_text(finding, "核查情况", max_len=2000)
+    found = require_text(finding, "核查情况", max_len=2000, multiline=True)
     choice(disposal, "处置方式", DISPOSALS)
     referral = referral_to.strip()
     if disposal == "referral" and not referral:

@@ -27,6 +27,7 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+_DUMMY_SALT = secrets.token_bytes(16)
 
 
 def _b64(data: bytes) -> str:
@@ -116,8 +117,14 @@ class KeyFile:
 
     def unwrap(self, username: str, password: str) -> bytes:
         """Return the database key; WrongKeyError if the user or password is wrong."""
-        entry = self._load()["users"].get(username)
+        users = self._load()["users"]
+        entry = users.get(username)
         if entry is None:
+            # the same key derivation as for a known user, so the time taken does not tell
+            # which user names exist on this desk
+            model = next(iter(users.values()), None)
+            kdf = KdfParams(model["t"], model["m"], model["p"]) if model else DEFAULT_KDF
+            _derive(password, _DUMMY_SALT, kdf)
             raise WrongKeyError("用户名或密码错误")
         kdf = KdfParams(entry["t"], entry["m"], entry["p"])
         kek = _derive(password, _unb64(entry["salt"]), kdf)

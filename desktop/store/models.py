@@ -294,6 +294,19 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     summary: Mapped[str] = mapped_column(String(300))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The hash chain of this desk's own events (migration 0012); events pulled from other
+    # desks have no link here (their chain is their desk's and the hub's).
+    chain_seq: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CoordinatorCommunity(Base):
+    """A community (社区) assigned to a community coordinator; they see only these families."""
+
+    __tablename__ = "coordinator_communities"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    community: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 class OutboxEntry(Base):

@@ -18,7 +18,16 @@ from pydantic import ValidationError as PydanticError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.hub import accounts, attachments, checks, migrations, numbers, public, records
+from sync.hub import (
+    accounts,
+    attachments,
+    audit_chain,
+    checks,
+    migrations,
+    numbers,
+    public,
+    records,
+)
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.errors import HubRefusal
@@ -107,6 +116,7 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
         return _json_doc(openapi_document(app))
 
     public.install(app, database)
+    audit_chain.add_routes(app, database)
     return app
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, select
 
-from sync.hub import db
+from sync.hub import audit_chain, db
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,7 @@ STEPS: tuple[Step, ...] = (
         "upload declarations by device (stale ones expire), device revocation",
         _v6_upload_declarations,
     ),
+    Step(7, "each device's audit-chain checkpoints", audit_chain.create_tables),
 )
 HEAD = STEPS[-1].version
 

@@ -16,6 +16,7 @@ from desktop.domain.ids import check_char
 from desktop.errors import PermissionDenied, ValidationError
 from desktop.money import to_money
 from desktop.services.applications import ApplicationInput
+from desktop.services.coordinators import assign_communities
 from desktop.services.finances import IncomeInput, add_income
 from desktop.services.households import (
     BankInput,
@@ -285,6 +286,9 @@ def test_account_is_masked_for_roles_that_do_not_pay_and_synced(desk: Desk) -> N
     household_id = submit_intake(store, clerk_actor, data).application.household_id
     seen = get_household(store, clerk_actor, household_id).bank
     assert seen is not None and seen.number == "6217 **** **** 8888" and not seen.full
+    _store, admin = desk.as_user("admin")
+    _store, coordinator = desk.as_user("coordinator")
+    assign_communities(store, admin, coordinator.user_id, [data.household.community])
     for role in ("coordinator", "surveyor"):
         _store, who = desk.as_user(role)
         assert get_household(store, who, household_id).bank.number == "6217 **** **** 8888"  # type: ignore[union-attr]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from desktop.services.applications import ApplicationInput, create_application
+from desktop.services.coordinators import assign_communities
 from desktop.services.households import HouseholdInput, PersonInput, create_household
 from desktop.services.search import CaseFilter, count_cases, fetch_cases, search_persons
 
@@ -51,6 +52,9 @@ def test_coordinator_sees_masked_id_numbers(desk) -> None:  # type: ignore[no-un
     store, clerk = desk.as_user("clerk")
     _family(store, clerk)
     _, coordinator = desk.as_user("coordinator")
+    _, admin = desk.as_user("admin")
+    assert not any(h.name == "单雄信" for h in search_persons(store, coordinator, "sxx"))
+    assign_communities(store, admin, coordinator.user_id, ["平安里社区"])  # now it is theirs
     hit = next(h for h in search_persons(store, coordinator, "sxx") if h.name == "单雄信")
     assert hit.id_number == "120101********1239"
     full = next(h for h in search_persons(store, clerk, "sxx") if h.name == "单雄信")
@@ -59,17 +63,17 @@ def test_coordinator_sees_masked_id_numbers(desk) -> None:  # type: ignore[no-un
 
 def test_case_list_filters_and_pages(clerk) -> None:  # type: ignore[no-untyped-def]
     store, actor = clerk
-    total = count_cases(store, CaseFilter())
+    total = count_cases(store, actor, CaseFilter())
     _family(store, actor)
-    assert count_cases(store, CaseFilter()) == total + 1
+    assert count_cases(store, actor, CaseFilter()) == total + 1
     rows = fetch_cases(store, actor, CaseFilter(text="sxx"), 0, 50)
     assert [r.applicant_name for r in rows] == ["单雄信"] and rows[
         0
     ].type_label == "特困人员救助供养"
-    tekun = count_cases(store, CaseFilter(assistance_type="tekun"))
+    tekun = count_cases(store, actor, CaseFilter(assistance_type="tekun"))
     assert 1 <= tekun < total + 1
     page1 = fetch_cases(store, actor, CaseFilter(), 0, 20)
     page2 = fetch_cases(store, actor, CaseFilter(), 20, 20)
     assert len(page1) == 20 and not {r.id for r in page1} & {r.id for r in page2}
     assert all(a.applied_on >= b.applied_on for a, b in zip(page1, page1[1:], strict=False))
-    assert count_cases(store, CaseFilter(community="平安里社区")) >= 1
+    assert count_cases(store, actor, CaseFilter(community="平安里社区")) >= 1

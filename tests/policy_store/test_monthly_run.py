@@ -29,14 +29,22 @@ def _amounts(store) -> dict[str, Decimal | None]:  # type: ignore[no-untyped-def
         return dict(s.execute(select(Application.id, Application.benefit_amount)).all())
 
 
-def _paid_dibao_case(store) -> Application:  # type: ignore[no-untyped-def]
+def _paid_dibao_case(store, office_id: str = "") -> Application:  # type: ignore[no-untyped-def]
+    """The first paid 低保 case (of a family ``office_id`` may act for, when given)."""
     with store.sessions.read() as s:
+        mine = (
+            (Application.residence_office_id == office_id)
+            | (Application.hukou_office_id == office_id)
+            if office_id
+            else Application.id.is_not(None)
+        )
         return s.scalars(
             select(Application)
             .where(
                 Application.state == "paying",
                 Application.assistance_type == "dibao",
                 Application.benefit_amount > 0,
+                mine,
             )
             .order_by(Application.number)
         ).first()
@@ -77,7 +85,7 @@ def test_changed_income_is_reported_written_and_queued(desk) -> None:  # type: i
     store, actor = desk.as_user("supervisor")
     clerk_store, clerk = desk.as_user("clerk")
     run_monthly_benefits(store, actor, THIS_MONTH)
-    case = _paid_dibao_case(store)
+    case = _paid_dibao_case(store, clerk.office_id)
     for back in (1, 2, 3):
         idx = THIS_MONTH.year * 12 + THIS_MONTH.month - 1 - back
         month = date(idx // 12, idx % 12 + 1, 1)

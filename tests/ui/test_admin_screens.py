@@ -128,3 +128,29 @@ def test_first_run_creates_the_store_through_ops(qtbot, tmp_path) -> None:  # ty
     assert dialog.store is not None and dialog.actor is not None
     assert dialog.actor.username == "admin"
     dialog.store.close()
+
+
+def test_admin_assigns_a_coordinators_communities(qtbot, admin) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.coordinators import communities_of
+
+    store, actor = admin
+    panel = UsersPanel(store, actor)
+    qtbot.addWidget(panel)
+    assert ops.wait_idle()
+    row = next(i for i, u in enumerate(panel.users) if u.username == "coordinator")
+    panel.table.selectRow(row)
+    dialog = panel.edit_communities()
+    assert dialog is not None and ops.wait_idle()
+    assert dialog.names.text()  # the demo coordinator's communities are shown
+    dialog.names.setText("平安里社区，谊景村社区")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10_000)
+    assert communities_of(store, actor, panel.users[row].id) == ["平安里社区", "谊景村社区"]
+    clerk_row = next(i for i, u in enumerate(panel.users) if u.username == "clerk")
+    panel.table.selectRow(clerk_row)
+    other = panel.edit_communities()
+    assert other is not None and ops.wait_idle()
+    other.names.setText("平安里社区")
+    other.submit()
+    qtbot.waitUntil(lambda: other.buttons.isEnabled(), timeout=10_000)
+    assert "只能给社区救助协理员分配社区" in other.message.text() and other.isVisible()

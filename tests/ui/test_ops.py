@@ -165,11 +165,11 @@ def test_changed_set_of_a_result_fans_out_on_the_bus(qtbot, sync_ops) -> None:
     received: list[set[str]] = []
     ops.change_bus().changed.connect(received.append)
     try:
-        ops.run_op(None, lambda: _Saved({"household", "application"}), on_done=lambda r, e: None)
+        ops.run_op(None, lambda: _Saved({"households", "cases"}), on_done=lambda r, e: None)
         ops.run_op(None, lambda: 1 / 0, on_done=lambda r, e: None)
     finally:
         ops.change_bus().changed.disconnect(received.append)
-    assert received == [{"household", "application"}]
+    assert received == [{"households", "cases"}]
 
 
 def test_watcher_refreshes_visible_screens_now_and_hidden_ones_when_shown(qtbot) -> None:
@@ -179,15 +179,15 @@ def test_watcher_refreshes_visible_screens_now_and_hidden_ones_when_shown(qtbot)
     qtbot.addWidget(hidden)
     shown.show()
     calls: dict[str, list[set[str]]] = {"shown": [], "hidden": []}
-    bus.watch(shown, {"application"}, calls["shown"].append)
-    bus.watch(hidden, {"application", "household"}, calls["hidden"].append)
-    bus.publish({"application", "audit"})
-    bus.publish({"household"})
+    bus.watch(shown, {"cases"}, calls["shown"].append)
+    bus.watch(hidden, {"cases", "households"}, calls["hidden"].append)
+    bus.publish({"cases", "audit"})
+    bus.publish({"households"})
     bus.publish(set())
-    assert calls["shown"] == [{"application"}]
+    assert calls["shown"] == [{"cases"}]
     assert calls["hidden"] == []
     hidden.show()
-    assert calls["hidden"] == [{"application", "household"}]
+    assert calls["hidden"] == [{"cases", "households"}]
 
 
 @pytest.mark.parametrize("flag", [True, False])
@@ -206,14 +206,14 @@ def test_a_result_counting_its_changes_is_not_taken_for_change_kinds(qtbot, sync
     def job() -> Report:
         return Report(changed=3)
 
-    job.changes = frozenset({"benefits"})  # type: ignore[attr-defined]
+    job.changes = frozenset({"benefit_runs"})  # type: ignore[attr-defined]
     seen: list[set[str]] = []
     ops.change_bus().changed.connect(seen.append)
     results: list[object] = []
     ops.run_op(None, job, on_done=lambda r, e: results.append((r, e)))
     ops.change_bus().changed.disconnect(seen.append)
     assert results == [(Report(3), None)]
-    assert seen == [{"benefits"}]
+    assert seen == [{"benefit_runs"}]
 
 
 def test_network_work_runs_beside_the_writer_and_hands_store_steps_to_it(qtbot) -> None:

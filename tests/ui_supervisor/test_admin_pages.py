@@ -142,13 +142,30 @@ def test_pages_by_role(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untype
     store, admin = desk.as_user("admin")
     panel = AdminPanel(store, admin)
     qtbot.addWidget(panel)
-    assert panel.page_titles() == ["用户", "街道", "政策参数", "节假日调整", "备用金"]
+    assert panel.page_titles() == ["用户", "街道", "政策参数", "节假日调整", "备用金", "操作日志"]
     store2, supervisor = desk.as_user("supervisor")
     panel2 = AdminPanel(store2, supervisor)
     qtbot.addWidget(panel2)
-    assert panel2.page_titles() == ["政策参数", "节假日调整", "备用金"]
+    assert panel2.page_titles() == ["政策参数", "节假日调整", "备用金", "操作日志"]
     assert not panel2.policy.editable and not hasattr(panel2.policy, "add_button")
     assert panel2.policy.table.rowCount() == len(panel.policy.rows) > 0
     page = ReserveFundPage(*desk.as_user("clerk"))
     qtbot.addWidget(page)
     assert not hasattr(page, "deposit_button") and page.table.rowCount() > 0
+
+
+def test_the_audit_page_names_the_first_broken_link(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from ui.admin.audit import AuditPage
+
+    store, admin = desk.as_user("admin")
+    page = AuditPage(store, admin)
+    qtbot.addWidget(page)
+    assert page.table.rowCount() == len(page.lines) > 0
+    page.check_button.click()
+    assert page.verdict.text().startswith("操作日志完整")
+    with store.sessions.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET actor_name = '某人' WHERE chain_seq = 3"))
+    page.check_button.click()
+    assert page.verdict.text().startswith("操作日志第 3 条处断链：内容被修改")

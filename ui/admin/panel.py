@@ -1,5 +1,6 @@
-"""The 系统管理 tab: users and offices (administrators), policy rows, holiday overrides and the
-reserve fund (administrators and supervisors; policy rows read-only for supervisors)."""
+"""The 系统管理 tab: users and offices (administrators), policy rows, holiday overrides, the
+reserve fund and the audit trail's check (administrators and supervisors; policy rows read-only
+for supervisors)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop.services.base import Actor, Role
 from desktop.store.store import Store
+from ui.admin.audit import AuditPage
 from ui.admin.calendar import CalendarPage
 from ui.admin.offices import OfficesPanel
 from ui.admin.policy_rows import PolicyRowsPage
@@ -30,6 +32,8 @@ class AdminPanel(QTabWidget):
         self.addTab(self.policy, "政策参数")
         self.addTab(self.calendar, "节假日调整")
         self.addTab(self.reserve, "备用金")
+        self.audit = AuditPage(store, actor)
+        self.addTab(self.audit, "操作日志")
 
     def page_titles(self) -> list[str]:
         """The titles of the pages this person sees."""

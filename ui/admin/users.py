@@ -1,4 +1,5 @@
-"""User administration: list users, add one, enable or disable; change one's own password.
+"""User administration: list users, add one, enable or disable, assign a coordinator's
+communities; change one's own password.
 
 Password hashing (argon2id, 64 MiB) and every read run on the writer thread; a dialog waits
 for the result with its buttons disabled and stays open to show a refusal.
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.auth import change_password, create_user, list_users, set_user_active
 from desktop.services.base import ROLE_LABELS, Actor, Role
+from desktop.services.coordinators import assign_communities, communities_of
 from desktop.store.store import Store
 from ui import ops
 from ui.errors import error_message, show_error
@@ -144,6 +146,44 @@ class PasswordDialog(_SubmitDialog):
         self.on_submit(self)
 
 
+class CommunitiesDialog(_SubmitDialog):
+    """The communities a coordinator serves, separated by 、 or commas."""
+
+    def __init__(
+        self, store: Store, actor: Actor, user: Any, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store, self.actor, self.user = store, actor, user
+        self.setWindowTitle(f"负责社区：{user.display_name}")
+        self.names = QLineEdit()
+        self.names.setPlaceholderText("如：平安里社区、谊景村社区")
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #b42318;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("负责社区", self.names)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("协理员只能查看和办理所负责社区的家庭。"))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        ops.run_op(self, communities_of, store, actor, user.id, on_done=self._shown)
+
+    def _shown(self, names: Any, error: BaseException | None) -> None:
+        if error is None:
+            self.names.setText("、".join(names))
+
+    def submit(self) -> None:
+        raw = self.names.text().replace(",", "、").replace("，", "、")
+        names = [n for n in (part.strip() for part in raw.split("、")) if n]
+        self.run(assign_communities, self.store, self.actor, self.user.id, names)
+
+
 def ask_password_change(parent: QWidget, store: Store, actor: Actor) -> PasswordDialog:
     """Open 修改密码 (window-modal, not blocking); the change runs on the writer thread."""
 
@@ -170,11 +210,14 @@ class UsersPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         add = QPushButton("新增用户")
         toggle = QPushButton("启用/停用")
+        self.communities_button = QPushButton("负责社区…")
         add.clicked.connect(self.add_user)
         toggle.clicked.connect(self.toggle_selected)
+        self.communities_button.clicked.connect(self.edit_communities)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(toggle)
+        buttons.addWidget(self.communities_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -202,6 +245,15 @@ class UsersPanel(QWidget):
         """Open 新增用户 (window-modal, not blocking); the list reloads when a user was added."""
         dialog = NewUserDialog(self.store, self.actor, self)
         dialog.accepted.connect(self.reload)
+        dialog.open()
+        return dialog
+
+    def edit_communities(self) -> CommunitiesDialog | None:
+        """负责社区 of the selected coordinator (the core refuses other roles)."""
+        row = self.table.currentRow()
+        if row < 0:
+            return None
+        dialog = CommunitiesDialog(self.store, self.actor, self.users[row], self)
         dialog.open()
         return dialog
 

@@ -30,6 +30,7 @@ from desktop.services.case_overview import (
     may_fill_survey,
     printable_letters,
 )
+from desktop.services.changes import Change
 from desktop.services.workflow import perform, record_survey_from_record, start_payment
 from desktop.store.store import Store
 from printing.case_files import (
@@ -48,7 +49,15 @@ from ui.errors import error_message, show_error
 from ui.ops import change_bus, run_op
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
-WATCHED = {"cases", "documents", "surveys", "checks", "applications", "households"}
+WATCHED = {
+    Change.CASES,
+    Change.DOCUMENTS,
+    Change.SURVEYS,
+    Change.CHECKS,
+    Change.HOUSEHOLDS,
+    Change.PERSONS,
+    Change.FINANCES,
+}
 BANNER_STYLE = (
     f"background: {theme.STATUS_TINT[theme.STATUS_DUE_SOON]};"
     f" color: {theme.STATUS_TEXT[theme.STATUS_DUE_SOON]};"
@@ -334,7 +343,7 @@ class CasePage(QWidget):
             dialog.done_ok()
             self.dialog = None
         if not getattr(fn, "changes", None):  # named wrappers publish nothing themselves
-            change_bus().publish({"cases"})
+            change_bus().publish({Change.CASES})
 
     # ------------------------------------------------------------------ survey, letters
     def open_survey(self) -> QWidget | None:

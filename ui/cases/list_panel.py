@@ -157,7 +157,7 @@ class CaseListPanel(QWidget):
         return [astuple(r) for r in fetch_cases(self.store, self.actor, self.filter, offset, limit)]
 
     def _count(self) -> int:
-        return count_cases(self.store, self.filter)
+        return count_cases(self.store, self.actor, self.filter)
 
     def apply_filter(self) -> None:
         """Rebuild the filter from the widgets and reload the first page."""

@@ -60,7 +60,7 @@ class IntakeDialog(QDialog):
         offices = list_offices(store)
         self.office_names = {o.id: o.name for o in offices}
         self.household = HouseholdPage(offices, actor.office_id, communities(store))
-        self.members = MembersPage(store)
+        self.members = MembersPage(store, actor)
         self.finances = FinancesPage()
         self.application = ApplicationPage()
         self.summary = SummaryPage()

@@ -31,6 +31,7 @@ from desktop.domain.household import (
 )
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
+from desktop.services.base import Actor
 from desktop.services.households import (
     find_person_by_id_number,
     kin_of,
@@ -58,9 +59,10 @@ class MembersPage(QWidget):
     advance = Signal()
     title = "家庭成员"
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.actor = actor
         self.members: list[dict[str, Any]] = []
         self.duplicates: dict[str, str] = {}  # ID number → name already registered
         self._build_form()
@@ -179,6 +181,7 @@ class MembersPage(QWidget):
             self,
             find_person_by_id_number,
             self.store,
+            self.actor,
             number,
             on_done=lambda found, error: self._duplicate_found(number, found, error),
         )

@@ -1,0 +1,188 @@
+"""Every public service declares its scope, and the declared scope refuses another office's
+family (一城通办) and a coordinator's unassigned community — before the service body runs."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+import desktop.services
+from desktop.errors import PermissionDenied, ValidationError
+from desktop.services.auth import OfficeInput, create_office
+from desktop.services.base import Role, Scope, UnitOfWork
+from desktop.services.coordinators import assign_communities
+from desktop.services.documents import attach_document
+from desktop.services.finances import IncomeInput, add_income
+from desktop.services.scope import check_scope
+from desktop.store.models import Application, Document, Household, IncomeItem, Person
+from tests.support import Desk
+
+USERNAMES = {r: r.value for r in Role}
+
+
+def public_services() -> list[tuple[str, Any]]:
+    """Every module-level public function of the core taking ``(store, actor, …)``."""
+    modules = [
+        importlib.import_module(f"desktop.services.{m.name}")
+        for m in pkgutil.iter_modules(desktop.services.__path__)
+    ]
+    modules.append(importlib.import_module("desktop.settings"))
+    found = []
+    for module in modules:
+        for name, fn in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(fn):
+                continue
+            if fn.__module__ != module.__name__ or name == "unit_of_work":
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if params[:2] == ["store", "actor"]:
+                found.append((f"{module.__name__}.{name}", fn))
+    return sorted(found, key=lambda x: x[0])
+
+
+SERVICES = public_services()
+
+
+def test_the_table_is_not_empty() -> None:
+    assert len(SERVICES) > 60
+
+
+@pytest.mark.parametrize(("name", "fn"), SERVICES, ids=[n for n, _ in SERVICES])
+def test_every_public_service_declares_its_scope(name: str, fn: Any) -> None:
+    scope = getattr(fn, "scope", None)
+    assert isinstance(scope, Scope), f"{name} has no @service(scope=…)"
+    if not scope.reaches_family:
+        assert scope.reason.strip(), f"{name}: Scope.NONE needs a reason"
+
+
+@pytest.fixture
+def foreign(desk: Desk) -> dict[str, Any]:
+    """A household (with a person, an application, a document and an income item) moved to
+    two other offices, so this desk's office is neither its residence nor its registration."""
+    store, clerk = desk.as_user("clerk")
+    _, admin = desk.as_user("admin")
+    with store.sessions.read() as s:
+        app = s.scalars(select(Application).where(Application.deleted.is_(False))).first()
+        assert app is not None
+        person = s.scalars(select(Person).where(Person.household_id == app.household_id)).first()
+        assert person is not None
+        household_id, app_id, person_id = app.household_id, app.id, person.id
+    doc = attach_document(
+        store,
+        clerk,
+        household_id=household_id,
+        kind="other",
+        data=b"%PDF-1.4 test",
+        file_name="a.pdf",
+        application_id=app_id,
+        title="测试材料",
+    )
+    income = add_income(
+        store, clerk, household_id, IncomeInput("wage", date(2026, 10, 1), "1200.00")
+    )
+    other = create_office(
+        store, admin, OfficeInput("120104099", "南开区测试街道", "南开区", "120104")
+    )
+    with store.sessions.write() as s:
+        for model in (Household, Application):
+            key = model.id if model is Household else model.household_id
+            s.execute(
+                update(model)
+                .where(key == household_id)
+                .values(residence_office_id=other, hukou_office_id=other)
+            )
+        assert s.get(Document, doc.id) is not None and s.get(IncomeItem, income.id) is not None
+    return {
+        "store": store,
+        "office": other,
+        "household": household_id,
+        "person": person_id,
+        "application": app_id,
+        "applications": [app_id],
+        "document": doc.id,
+        "finance_item": income.id,
+    }
+
+
+def _value(scope: Scope, foreign: dict[str, Any]) -> Any:
+    if scope.kind == "input":
+        target = SimpleNamespace(
+            residence_office_id=foreign["office"], hukou_office_id=foreign["office"], community=""
+        )
+    elif scope.kind == "community":
+        target = "未分配社区"
+    else:
+        target = foreign[scope.kind]
+    for part in reversed(scope.param.split(".")[1:]):
+        target = SimpleNamespace(**{part: target})
+    return target
+
+
+FAMILY_SERVICES = [(n, fn) for n, fn in SERVICES if fn.scope.reaches_family]
+
+
+@pytest.mark.parametrize(("name", "fn"), FAMILY_SERVICES, ids=[n for n, _ in FAMILY_SERVICES])
+def test_every_family_service_refuses_a_family_outside_the_actors_scope(
+    name: str, fn: Any, desk: Desk, foreign: dict[str, Any]
+) -> None:
+    scope: Scope = fn.scope
+    # a community is a coordinator's limit; everything else is refused to any allowed role
+    role = Role.COORDINATOR if scope.kind == "community" else sorted(fn.roles)[0]
+    _, actor = desk.as_user(USERNAMES[role])
+    params = list(inspect.signature(fn).parameters)[2:]
+    kwargs: dict[str, Any] = dict.fromkeys(params)
+    kwargs.pop("within", None)
+    kwargs[scope.param.split(".")[0]] = _value(scope, foreign)
+    expected = ValidationError if scope.kind == "input" else PermissionDenied
+    with pytest.raises(expected) as caught:
+        fn(foreign["store"], actor, **kwargs)
+    text = str(caught.value)
+    assert "一城通办" in text or "未分配给您" in text, f"{name}: {text}"
+
+
+def test_the_same_check_lets_the_families_own_office_through(desk: Desk) -> None:
+    store, clerk = desk.as_user("clerk")
+    with store.sessions.read() as s:
+        app = s.scalars(select(Application)).first()
+        assert app is not None
+        for kind, value in (("application", app.id), ("household", app.household_id)):
+            check_scope(s, clerk, Scope(kind, "x"), value)  # no exception
+
+
+def test_a_coordinator_sees_only_assigned_communities(desk: Desk) -> None:
+    from desktop.services.households import get_household
+
+    store, admin = desk.as_user("admin")
+    _, coordinator = desk.as_user("coordinator")
+    with store.sessions.read() as s:
+        household = s.scalars(select(Household).where(Household.community != "")).first()
+        assert household is not None
+        hid, community = household.id, household.community
+    assign_communities(store, admin, coordinator.user_id, ["另一个社区"])
+    with pytest.raises(PermissionDenied, match="未分配给您"):
+        get_household(store, coordinator, hid)
+    assign_communities(store, admin, coordinator.user_id, [community])
+    assert get_household(store, coordinator, hid).id == hid
+
+
+def test_a_nested_service_sees_its_callers_uncommitted_rows(desk: Desk) -> None:
+    """The check runs inside ``within`` (intake creates the household, then the application)."""
+    store, clerk = desk.as_user("clerk")
+    with store.sessions.write() as s:
+        uow = UnitOfWork(s, clerk)
+        household = Household(
+            residence_office_id=clerk.office_id,
+            hukou_office_id=clerk.office_id,
+            address="测试路1号",
+        )
+        s.add(household)
+        s.flush()
+        check_scope(uow.session, clerk, Scope.HOUSEHOLD("household_id"), household.id)
+        s.rollback()
