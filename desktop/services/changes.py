@@ -28,6 +28,7 @@ class Change(StrEnum):
     SYNC = "sync"
     COMMUNITIES = "communities"
     AUDIT = "audit"
+    REQUESTS = "requests"
 
 
 def change_kinds(kinds: Iterable[str]) -> frozenset[Change]:
