@@ -399,13 +399,15 @@ LEAD_ASSISTANCE = {
 }
 
 
+@service(
+    scope=Scope.NONE("a warning of this office's inbox (checked in the body)"),
+    roles=WRITERS,
+)
 def intake_for_warning(store: Store, actor: Actor, warning_id: str) -> IntakePrefill:
-    """The prefilled application of a 纳入救助 warning: person from the registry share,
-    the suggested assistance and the evidence as the reason."""
+    """The prefilled application of a 纳入救助 warning of this office: person from the registry
+    share, the suggested assistance and the evidence as the reason."""
     with store.sessions.read() as s:
-        w = s.get(MonitorWarning, warning_id)
-        if w is None or w.deleted:
-            raise NotFound("该预警不存在")
+        w = _own_warning(s, actor, warning_id)
         listed = s.scalars(
             select(LowIncomePerson).where(
                 LowIncomePerson.id_number == w.id_number, LowIncomePerson.deleted.is_(False)
@@ -415,8 +417,6 @@ def intake_for_warning(store: Store, actor: Actor, warning_id: str) -> IntakePre
         source = f"{evidence.get('department', '')}{evidence.get('feed', '')}".strip()
         hukou = (listed.office_code if listed else "") or w.office_code
         residence = (listed.residence_office if listed else "") or w.residence_office or hukou
-        from desktop.store.models import Office
-
         ids = dict(
             s.execute(
                 select(Office.code, Office.id).where(Office.code.in_([hukou, residence]))
