@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -351,15 +352,23 @@ def import_feed(
     report = ImportReport(kind.kind, path.name, encoding)
     batch: list[tuple] = []
     checked = (fast_rows if fast else plain_rows)(kind, header, where, path.name, sha, rows)
-    for item in checked:
-        report.rows_read += 1
-        if isinstance(item, RowError):
-            report.errors.append(item)
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH:
-            report.imported += _flush(database, batch)
-            batch = []
+    # One batch is written (by the database, on its own thread) while the next is checked:
+    # at most two batches are held, whatever the file's size.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-write") as writer:
+        pending: Future[int] | None = None
+        for item in checked:
+            report.rows_read += 1
+            if isinstance(item, RowError):
+                report.errors.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                if pending is not None:
+                    report.imported += pending.result()
+                pending = writer.submit(_flush, database, batch)
+                batch = []
+        if pending is not None:
+            report.imported += pending.result()
     report.imported += _flush(database, batch)
     good = report.rows_read - len(report.errors)
     report.duplicates = good - report.imported
