@@ -14,6 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from bench.common import row
@@ -42,9 +43,14 @@ HEADERS = {
 }
 
 
+_FIRST_BIRTH = date(1950, 1, 1).toordinal()
+
+
 def person(n: int) -> str:
-    """A valid ID number for person ``n`` (Tianjin 河西区, born 1950–1999)."""
-    first17 = f"120103{1950 + n % 50}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+    """A valid ID number for person ``n`` (Tianjin 河西区, born 1950–1999), one per ``n`` below
+    18,250,000 (a birth date per day of those 50 years, then the sequence number)."""
+    born = date.fromordinal(_FIRST_BIRTH + n % 18_250).strftime("%Y%m%d")
+    first17 = f"120103{born}{n // 18_250 % 1000:03d}"
     return first17 + check_char(first17)
 
 
