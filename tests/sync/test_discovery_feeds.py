@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bench.bench_discovery import person
+from desktop.domain.ids import check_char
 from sync.hub import accounts, compare, migrations
 from sync.hub.__main__ import main
 from sync.hub.db import Database
@@ -155,3 +157,70 @@ def test_the_registry_command_offers_every_category() -> None:
     parsers = {p.prog.split()[-1]: p for p in discovery_cli.add_commands(sub)}
     [category] = [a for a in parsers["import-registry"]._actions if a.dest == "category"]
     assert sorted(category.choices or ()) == sorted(registry.CATEGORIES)
+
+
+def test_the_fast_path_accepts_and_refuses_exactly_what_the_plain_path_does(
+    tmp_path: Path,
+) -> None:
+    from sync.hub.feeds import feed_kind
+    from sync.hub.feeds.importer import _header_map, fast_rows, plain_rows
+    from sync.hub.feeds.reader import read_rows
+
+    good = "12010319800101001"
+    bad_rows = [
+        [PERSON_A, "张三丰", "2026-10", "职工养老", "3,500.50"],  # month date, comma amount
+        [
+            PERSON_C.lower(),
+            "李秀英",
+            "2026/10/5",
+            "失业保险",
+            "",
+        ],  # lower-case x, no amount; a code by its label
+        [
+            "１２０１０１１９９００１０１１２３９",
+            "张三丰",
+            "20261005",
+            "职工养老",
+            "1",
+        ],  # full width
+        [" 110105491231002 ", "李秀英", "2026年10月5日", "职工养老", "0"],  # 15 digits, spaces
+        ["120101199001011238", "张三丰", "2026-10-08", "职工养老", "1"],  # check digit
+        ["120101199002301234", "张三丰", "2026-10-08", "职工养老", "1"],  # birth date
+        ["990101199001011239", "张三丰", "2026-10-08", "职工养老", "1"],  # region
+        ["12010119900101123", "张三丰", "2026-10-08", "职工养老", "1"],  # 17 digits
+        ["", "张三丰", "2026-10-08", "职工养老", "1"],  # empty
+        [PERSON_A, "", "2026-10-08", "职工养老", "1"],  # no name
+        [PERSON_A, "张三丰", "2026-02-30", "职工养老", "1"],  # impossible date
+        [PERSON_A, "张三丰", "十月", "职工养老", "1"],  # not a date
+        [PERSON_A, "张三丰", "2026-10-08", "坦克", "1"],  # unknown code
+        [PERSON_A, "张三丰", "2026-10-08", "职工养老", "-5"],  # negative
+        [PERSON_A, "张三丰", "2026-10-08", "职工养老", "NaN"],  # not a number
+        [PERSON_A, "张三丰", "2026-10-08", "职工养老", "abc"],
+        [PERSON_A, "张三丰", "2026-10-09"],  # short row
+        [PERSON_A, "张三丰", "2026-10-10", "职工养老", "1", "extra"],  # long row
+        ["   ", " ", "", "", ""],  # blank: skipped by the reader
+        [good + check_char(good), "王" * 50, " 2026-10-08 ", " 职工养老 ", " 12 "],
+    ]
+    rows = [r for n in range(3) for r in bad_rows]  # repeated: the caches see them again
+    rows += [[person(n), "张某", f"2026-{1 + n % 12:02d}-01", "工伤", str(n)] for n in range(300)]
+    kind = feed_kind("social_insurance")
+    path = _csv(tmp_path / "si.csv", ["公民身份号码", "姓名", "缴费月份", "险种", "缴费基数"], rows)
+    outputs = []
+    for check in (plain_rows, fast_rows):
+        header, read, _ = read_rows(path)
+        outputs.append(list(check(kind, header, _header_map(kind, header), "si.csv", "s", read)))
+    plain, fast = outputs
+    assert fast == plain
+    errors = [e for e in plain if not isinstance(e, tuple)]
+    assert {e.column for e in errors} == {"公民身份号码", "姓名", "缴费月份", "险种", "缴费基数"}
+    assert len(errors) == 3 * 13 and len(plain) - len(errors) == 3 * 6 + 300
+    # both paths through the real import: the same rows in the table, the same report
+    reports, tables = [], []
+    for fast_path in (False, True):
+        d = Database(f"sqlite:///{tmp_path}/hub-{fast_path}.db")
+        migrations.upgrade(d)
+        reports.append(import_feed(d, "social_insurance", path, fast=fast_path))
+        with d.read() as conn:
+            tables.append(conn.execute(select(feed_rows).order_by(feed_rows.c.row_key)).all())
+        d.dispose()
+    assert reports[0] == reports[1] and tables[0] == tables[1] and len(tables[0]) == 6 + 300

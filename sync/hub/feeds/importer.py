@@ -9,15 +9,18 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 
 import orjson
 
-from desktop.domain.ids import parse_id
+from desktop.domain.ids import _CHECK, _PROVINCES, _WEIGHTS, parse_id
 from desktop.errors import ValidationError
 from sync.hub import db
 from sync.hub.feeds import FIELDS, FeedKind, feed_kind
@@ -197,8 +200,145 @@ def _flush(database: db.Database, batch: list[tuple]) -> int:
     return added
 
 
-def import_feed(database: db.Database, kind_code: str, path: Path) -> ImportReport:
-    """Import ``path`` as feed ``kind_code``; FeedRefused when the file is refused whole."""
+def _plain_row(
+    kind: FeedKind,
+    header: list[str],
+    where: dict[str, int],
+    name: str,
+    sha: str,
+    line: int,
+    cells: list[str],
+) -> tuple | RowError:
+    """The reference path for one row: the insert tuple, or its RowError (file, line, column)."""
+    cleaned = _clean(kind, cells, where)
+    if isinstance(cleaned, RowError):
+        column = header[where[cleaned.column]] if cleaned.column in where else ""
+        return RowError(name, line, column or FIELD_CN[cleaned.column], cleaned.reason)
+    evidence = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+    amount = float(cleaned["amount"]) if cleaned["amount"] else None
+    return (row_key(kind, cleaned), kind.kind, cleaned["id_number"], cleaned["name"],
+            cleaned["event_date"], cleaned["code"], amount,
+            orjson.dumps(evidence).decode(), sha, line)  # fmt: skip
+
+
+def plain_rows(
+    kind: FeedKind,
+    header: list[str],
+    where: dict[str, int],
+    name: str,
+    sha: str,
+    rows: Iterable[tuple[int, list[str]]],
+) -> Iterator[tuple | RowError]:
+    """Every row through the reference checks (``_clean``), one by one."""
+    for line, cells in rows:
+        yield _plain_row(kind, header, where, name, sha, line, cells)
+
+
+_W_SUM_48 = 48 * sum(_WEIGHTS)
+_MAX_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=4)
+def _births(today: date) -> frozenset[str]:
+    """Every YYYYMMDD from 1890-01-01 to ``today``: the birth dates ``parse_id`` accepts."""
+    first = date(1890, 1, 1).toordinal()
+    return frozenset(
+        date.fromordinal(n).strftime("%Y%m%d") for n in range(first, today.toordinal() + 1)
+    )
+
+
+def fast_rows(
+    kind: FeedKind,
+    header: list[str],
+    where: dict[str, int],
+    name: str,
+    sha: str,
+    rows: Iterable[tuple[int, list[str]]],
+) -> Iterator[tuple | RowError]:
+    """The same output as ``plain_rows``, faster: a row passes only when precomputed checks
+    (check-digit weights over the bytes, a set of valid birth dates, cached dates, one code
+    map) accept it as it stands; every other row goes through the reference path, so each
+    error is the reference path's own."""
+    births = _births(date.today())
+    provinces = frozenset(_PROVINCES)
+    i_id, i_date = where["id_number"], where["event_date"]
+    i_name, i_code, i_amount = where.get("name"), where.get("code"), where.get("amount")
+    width = max(where.values()) + 1
+    name_required = "name" in kind.required
+    code_map: dict[str, str] | None = None
+    if i_code is not None and kind.codes:
+        code_map = {v: k for k, v in kind.codes.items()}
+        code_map.update({k: k for k in kind.codes})
+    simple_header = all(header) and len(set(header)) == len(header)
+    n_header = len(header)
+    positions = {"id_number": 0, "name": 1, "event_date": 2, "code": 3, "amount": 4}
+    key_pos = [positions[k] for k in kind.key]
+    dates: dict[str, str] = {}
+    sha1, dumps, kc = hashlib.sha1, orjson.dumps, kind.kind
+    weights = _WEIGHTS
+    for line, cells in rows:
+        if len(cells) < width:
+            yield _plain_row(kind, header, where, name, sha, line, cells)
+            continue
+        idn = cells[i_id].strip()
+        if not (
+            len(idn) == 18
+            and idn.isascii()
+            and idn[:17].isdigit()
+            and idn[:2] in provinces
+            and idn[6:14] in births
+            and idn[17] == _CHECK[(sum(map(mul, idn.encode()[:17], weights)) - _W_SUM_48) % 11]
+        ):
+            yield _plain_row(kind, header, where, name, sha, line, cells)
+            continue
+        person = cells[i_name].strip() if i_name is not None else ""
+        if name_required and not person:
+            yield _plain_row(kind, header, where, name, sha, line, cells)
+            continue
+        raw_date = cells[i_date].strip()
+        day = dates.get(raw_date)
+        if day is None:
+            try:
+                day = parse_date(raw_date)
+            except ValueError:
+                yield _plain_row(kind, header, where, name, sha, line, cells)
+                continue
+            if len(dates) < _MAX_CACHE:
+                dates[raw_date] = day
+        code = ""
+        if i_code is not None:
+            code = cells[i_code].strip()
+            if code_map is not None:
+                mapped = code_map.get(code)
+                if mapped is None:
+                    yield _plain_row(kind, header, where, name, sha, line, cells)
+                    continue
+                code = mapped
+        amount_text, amount = "", None
+        if i_amount is not None and (raw_amount := cells[i_amount].strip()):
+            try:
+                value = Decimal(raw_amount.replace(",", ""))
+                if value < 0 or not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                yield _plain_row(kind, header, where, name, sha, line, cells)
+                continue
+            amount_text = str(value)
+            amount = float(amount_text)
+        out = (idn, person[:40], day, code, amount_text)
+        key = sha1("|".join([kc, *[out[j] for j in key_pos]]).encode()).hexdigest()
+        if simple_header and len(cells) == n_header:
+            evidence = dict(zip(header, cells, strict=True))
+        else:
+            evidence = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        yield (key, kc, idn, out[1], day, code, amount, dumps(evidence).decode(), sha, line)
+
+
+def import_feed(
+    database: db.Database, kind_code: str, path: Path, *, fast: bool = True
+) -> ImportReport:
+    """Import ``path`` as feed ``kind_code``; FeedRefused when the file is refused whole.
+    ``fast=False`` runs every row through the reference checks (same result, slower)."""
     kind = feed_kind(kind_code)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise FeedRefused(f"{path.name}：只接受 .csv 或 .xlsx 文件")
@@ -211,24 +351,24 @@ def import_feed(database: db.Database, kind_code: str, path: Path) -> ImportRepo
     where = _header_map(kind, header)
     report = ImportReport(kind.kind, path.name, encoding)
     batch: list[tuple] = []
-    for line, cells in rows:
-        report.rows_read += 1
-        cleaned = _clean(kind, cells, where)
-        if isinstance(cleaned, RowError):
-            column = header[where[cleaned.column]] if cleaned.column in where else ""
-            column = column or FIELD_CN[cleaned.column]
-            report.errors.append(RowError(path.name, line, column, cleaned.reason))
-            continue
-        evidence = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
-        amount = float(cleaned["amount"]) if cleaned["amount"] else None
-        batch.append(
-            (row_key(kind, cleaned), kind.kind, cleaned["id_number"], cleaned["name"],
-             cleaned["event_date"], cleaned["code"], amount,
-             orjson.dumps(evidence).decode(), sha, line)
-        )  # fmt: skip
-        if len(batch) >= BATCH:
-            report.imported += _flush(database, batch)
-            batch = []
+    checked = (fast_rows if fast else plain_rows)(kind, header, where, path.name, sha, rows)
+    # One batch is written (by the database, on its own thread) while the next is checked:
+    # at most two batches are held, whatever the file's size.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-write") as writer:
+        pending: Future[int] | None = None
+        for item in checked:
+            report.rows_read += 1
+            if isinstance(item, RowError):
+                report.errors.append(item)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH:
+                if pending is not None:
+                    report.imported += pending.result()
+                pending = writer.submit(_flush, database, batch)
+                batch = []
+        if pending is not None:
+            report.imported += pending.result()
     report.imported += _flush(database, batch)
     good = report.rows_read - len(report.errors)
     report.duplicates = good - report.imported

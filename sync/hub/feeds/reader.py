@@ -54,7 +54,7 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], s
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for n, row in enumerate(reader, start=2):
-                if any(c.strip() for c in row):
+                if "".join(row).strip():  # a cell with more than spaces
                     yield n, row
         finally:
             fh.close()
