@@ -105,6 +105,15 @@ def _v6_upload_declarations(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE hub_devices ADD COLUMN revoked_at FLOAT")
 
 
+def _v9_person_identity(conn: Connection) -> None:
+    """One live person per ID number: the holders index (earliest record first) and merges."""
+    from sync.hub import persons
+
+    db.person_ids.create(conn)
+    db.person_merges.create(conn)
+    persons.index_stored(conn)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -120,6 +129,7 @@ STEPS: tuple[Step, ...] = (
         "upload declarations by device (stale ones expire), device revocation",
         _v6_upload_declarations,
     ),
+    Step(9, "person identity: one live person per ID number, merges", _v9_person_identity),
 )
 HEAD = STEPS[-1].version
 
