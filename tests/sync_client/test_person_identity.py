@@ -20,6 +20,8 @@ from sync.identity import MERGE_NOTICE
 from sync.resolution import list_conflicts, resolve_conflict
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, Linked
 from tests.sync_client.helpers import new_household
+from tests.sync_client.test_ui_sync import inline_ops  # noqa: F401 - fixture
+from ui.main_window import MainWindow
 
 SPOUSE_ID = "120101198503041003"
 SPOUSE = PersonInput("李秀英", SPOUSE_ID, "spouse", phone="13900001111")
@@ -164,3 +166,39 @@ def test_same_number_in_two_households_is_a_conflict_to_resolve(desk, desk_b, li
     for desk_ in (a, b):
         assert [p.id for p in live_persons(desk_.store, SPOUSE_ID)] == [pa]
         assert person_row(desk_.store, pb).merged_into == pa  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("inline_ops")
+def test_second_pc_of_one_office_merges_and_the_sync_tab_says_so(
+    qtbot, desk, second_desk, linker
+) -> None:
+    one = linker(desk, OFFICE_A)
+    two = linker(second_desk, OFFICE_A)
+    hid = new_household(one, OFFICE_A, OFFICE_B)
+    assert one.sync().ok and two.sync().ok
+    survivor, _ = _add_spouse(one, hid, "1200")
+    merged, _ = _add_spouse(two, hid, "1200")
+    # the second PC also corrects its own copy before it syncs: that edit is merged too
+    update_person(two.store, two.clerk, merged, replace(SPOUSE, phone="13900009999"))
+    assert one.sync().ok
+
+    window = MainWindow(two.store, two.clerk)
+    qtbot.addWidget(window)
+    window.sync_action.trigger()
+    assert window.sync.last is not None and window.sync.last.ok
+    assert len(window.sync.last.merged) == 1
+    window.sync_panel.refresh()
+    assert MERGE_NOTICE in window.sync_panel.status_label.text()
+    assert one.sync().ok
+
+    for desk_ in (one, two):
+        assert [p.id for p in live_persons(desk_.store, SPOUSE_ID)] == [survivor]
+        row = person_row(desk_.store, merged)
+        assert row is not None and row.deleted and row.merged_into == survivor
+        assert len(household_notes(desk_.store, hid)) == 1
+        assert not list_conflicts(desk_.store)
+    assert "update_person" in audited(two.store, merged)  # the merged record's edit is kept
+    view = update_person(one.store, one.clerk, survivor, replace(SPOUSE, phone="13900004444"))
+    assert view.phone == "13900004444" and one.sync().ok and two.sync().ok
+    row = person_row(two.store, survivor)
+    assert row is not None and row.phone == "13900004444"
