@@ -208,16 +208,17 @@ def _identity_conflict(conn: Connection, entry: Entry, result: dict[str, Any], w
     """Another household's person holds this ID number: a conflict for a person to resolve
     (the hub's version shown is that person's; taking its household merges the two)."""
     current = result["current"]
+    local = local_wire(conn, entry.entity, entry.entity_id) or wire["payload"]
     return record_conflict(
         conn,
         entity=entry.entity,
         rid=entry.entity_id,
-        remote=current["payload"],
+        remote={**local, **current["payload"]},  # all of it when the family is in scope
         remote_rev=int(result["rev"]),
         remote_deleted=False,
         remote_offices=current["offices"],
         source="identity",
-        local=local_wire(conn, entry.entity, entry.entity_id) or wire["payload"],
+        local=local,
     )
 
 

@@ -314,12 +314,10 @@ def _decide(batch: Batch, change: Change, text: str) -> Result:
         return _result(change, "applied", rev=row.rev, merged_into=identity[1])
     holder = batch.rows[(persons.PERSON, identity[1])]
     assert holder is not None
-    current = {
-        "rev": holder.rev,
-        "deleted": holder.deleted,
-        "payload": json.loads(holder.payload),
-        "offices": holder.offices,
-    }
+    held = json.loads(holder.payload)
+    if batch.device.office_code not in holder.offices:  # another office's family: no data
+        held = {"id_number": held.get("id_number"), "household_id": held.get("household_id")}
+    current = {"rev": holder.rev, "deleted": holder.deleted, "payload": held, "offices": []}
     return _result(change, "applied", rev=row.rev, duplicate_of=identity[1], current=current)
 
 

@@ -202,3 +202,20 @@ def test_second_pc_of_one_office_merges_and_the_sync_tab_says_so(
     assert view.phone == "13900004444" and one.sync().ok and two.sync().ok
     row = person_row(two.store, survivor)
     assert row is not None and row.phone == "13900004444"
+
+
+def test_another_offices_family_is_named_without_its_data(desk, desk_b, linker) -> None:
+    a = linker(desk, OFFICE_A)
+    b = linker(desk_b, OFFICE_B)
+    h1 = new_household(a, OFFICE_A, OFFICE_A)  # a family of office A only
+    add_person(a.store, a.clerk, h1, SPOUSE)
+    assert a.sync().ok
+    h2 = new_household(b, OFFICE_B, OFFICE_B, id_number="120101198503041038")
+    pb = add_person(b.store, b.clerk, h2, replace(SPOUSE, phone="13900005555")).id
+    result = b.sync()
+    assert result.conflicts == 1 and not result.merged
+    [conflict] = list_conflicts(b.store)
+    assert conflict.entity_id == pb
+    # only the household differs: office B learns nothing of office A's family member
+    assert [f.key for f in conflict.differing] == ["household_id"]
+    assert all(f.remote != "13900001111" for f in conflict.fields)
