@@ -19,6 +19,7 @@ from desktop.domain.payment_status import upgrade_application_payload
 from desktop.domain.workflow import ACTIONS
 from desktop.store.models import new_id
 from sync.conflicts import BASE_UPSERT, record_conflict
+from sync.identity import apply_merge
 from sync.schema import record_problem
 from sync.state import QUARANTINE
 from sync.wire import Codec, codec_for, dumps
@@ -55,6 +56,7 @@ class PageStats:
     downloads: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # Chinese reason per record held back
     quarantined: list[str] = field(default_factory=list)  # Chinese reason per record refused
+    merged: list[str] = field(default_factory=list)  # Chinese notice per person merge applied
 
 
 class OfficeMap:
@@ -102,6 +104,7 @@ def _apply_synced(
     state = _local_state(conn, codec.table.name, [r["id"] for r in records])
     rows: list[tuple] = []
     bases: list[tuple] = []
+    merges: list[tuple[str, str]] = []
     for rec in records:
         rid, rev = rec["id"], rec["rev"]
         local = state.get(rid)
@@ -128,6 +131,8 @@ def _apply_synced(
         state[rid] = (rev, 0)
         if rec["deleted"]:
             stats.deleted += 1
+            if codec.entity == "person" and payload.get("merged_into"):
+                merges.append((rid, str(payload["merged_into"])))
         elif codec.entity == "document":
             sha = payload.get("sha256") or ""
             if sha and not has_file(sha):
@@ -136,6 +141,10 @@ def _apply_synced(
         conn.exec_driver_sql(codec.upsert_sql, rows)  # type: ignore[arg-type]
         conn.exec_driver_sql(BASE_UPSERT, bases)  # type: ignore[arg-type]
     stats.applied += len(rows)
+    for merged_id, survivor_id in merges:  # after the rows: the survivor may be in this page
+        notice = apply_merge(conn, merged_id, survivor_id)
+        if notice is not None:
+            stats.merged.append(notice)
 
 
 def _number_clashes(conn: Connection, records: list[dict[str, Any]]) -> dict[str, str]:

@@ -45,6 +45,7 @@ from sync.http import (
     ProgressHook,
     SyncCancelled,
 )
+from sync.identity import MERGE_NOTICE
 from sync.outbox import (
     Entry,
     PushCounts,
@@ -87,6 +88,7 @@ class SyncSummary:
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)  # pulled records refused as invalid
+    merged: list[str] = field(default_factory=list)  # persons registered twice, merged into one
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -110,6 +112,8 @@ class SyncSummary:
         ]
         if self.uploaded or self.downloaded:
             parts.append(f"附件上传 {self.uploaded} 个、下载 {self.downloaded} 个")
+        if self.merged:
+            parts.append(f"{MERGE_NOTICE} {len(self.merged)} 人（见家庭的操作记录）")
         if self.quarantined:
             parts.append(f"隔离 {len(self.quarantined)} 条内容不正确的记录（见“同步”页）")
         text = f"{head}：" + "；".join(parts)
@@ -301,6 +305,7 @@ class SyncClient:
         summary.conflicts += counts.conflicts
         summary.rejected += counts.rejected
         summary.problems.extend(f"变更被市级平台拒绝：{r}" for r in counts.reasons)
+        summary.merged.extend(counts.merged)
 
     def _failed(
         self, batch: list[Entry], codes: dict[str, str], summary: SyncSummary, exc: HubError
@@ -410,6 +415,7 @@ class SyncClient:
         summary.conflicts += stats.conflicts
         summary.problems.extend(stats.held)
         summary.quarantined.extend(stats.quarantined)
+        summary.merged.extend(stats.merged)
         if progress is not None:
             progress(summary.pulled + summary.skipped, 0, "接收数据")
 

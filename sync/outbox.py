@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from desktop.store.outbox import UNSENT, WAITING, OutboxState, sql_in
 from desktop.store.store import Store
 from sync.conflicts import BASE_UPSERT, local_wire, record_conflict
+from sync.identity import apply_merge
 from sync.state import relaxed
 from sync.wire import codec_for, dumps
 
@@ -44,6 +45,7 @@ class PushCounts:
     rejected: int = 0
     recreated: int = 0
     reasons: list[str] = field(default_factory=list)  # Chinese reason of each rejection
+    merged: list[str] = field(default_factory=list)  # Chinese notice of each person merged
 
 
 def _in(ids: list[Any]) -> str:
@@ -202,6 +204,24 @@ def _conflict(conn: Connection, entry: Entry, result: dict[str, Any], wire: dict
     )
 
 
+def _identity_conflict(conn: Connection, entry: Entry, result: dict[str, Any], wire: dict) -> bool:
+    """Another household's person holds this ID number: a conflict for a person to resolve
+    (the hub's version shown is that person's; taking its household merges the two)."""
+    current = result["current"]
+    local = local_wire(conn, entry.entity, entry.entity_id) or wire["payload"]
+    return record_conflict(
+        conn,
+        entity=entry.entity,
+        rid=entry.entity_id,
+        remote={**local, **current["payload"]},  # all of it when the family is in scope
+        remote_rev=int(result["rev"]),
+        remote_deleted=False,
+        remote_offices=current["offices"],
+        source="identity",
+        local=local,
+    )
+
+
 def record_results(
     store: Store,
     entries: list[Entry],
@@ -211,12 +231,17 @@ def record_results(
     """Store the hub's answers (one per entry, in order) in one transaction."""
     counts = PushCounts()
     done: list[tuple[Entry, int, dict[str, Any]]] = []
-    with relaxed(store) as conn:
+    merges: list[tuple[str, str]] = []
+    with relaxed(store, foreign_keys=False) as conn:  # a survivor may arrive with the pull
         rejected: list[tuple[str, int]] = []
         for entry, wire, res in zip(entries, wires, results, strict=True):
             status = res["status"]
             if status == "applied":
                 done.append((entry, int(res["rev"]), wire["payload"]))
+                if res.get("merged_into"):
+                    merges.append((entry.entity_id, str(res["merged_into"])))
+                elif res.get("duplicate_of") and res.get("current"):
+                    counts.conflicts += _identity_conflict(conn, entry, res, wire)
             elif status == "rejected":
                 reason = res.get("message") or res.get("reason") or "市级平台拒绝了该变更"
                 rejected.append((str(reason), entry.seq))
@@ -227,6 +252,10 @@ def record_results(
                 counts.conflicts += _conflict(conn, entry, res, wire)
         if done:
             _applied(conn, done)
+        for merged_id, survivor_id in merges:
+            notice = apply_merge(conn, merged_id, survivor_id)
+            if notice is not None:
+                counts.merged.append(notice)
         if rejected:
             conn.exec_driver_sql(
                 f"UPDATE outbox SET state = '{OutboxState.REJECTED}', last_error = ? WHERE seq = ?",

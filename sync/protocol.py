@@ -245,6 +245,11 @@ class ChangeResult(BaseModel):
     current: RecordState | None = None
     reason: str | None = None
     message: str | None = None
+    #: applied person: it was merged into this person (same ID number, same household)
+    merged_into: UUID | None = None
+    #: applied person: another household's person already holds its ID number (a conflict
+    #: for a person to resolve; ``current`` is that person's record)
+    duplicate_of: UUID | None = None
 
 
 class PushResponse(Message):

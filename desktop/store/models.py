@@ -159,6 +159,9 @@ class Person(Synced, Base):
     self_care_failed: Mapped[list] = mapped_column(JSON, default=list)
     supporter: Mapped[str] = mapped_column(String(10), default="able")
     found_work_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Migration 0017: a tombstone of a person registered twice (same ID number on two
+    # devices) names the person it was merged into (sync/identity.py); '' otherwise.
+    merged_into: Mapped[str] = mapped_column(String(36), default="", server_default="")
 
     __table_args__ = (Index("ix_persons_id_number_live", "id_number", "deleted"),)
 

@@ -130,6 +130,26 @@ record_links = Table(
     Column("id", String(36), primary_key=True),
 )
 
+# The first live person the hub received for each ID number (migration 9): a later record of
+# the same person in the same household is merged into it (sync/hub/persons.py).
+person_ids = Table(
+    "hub_person_ids",
+    metadata,
+    Column("id_number", String(18), primary_key=True),
+    Column("person_id", String(36), nullable=False),
+)
+
+# Person records merged into another (migration 9): references to them are rewritten.
+person_merges = Table(
+    "hub_person_merges",
+    metadata,
+    Column("merged_id", String(36), primary_key=True),
+    Column("survivor_id", String(36), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("household_id", String(36), nullable=False),
+    Column("at", Float, nullable=False),
+)
+
 applied_changes = Table(
     "hub_applied_changes",
     metadata,

@@ -105,6 +105,15 @@ def _v6_upload_declarations(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE hub_devices ADD COLUMN revoked_at FLOAT")
 
 
+def _v8_person_identity(conn: Connection) -> None:
+    """One live person per ID number: the holders index (earliest record first) and merges."""
+    from sync.hub import persons
+
+    db.person_ids.create(conn)
+    db.person_merges.create(conn)
+    persons.index_stored(conn)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -121,6 +130,7 @@ STEPS: tuple[Step, ...] = (
         _v6_upload_declarations,
     ),
     Step(7, "each device's audit-chain checkpoints", audit_chain.create_tables),
+    Step(8, "person identity: one live person per ID number, merges", _v8_person_identity),
 )
 HEAD = STEPS[-1].version
 

@@ -15,7 +15,7 @@ import orjson
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import Connection, select
 
-from sync.hub import db, numbers
+from sync.hub import db, numbers, persons
 from sync.hub.accounts import Device
 from sync.hub.fastpush import PushedChange
 from sync.protocol import (
@@ -37,7 +37,18 @@ Change = PushedChange
 SPEAKS_FOR_OFFICE = frozenset({"audit_event", "timeline_event"})
 # One change's answer as sent: always these keys, in this order (the PushResponse shape).
 Result = dict[str, Any]
-_RESULT_KEYS = ("change_id", "entity", "id", "status", "rev", "current", "reason", "message")
+_RESULT_KEYS = (
+    "change_id",
+    "entity",
+    "id",
+    "status",
+    "rev",
+    "current",
+    "reason",
+    "message",
+    "merged_into",
+    "duplicate_of",
+)
 
 
 def dumps(value: Any) -> str:
@@ -96,6 +107,10 @@ class Batch:
     numbers: dict[str, str] = field(default_factory=dict)  # case number → application id
     new_numbers: dict[str, str] = field(default_factory=dict)
     links: set[tuple[str, str, str, str]] = field(default_factory=set)
+    person_ids: dict[str, str] = field(default_factory=dict)  # ID number → holding person
+    new_person_ids: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)  # merged person → survivor
+    new_merges: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def parent_key(entity: str, payload: dict[str, Any]) -> tuple[str, str] | None:
@@ -221,6 +236,34 @@ def _union(old: list[str], new: list[str]) -> list[str]:
     return old + [c for c in new if c not in old]
 
 
+def _identity(batch: Batch, change: Change) -> tuple[str, str] | None:
+    """("merge" | "duplicate", holder id) when another live person holds this ID number."""
+    if change.entity != persons.PERSON or change.op != "upsert":
+        return None
+    number = persons.normalise(change.payload.get("id_number"))
+    holder = batch.person_ids.get(number) if number else None
+    if holder is None or holder == str(change.id):
+        return None
+    row = batch.rows.get((persons.PERSON, holder))
+    held = json.loads(row.payload) if row is not None else {}
+    if row is None or row.deleted or persons.normalise(held.get("id_number")) != number:
+        return None  # the holder was removed or renumbered: this record holds it now
+    same = held.get("household_id") == change.payload.get("household_id")
+    return ("merge" if same else "duplicate"), holder
+
+
+def _note_person(batch: Batch, change: Change, identity: tuple[str, str] | None) -> None:
+    if change.entity != persons.PERSON or change.op != "upsert":
+        return
+    number = persons.normalise(change.payload.get("id_number"))
+    if identity is None and number and batch.person_ids.get(number) != str(change.id):
+        batch.person_ids[number] = batch.new_person_ids[number] = str(change.id)
+    elif identity is not None and identity[0] == "merge":
+        household = str(change.payload.get("household_id") or "")
+        batch.merged[str(change.id)] = identity[1]
+        batch.new_merges.append((str(change.id), identity[1], number, household))
+
+
 def _decide(batch: Batch, change: Change, text: str) -> Result:
     key = (change.entity, str(change.id))
     row = batch.rows[key]
@@ -229,12 +272,19 @@ def _decide(batch: Batch, change: Change, text: str) -> Result:
     refused = _refusal(batch, change, row, parent, text)
     if refused is not None:
         return refused
+    if change.op == "upsert" and persons.rewrite_refs(change.entity, change.payload, batch.merged):
+        text = dumps(change.payload)  # it named a person merged into another
+    identity = _identity(batch, change)
+    deleted = change.op == "delete"
+    if identity is not None and identity[0] == "merge":
+        change.payload["merged_into"] = identity[1]
+        text, deleted = dumps(change.payload), True
     # a record bound to a case travels to the case's offices, whatever the sender listed
     sent = _union(list(dict.fromkeys(change.offices)), parent.offices if parent else [])
     if row is None:
         if change.base_rev is not None and change.entity not in APPEND_ONLY_ENTITIES:
             return _result(change, "conflict")
-        row = Row(1, change.op == "delete", text, sent, False)
+        row = Row(1, deleted, text, sent, False)
         row.dirty = True
         batch.rows[key] = row
     elif change.entity in APPEND_ONLY_ENTITIES:
@@ -250,14 +300,25 @@ def _decide(batch: Batch, change: Change, text: str) -> Result:
         }
         return _result(change, "conflict", current=current)
     else:
-        row.rev, row.deleted, row.dirty = row.rev + 1, change.op == "delete", True
+        row.rev, row.deleted, row.dirty = row.rev + 1, deleted, True
         row.payload = text if change.op == "upsert" else row.payload
         row.offices = _union(row.offices, sent)
     if link is not None:
         batch.links.add((link[0], link[1], change.entity, str(change.id)))
     _note_number(batch, change)
+    _note_person(batch, change, identity)
     batch.applied.append((change, text))
-    return _result(change, "applied", rev=row.rev)
+    if identity is None:
+        return _result(change, "applied", rev=row.rev)
+    if identity[0] == "merge":
+        return _result(change, "applied", rev=row.rev, merged_into=identity[1])
+    holder = batch.rows[(persons.PERSON, identity[1])]
+    assert holder is not None
+    held = json.loads(holder.payload)
+    if batch.device.office_code not in holder.offices:  # another office's family: no data
+        held = {"id_number": held.get("id_number"), "household_id": held.get("household_id")}
+    current = {"rev": holder.rev, "deleted": holder.deleted, "payload": held, "offices": []}
+    return _result(change, "applied", rev=row.rev, duplicate_of=identity[1], current=current)
 
 
 def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[Result]:
@@ -272,6 +333,7 @@ def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[R
         if c.entity == APPLICATION and isinstance(c.payload.get("number"), str)
     ]
     batch.numbers = numbers.holders(conn, list(dict.fromkeys(wanted)))
+    _load_identities(conn, batch, changes)
     seen: dict[str, Result] = {}
     results: list[Result] = []
     for change in changes:
@@ -292,6 +354,46 @@ def _decide_all(conn: Connection, batch: Batch, changes: list[Change]) -> list[R
         seen[cid] = result
         results.append(result)
     return results
+
+
+def _load_identities(conn: Connection, batch: Batch, changes: list[Change]) -> None:
+    """The holders of the batch's ID numbers (with their rows) and the merged persons named."""
+    wanted = [
+        persons.normalise(c.payload.get("id_number"))
+        for c in changes
+        if c.entity == persons.PERSON and c.op == "upsert"
+    ]
+    batch.person_ids = persons.holders(conn, [n for n in dict.fromkeys(wanted) if n])
+    missing = [
+        (persons.PERSON, p)
+        for p in set(batch.person_ids.values())
+        if (persons.PERSON, p) not in batch.rows
+    ]
+    batch.rows.update(_load_rows(conn, missing))
+    named = [
+        c.payload.get(persons.PERSON_REFS[c.entity])
+        for c in changes
+        if c.entity in persons.PERSON_REFS and c.op == "upsert"
+    ]
+    batch.merged = persons.merges(conn, [n for n in dict.fromkeys(named) if isinstance(n, str)])
+
+
+def _rewrite_stored_refs(conn: Connection, batch: Batch) -> None:
+    """Records of the merged persons' households that still name a merged person point at the
+    survivor now (a new rev, so every desk pulls the rewrite)."""
+    households = list(dict.fromkeys(("household", h) for _m, _s, _n, h in batch.new_merges if h))
+    if not households:
+        return
+    children = [c for _p, c in _children(conn, households) if c[0] in persons.PERSON_REFS]
+    missing = [c for c in dict.fromkeys(children) if c not in batch.rows]
+    batch.rows.update(_load_rows(conn, missing))
+    for key in dict.fromkeys(children):
+        row = batch.rows.get(key)
+        if row is None:
+            continue
+        payload = json.loads(row.payload)
+        if persons.rewrite_refs(key[0], payload, batch.merged):
+            row.payload, row.rev, row.dirty = dumps(payload), row.rev + 1, True
 
 
 def _many(conn: Connection, sql: str, rows: list[tuple]) -> None:
@@ -366,6 +468,8 @@ def push(
         known = frozenset(conn.execute(select(db.offices.c.code)).scalars())
         batch = Batch(device=device, known_offices=known)
         results = _decide_all(conn, batch, changes)
+        _rewrite_stored_refs(conn, batch)
+        persons.write(conn, batch.new_person_ids, batch.new_merges)
         rows = {k: v for k, v in batch.rows.items() if v is not None}
         _write_links(conn, batch.links)
         follow_parents(conn, rows)
