@@ -41,6 +41,22 @@ class Checkpoint(BaseModel):
     hash: str = Field(min_length=64, max_length=64)
 
 
+class CheckpointReport(BaseModel):
+    """The hub's answer to a checkpoint: whether the chain it holds agrees."""
+
+    ok: bool
+    checked: int
+    head_seq: int | None
+    broken_seq: int | None
+    message: str
+
+
+class AuditLinks(BaseModel):
+    """The calling device's chain as the hub holds it: [link number, hash] pairs."""
+
+    links: list[tuple[int, str]]
+
+
 def device_links(conn: Connection, device_id: str) -> list[dict[str, Any]]:
     """The audit events this device pushed, as chain rows in link order."""
     t = db.records.c
@@ -96,13 +112,13 @@ def check_checkpoint(database: Database, device_id: str, point: Checkpoint) -> C
 
 
 def _report_json(report: ChainReport) -> dict[str, Any]:
-    return {
-        "ok": report.ok,
-        "checked": report.checked,
-        "head_seq": report.head_seq,
-        "broken_seq": report.broken_seq,
-        "message": report.message(),
-    }
+    return CheckpointReport(
+        ok=report.ok,
+        checked=report.checked,
+        head_seq=report.head_seq,
+        broken_seq=report.broken_seq,
+        message=report.message(),
+    ).model_dump()
 
 
 def add_routes(app: FastAPI, database: Database) -> None:

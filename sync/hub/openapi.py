@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from sync.hub.audit_chain import AuditLinks, Checkpoint, CheckpointReport
 from sync.protocol import (
     AttachmentStatus,
     DeviceInfo,
@@ -40,6 +41,8 @@ ROUTES: dict[tuple[str, str], tuple[type[BaseModel] | None, str, type[BaseModel]
     ("/v1/attachments/{sha256}/chunks/{offset}", "put"): (None, "200", AttachmentStatus),
     ("/v1/attachments/{sha256}/commit", "post"): (None, "200", AttachmentStatus),
     ("/v1/attachments/{sha256}", "get"): (None, "200", None),
+    ("/v1/audit/checkpoint", "post"): (Checkpoint, "200", CheckpointReport),
+    ("/v1/audit/links", "get"): (None, "200", AuditLinks),
 }
 
 

@@ -136,9 +136,9 @@ def test_same_member_typed_on_two_desks_becomes_one_person(
         other = b if desk_ is a else a
         assert other.sync().ok
         row = person_row(other.store, survivor)
-        assert row is not None and person_view(row).phone == phone
+        assert row is not None and person_view(row, desk_.clerk).phone == phone
     for desk_ in (a, b):
-        assert not list_conflicts(desk_.store)
+        assert not list_conflicts(desk_.store, desk_.clerk)
         assert len(live_persons(desk_.store, SPOUSE_ID)) == 1
         assert len(household_notes(desk_.store, hid)) == 1  # one notice, however it arrived
 
@@ -154,7 +154,7 @@ def test_same_number_in_two_households_is_a_conflict_to_resolve(desk, desk_b, li
     assert a.sync().ok
     second = b.sync()
     assert second.conflicts == 1 and not second.merged  # never merged silently
-    [conflict] = list_conflicts(b.store)
+    [conflict] = list_conflicts(b.store, b.clerk)
     assert conflict.entity == "person" and conflict.entity_id == pb
     household = next(f for f in conflict.differing if f.key == "household_id")
     assert (household.local, household.remote) == (h2, h1)
@@ -196,7 +196,7 @@ def test_second_pc_of_one_office_merges_and_the_sync_tab_says_so(
         row = person_row(desk_.store, merged)
         assert row is not None and row.deleted and row.merged_into == survivor
         assert len(household_notes(desk_.store, hid)) == 1
-        assert not list_conflicts(desk_.store)
+        assert not list_conflicts(desk_.store, desk_.clerk)
     assert "update_person" in audited(two.store, merged)  # the merged record's edit is kept
     view = update_person(one.store, one.clerk, survivor, replace(SPOUSE, phone="13900004444"))
     assert view.phone == "13900004444" and one.sync().ok and two.sync().ok
@@ -214,7 +214,7 @@ def test_another_offices_family_is_named_without_its_data(desk, desk_b, linker) 
     pb = add_person(b.store, b.clerk, h2, replace(SPOUSE, phone="13900005555")).id
     result = b.sync()
     assert result.conflicts == 1 and not result.merged
-    [conflict] = list_conflicts(b.store)
+    [conflict] = list_conflicts(b.store, b.clerk)
     assert conflict.entity_id == pb
     # only the household differs: office B learns nothing of office A's family member
     assert [f.key for f in conflict.differing] == ["household_id"]

@@ -12,10 +12,18 @@ from sync.protocol import REJECT_REASONS
 from ui.sync_panel import SyncController, SyncPanel
 
 
-def _refuse_upload(store, reason: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """A case never accepted by the hub whose upload the hub refused with ``reason``."""
+def _refuse_upload(store, office_id: str, reason: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A case filed at this office, never accepted by the hub, whose upload the hub refused
+    with ``reason``."""
     with store.sessions.write() as s:
-        app = s.scalars(select(Application).order_by(Application.number)).first()
+        app = s.scalars(
+            select(Application)
+            .where(
+                Application.filed_at_office_id == office_id,
+                Application.hukou_office_id == office_id,
+            )
+            .order_by(Application.number)
+        ).first()
         assert app is not None
         app.rev = 0
         s.add(
@@ -35,7 +43,9 @@ def test_a_refused_duplicate_number_is_renumbered_from_the_sync_tab(
     qtbot, desk, sync_ops, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
-    app_id, old = _refuse_upload(store, f"拒绝：{REJECT_REASONS['duplicate_number']}")
+    app_id, old = _refuse_upload(
+        store, actor.office_id, f"拒绝：{REJECT_REASONS['duplicate_number']}"
+    )
     panel = SyncPanel(store, actor, SyncController(store))
     qtbot.addWidget(panel)
     assert panel.renumber_button.isVisibleTo(panel) and not panel.renumber_button.isEnabled()
@@ -67,7 +77,7 @@ def test_the_confirmation_says_the_old_number_may_be_printed(qtbot, desk, sync_o
 
 def test_other_refusals_and_other_roles_get_no_renumbering(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped-def]
     store, actor = desk.as_user("supervisor")
-    app_id, _ = _refuse_upload(store, "拒绝：记录不完整")
+    app_id, _ = _refuse_upload(store, actor.office_id, "拒绝：记录不完整")
     panel = SyncPanel(store, actor, SyncController(store))
     qtbot.addWidget(panel)
     panel.outbox.selectRow(_row_of(panel, app_id))
