@@ -55,9 +55,9 @@ def headless_sync(data_dir: Path, username: str | None, attempts: int = 6) -> in
     import getpass
 
     from desktop.errors import DeskError
-    from desktop.services.auth import login
+    from desktop.services.accounts.auth import login
     from sync.client import client_from_settings
-    from sync.http import HttpClient, HttpSettings
+    from sync.transport import HttpClient, HttpSettings
 
     if not username:
         print("请用 --user 指定登录的用户名", file=sys.stderr)

@@ -18,11 +18,11 @@ from bench.common import row, rss_mib, timed
 from desktop.demo import office_rows
 from desktop.domain.ids import check_char
 from desktop.domain.policy import ActiveCase, monthly_run
-from desktop.services.auth import OfficeInput, first_run
+from desktop.services.accounts.auth import OfficeInput, first_run
 from desktop.services.base import Actor
-from desktop.services.benefits import _ACTIVE_HOUSEHOLDS, _load_cases, run_monthly_benefits
-from desktop.services.household_facts import collect_households
-from desktop.services.policy_admin import load_policy
+from desktop.services.family.household_facts import collect_households
+from desktop.services.payment.benefits import _ACTIVE_HOUSEHOLDS, _load_cases, run_monthly_benefits
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.keys import KdfParams
 from desktop.store.store import Store
 

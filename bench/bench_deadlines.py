@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from bench.common import row, timed
 from desktop.demo import HOME_OFFICE_CODE, create_demo_store, generate
-from desktop.services.deadlines import deadline_summary, due_list
+from desktop.services.cases.deadlines import deadline_summary, due_list
 from desktop.store.models import Application, Household, Office, Person, new_id
 from desktop.store.store import Store
 from tests.support import TEST_KDF

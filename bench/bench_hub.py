@@ -11,12 +11,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from sync.api import HubApi, new_change
-from sync.http import HttpClient
 from sync.hub import accounts, db
 from sync.hub.config import HubSettings
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi, new_change
 from sync.protocol import MAX_PULL_LIMIT
+from sync.transport import HttpClient
 
 OFFICE = "120103001"
 

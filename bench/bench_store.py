@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import row, rss_mib, timed
 from desktop.demo import create_demo_store
-from desktop.services.search import CaseFilter, count_cases, fetch_cases, search_persons
+from desktop.services.family.search import CaseFilter, count_cases, fetch_cases, search_persons
 from desktop.store.keys import KdfParams
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,13 +24,13 @@ from desktop.store.keys import new_database_key
 from desktop.store.models import new_id
 from desktop.store.paths import DB_NAME
 from desktop.store.store import Store
-from sync.api import HubApi
 from sync.client import SyncClient, SyncSummary
-from sync.http import HttpClient
+from sync.codecs import codec_for
 from sync.hub import accounts, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
-from sync.wire import codec_for
+from sync.hub_client import HubApi
+from sync.transport import HttpClient
 
 OFFICE = "120103001"
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from desktop.errors import DeskError
 
 
 def _verify_audit(args: argparse.Namespace) -> int:
-    from desktop.services.auth import login
+    from desktop.services.accounts.auth import login
     from desktop.store.audit_log import check_chain
 
     password = (

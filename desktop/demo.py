@@ -36,10 +36,10 @@ from desktop.demo_workflow import (
 from desktop.domain.household import address_key
 from desktop.domain.ids import check_char
 from desktop.pinyin import given_name, name_keys
-from desktop.services.auth import OfficeInput, create_user, first_run
+from desktop.services.accounts.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
-from desktop.services.benefits import settle_demo_amounts
-from desktop.services.policy_admin import load_policy
+from desktop.services.payment.benefits import settle_demo_amounts
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.keys import DEFAULT_KDF, KdfParams
 from desktop.store.models import Application, Asset, Household, IncomeItem, Office, Person, new_id
 from desktop.store.store import Store
@@ -442,9 +442,9 @@ def create_demo_store(
 
 def _assign_demo_coordinators(store: Store, admin: Actor) -> None:
     """Demo coordinators serve every community of the demo office."""
-    from desktop.services.auth import list_users
-    from desktop.services.coordinators import assign_communities
-    from desktop.services.search import communities
+    from desktop.services.accounts.auth import list_users
+    from desktop.services.family.search import communities
+    from desktop.services.outreach.coordinators import assign_communities
 
     names = communities(store)
     for user in list_users(store):

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy import assess
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import DeskError
-from desktop.services.assessment import summary_of
 from desktop.services.base import Actor, Role
-from desktop.services.household_facts import household_facts
+from desktop.services.cases.assessment import summary_of
+from desktop.services.family.household_facts import household_facts
 
 # Application type → engine programme of the monthly benefits the demo decides.
 MONTHLY = {"dibao": "dibao", "bianyuan": "bianyuan", "tekun": "tekun"}

@@ -23,9 +23,9 @@ from desktop.domain.workflow import (
     new_case,
 )
 from desktop.domain.workflow.context import current_amount
-from desktop.services.case_codec import snapshot_to_json
-from desktop.services.case_steps import event_time
-from desktop.services.deadlines import case_deadline, deadline_columns, plain_calendar
+from desktop.services.cases.case_codec import snapshot_to_json
+from desktop.services.cases.case_steps import event_time
+from desktop.services.cases.deadlines import case_deadline, deadline_columns, plain_calendar
 from desktop.store.models import new_id
 
 SURVEYORS = ["王调查", "刘明"]

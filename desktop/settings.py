@@ -66,7 +66,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "社会救助热线",
         "印在明白纸、公示和公告上的咨询/异议电话；留空则用街道登记的电话",
-        consumer="desktop.services.office_window",
+        consumer="desktop.services.outreach.office_window",
     ),
     SettingDef(
         "window_address",
@@ -74,7 +74,7 @@ SETTINGS: tuple[SettingDef, ...] = (
         "",
         "受理窗口地址",
         "印在明白纸、公示和一次性告知书上；留空则用街道登记的地址",
-        consumer="desktop.services.office_window",
+        consumer="desktop.services.outreach.office_window",
     ),
     SettingDef(
         "flyer_qr_url",

@@ -20,15 +20,15 @@ from sqlalchemy.orm import Session
 from desktop.domain.policy import assess
 from desktop.errors import DeskError, NotFound, PermissionDenied, ReportError
 from desktop.money import ZERO
-from desktop.services.assessment import PROGRAMME_OF, summary_of
 from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service, unit_of_work
-from desktop.services.case_steps import load_snapshot
-from desktop.services.case_views import case_timeline
-from desktop.services.documents import list_documents
-from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
-from desktop.services.household_facts import household_facts
-from desktop.services.policy_admin import load_policy
-from desktop.services.surveys import SurveyView, get_survey
+from desktop.services.cases.assessment import PROGRAMME_OF, summary_of
+from desktop.services.cases.case_steps import load_snapshot
+from desktop.services.cases.case_views import case_timeline
+from desktop.services.cases.surveys import SurveyView, get_survey
+from desktop.services.family.documents import list_documents
+from desktop.services.family.finances import ASSET_KINDS, INCOME_KINDS, list_finances
+from desktop.services.family.household_facts import household_facts
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.models import Application, Person
 from desktop.store.store import Store
 from printing.letters import approval_letter_for, refusal_letter_for

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from desktop.domain.workflow import CaseSnapshot
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import NotFound, ReportError, ValidationError
-from desktop.services.base import Actor
-from desktop.services.benefit_ledger import LedgerLine
-from desktop.services.case_overview import REVIEW_CHANGE_KINDS
-from desktop.services.case_steps import get_case
+from desktop.services.base import ALL_ROLES, Actor, Scope, service
+from desktop.services.cases.case_overview import REVIEW_CHANGE_KINDS
+from desktop.services.cases.case_steps import get_case
+from desktop.services.payment.benefit_ledger import LedgerLine
 from desktop.store.models import Application
 from desktop.store.policy_models import BenefitChangeRecord, BenefitRun
 from desktop.store.store import Store
@@ -29,6 +29,7 @@ def _letter_no(number: str, kind: str) -> str:
     return f"{number}-{ {'approval': 'QR', 'refusal': 'BY', 'change': 'BG'}[kind] }"
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def approval_letter_for(store: Store, actor: Actor, application_id: str) -> rd.ApprovalLetter:
     """审核确认通知书 of a confirmed case (amount, start date, review cycle)."""
     snap = get_case(store, application_id).snapshot
@@ -55,6 +56,7 @@ def _with_amount(case: rd.CaseRecord, amount: Decimal) -> rd.CaseRecord:
     return replace(case, amount=amount)
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.RefusalLetter:
     """不予救助决定书 with the recorded reasons and the appeal bodies of the deciding district."""
     snap = get_case(store, application_id).snapshot
@@ -75,6 +77,7 @@ def refusal_letter_for(store: Store, actor: Actor, application_id: str) -> rd.Re
     )
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def change_notice_for(
     store: Store,
     actor: Actor,
@@ -153,6 +156,7 @@ def _amount_before(snap: CaseSnapshot, index: int) -> Decimal:
     return snap.approved_amount or Decimal("0.00")
 
 
+@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
 def render_case_letter(store: Store, actor: Actor, application_id: str, kind: str) -> bytes:
     """PDF bytes of one of ``LETTERS`` for the case."""
     if kind == "approval":

@@ -29,8 +29,8 @@ from desktop.domain.policy.plain import plain_policy
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import NotFound, ReportError, ValidationError
 from desktop.services.base import ALL_ROLES, Actor, Scope, service
-from desktop.services.office_window import window_contact
-from desktop.services.printing_facts import REPORT_TYPE, case_amount, current_policy
+from desktop.services.outreach.office_window import window_contact
+from desktop.services.policy.printing_facts import REPORT_TYPE, case_amount, current_policy
 from desktop.settings import get_setting
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store

@@ -20,9 +20,9 @@ from desktop.store.outbox import STATE_LABELS, OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 from sync import state
-from sync.api import HubApi
 from sync.directory import refill_numbers
-from sync.http import HubError, SyncCancelled
+from sync.hub_client import HubApi
+from sync.transport import HubError, SyncCancelled
 
 OUTBOX_STATES = STATE_LABELS
 ENTITY_LABELS = {

@@ -18,11 +18,11 @@ from sqlalchemy import Connection
 from desktop.domain.payment_status import upgrade_application_payload
 from desktop.domain.workflow import ACTIONS
 from desktop.store.models import new_id
+from sync.codecs import Codec, codec_for, dumps
 from sync.conflicts import BASE_UPSERT, record_conflict
 from sync.identity import apply_merge
 from sync.schema import record_problem
 from sync.state import QUARANTINE
-from sync.wire import Codec, codec_for, dumps
 
 CHUNK = 500
 AUDIT_INSERT = (

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from desktop.domain.audit_chain import ChainReport
 from desktop.store.audit_log import chain_links, check_chain
 from desktop.store.store import Store
-from sync.api import HubApi
+from sync.hub_client import HubApi
 
 
 @dataclass(frozen=True)

@@ -30,21 +30,12 @@ from desktop.errors import DeskError
 from desktop.store.audit_log import check_chain
 from desktop.store.outbox import UNSENT, sql_in
 from desktop.store.store import Store
-from sync.api import HubApi
 from sync.apply import apply_page
 from sync.audit_checkpoint import send_checkpoint
 from sync.conflicts import office_codes
 from sync.directory import refill_numbers, refresh_directory
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
-from sync.http import (
-    CANCELLED_MESSAGE,
-    HttpClient,
-    HubError,
-    HubRefused,
-    HubUnavailable,
-    ProgressHook,
-    SyncCancelled,
-)
+from sync.hub_client import HubApi
 from sync.identity import MERGE_NOTICE
 from sync.outbox import (
     Entry,
@@ -58,6 +49,15 @@ from sync.outbox import (
 )
 from sync.protocol import MAX_PULL_LIMIT, MAX_PUSH_CHANGES
 from sync.state import CURSOR, HUB_URL, LAST_RESULT, LAST_SYNC_AT, TOKEN, get_many, put, relaxed
+from sync.transport import (
+    CANCELLED_MESSAGE,
+    HttpClient,
+    HubError,
+    HubRefused,
+    HubUnavailable,
+    ProgressHook,
+    SyncCancelled,
+)
 
 log = logging.getLogger(__name__)
 Cancelled = Callable[[], bool]

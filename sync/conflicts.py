@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from desktop.store.models import new_id
 from desktop.store.outbox import payload_of
 from desktop.store.sync_models import SyncConflict
-from sync.wire import LOCAL_ENTITIES, codec_for
+from sync.codecs import LOCAL_ENTITIES, codec_for
 
 _conflicts: Table = SyncConflict.__table__  # type: ignore[assignment]
 BASE_UPSERT = (

@@ -13,11 +13,11 @@ from typing import Any
 
 from desktop.store import number_blocks
 from desktop.store.store import Store
-from sync.api import HubApi
 from sync.apply import apply_directory
-from sync.http import Cancelled
+from sync.hub_client import HubApi
 from sync.protocol import NumberLease
 from sync.state import OFFICE_CODE, get_many, relaxed
+from sync.transport import Cancelled
 
 LOW_WATER = 10  # lease a new block when fewer numbers than this are left
 BLOCK = 50

@@ -17,12 +17,12 @@ import orjson
 from desktop.errors import DeskError
 from desktop.store.outbox import UNSENT, queue_on, sql_in
 from desktop.store.store import Store
-from sync.api import HubApi
-from sync.http import HubRefused, HubUnavailable, ProgressHook
+from sync.hub_client import HubApi
 from sync.outbox import Entry as OutboxItem
 from sync.outbox import reject
 from sync.protocol import ATTACHMENT_META, SHA256_RE
 from sync.state import PENDING_DOWNLOADS, get_json, put_json, relaxed
+from sync.transport import HubRefused, HubUnavailable, ProgressHook
 
 META_NAMESPACE = uuid.UUID("6f0f3c55-5b7e-4c57-9b1e-2f1c7d0a9e11")
 DOWNLOAD_DIR = "sync-downloads"

@@ -14,10 +14,10 @@ from sqlalchemy import Connection
 
 from desktop.store.outbox import UNSENT, WAITING, OutboxState, sql_in
 from desktop.store.store import Store
+from sync.codecs import codec_for, dumps
 from sync.conflicts import BASE_UPSERT, local_wire, record_conflict
 from sync.identity import apply_merge
 from sync.state import relaxed
-from sync.wire import codec_for, dumps
 
 CONFLICT_MESSAGE = "与市级平台上的版本冲突，请在“同步”页逐项处理"
 

@@ -12,13 +12,13 @@ from sqlalchemy import select, text
 from desktop.domain.bank import mask_account
 from desktop.domain.ids import mask_id, mask_phone
 from desktop.errors import NotFound, ValidationError, WorkflowError
-from desktop.services.base import PAYER_ROLES, Actor, Role, Scope, service, unit_of_work
+from desktop.services.base import ALL_ROLES, PAYER_ROLES, Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Office, OutboxEntry
 from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
 from desktop.store.sync_models import SyncConflict
 from sync.admin import ENTITY_LABELS
-from sync.wire import LOCAL_ENTITIES, codec_for
+from sync.codecs import LOCAL_ENTITIES, codec_for
 
 WRITERS = {Role.CLERK, Role.SURVEYOR, Role.SUPERVISOR, Role.ADMIN}
 CHOICES = {"local": "本机", "remote": "市级平台"}
@@ -198,6 +198,10 @@ def _view(c: SyncConflict, actor: Actor) -> ConflictView:
     )
 
 
+@service(
+    roles=ALL_ROLES,
+    scope=Scope.NONE("this desk's own sync conflicts; fields masked by role"),
+)
 def list_conflicts(store: Store, actor: Actor, status: str = "open") -> list[ConflictView]:
     """Conflicts in a status ("open" by default), oldest first, masked for ``actor``."""
     with store.sessions.read() as s:
@@ -209,6 +213,10 @@ def list_conflicts(store: Store, actor: Actor, status: str = "open") -> list[Con
         return [_view(c, actor) for c in rows]
 
 
+@service(
+    roles=ALL_ROLES,
+    scope=Scope.NONE("this desk's own sync conflicts; fields masked by role"),
+)
 def get_conflict(store: Store, actor: Actor, conflict_id: str) -> ConflictView:
     """One conflict by id, masked for ``actor``."""
     with store.sessions.read() as s:

@@ -1,6 +1,6 @@
 """What a synced record may hold: one check used by the hub (on push) and the desk (on pull).
 
-The field kinds of every entity come from the desk's tables (``sync.wire.entity_schema``) and
+The field kinds of every entity come from the desk's tables (``sync.codecs.entity_schema``) and
 are kept in ``entity_schema.json`` beside this module, so the hub checks records without the
 desk's code. A record that fails gets a Chinese reason naming the field; the hub refuses it
 and the desk quarantines it (``sync.apply``), and neither lets it stop the rest of a page.
@@ -80,7 +80,7 @@ def _json_ok(value: Any, depth: int = 0) -> bool:
 def _field_problem(name: str, spec: dict[str, Any], value: Any) -> str | None:
     """Why ``value`` cannot be field ``name`` of kind ``spec``, or None."""
     if value is None:
-        return None  # a column that needs a value gets its default instead (sync.wire)
+        return None  # a column that needs a value gets its default instead (sync.codecs)
     kind = spec["kind"]
     if name in SHA_FIELDS:
         ok = isinstance(value, str) and (value == "" or bool(SHA256_FIELD_RE.match(value)))

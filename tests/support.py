@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.demo_data import PASSWORDS
-from desktop.services.auth import login
+from desktop.services.accounts.auth import login
 from desktop.services.base import Actor
 from desktop.store.keys import KdfParams
 from desktop.store.store import Store

@@ -65,7 +65,7 @@ def start(options: StartOptions) -> DeskSession | int:
     session = DeskSession(options.data_dir)
     if options.smoke:
         from desktop.demo_data import PASSWORDS
-        from desktop.services.auth import login
+        from desktop.services.accounts.auth import login
 
         session.open(*login(options.data_dir, "admin", PASSWORDS["admin"][2]))
     else:

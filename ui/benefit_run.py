@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.policy.monthly import CHANGE_KINDS
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor, Role
-from desktop.services.benefit_ledger import RunView, export_run_xlsx, list_runs
-from desktop.services.benefits import RunReport, run_monthly_benefits
+from desktop.services.payment.benefit_ledger import RunView, export_run_xlsx, list_runs
+from desktop.services.payment.benefits import RunReport, run_monthly_benefits
 from desktop.store.store import Store
 from printing.letters import change_notice_for
 from printing.run_notices import ChangedCase, changed_cases

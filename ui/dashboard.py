@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.workflow import ROLE_LABELS, SIDE_LABELS, Role, Side
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor
-from desktop.services.deadlines import DueItem
-from desktop.services.statistics import DashboardData, dashboard_data, state_label
+from desktop.services.cases.deadlines import DueItem
+from desktop.services.dashboard.statistics import DashboardData, dashboard_data, state_label
 from desktop.store.store import Store
 from ui import ops, theme
 from ui.dashboard_parts import (

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.demo import create_demo_store
-from desktop.services.auth import OfficeInput, first_run
+from desktop.services.accounts.auth import OfficeInput, first_run
 from desktop.services.base import Actor
 from desktop.store.store import Store
 from ui import ops

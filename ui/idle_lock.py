@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.auth import unlock
+from desktop.services.accounts.auth import unlock
 from desktop.services.base import Actor
 from desktop.settings import get_setting
 from desktop.store.store import Store

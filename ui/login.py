@@ -83,7 +83,7 @@ class LoginDialog(QDialog):
         if self.result_store is not None:
             return
         # Imported here so the login window appears before the database layer has loaded.
-        from desktop.services.auth import login
+        from desktop.services.accounts.auth import login
 
         try:
             store, actor = login(

@@ -10,8 +10,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from desktop.services.base import Actor, Role
-from desktop.services.calendar_admin import calendar_warning
-from desktop.services.status import unsynced_count
+from desktop.services.dashboard.status import unsynced_count
+from desktop.services.policy.calendar_admin import calendar_warning
 from desktop.store.store import Store
 from ui import ops, print_defaults
 from ui.admin.panel import ADMIN_ROLES, AdminPanel

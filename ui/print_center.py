@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.workflow import STATE_LABELS
 from desktop.services.base import Actor
-from desktop.services.search import CaseFilter, fetch_cases
+from desktop.services.family.search import CaseFilter, fetch_cases
 from desktop.store.store import Store
 from printing import records
 from reports.archive import ArchiveBatchResult

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.ids import mask_id, mask_phone
 from desktop.domain.policy.codes import REQUEST_CHANNELS
 from desktop.services.base import Actor
-from desktop.services.service_requests import (
+from desktop.services.outreach.service_requests import (
     OUTCOMES,
     STATUSES,
     URGENCIES,

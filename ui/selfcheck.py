@@ -33,7 +33,7 @@ from desktop.domain.policy import codes
 from desktop.domain.policy.selfcheck import self_assess_doc
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor
-from desktop.services.printing_facts import current_policy
+from desktop.services.policy.printing_facts import current_policy
 from desktop.store.store import Store
 from printing.records import self_assessment_report
 from reports.forms import render_self_assessment

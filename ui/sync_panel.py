@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor, Role
-from desktop.services.case_numbers import renumber_refused_case, renumberable_cases
+from desktop.services.cases.case_numbers import renumber_refused_case, renumberable_cases
 from desktop.settings import get_setting
 from desktop.store.outbox import OutboxState
 from desktop.store.store import Store
@@ -38,8 +38,8 @@ from sync.admin import (
     sync_status,
 )
 from sync.client import NotRegistered, SyncSummary, client_from_settings
-from sync.http import SyncCancelled
 from sync.resolution import get_conflict, list_conflicts
+from sync.transport import SyncCancelled
 from ui import errors, ops
 from ui.conflicts_dialog import ConflictsDialog
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.ids import mask_id
 from desktop.services.base import Actor
-from desktop.services.warnings import (
+from desktop.services.outreach.warnings import (
     DISPOSALS,
     WARNING_STATUSES,
     WRITERS,

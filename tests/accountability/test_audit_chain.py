@@ -9,8 +9,8 @@ import sys
 from sqlalchemy import text
 
 from desktop.demo_data import PASSWORDS
-from desktop.services.audit_trail import verify_audit_trail
-from desktop.services.households import get_household
+from desktop.services.accounts.audit_trail import verify_audit_trail
+from desktop.services.family.households import get_household
 from desktop.store.audit_log import check_chain
 from desktop.store.models import Household
 from tests.support import Desk

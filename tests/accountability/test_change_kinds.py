@@ -57,7 +57,7 @@ def emitted_kinds() -> set[str]:
     kinds: set[str] = set()
     for _name, fn in SERVICES:
         kinds |= set(getattr(fn, "changes", ()))
-    intake = importlib.import_module("desktop.services.intake")
+    intake = importlib.import_module("desktop.services.family.intake")
     kinds |= set(intake.IntakeResult.changed)
     return kinds
 

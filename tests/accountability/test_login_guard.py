@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.demo_data import PASSWORDS
 from desktop.errors import WrongKeyError
-from desktop.services.auth import login
-from desktop.services.login_guard import LOCK_AFTER, LoginGuard, LoginLocked
+from desktop.services.accounts.auth import login
+from desktop.services.accounts.login_guard import LOCK_AFTER, LoginGuard, LoginLocked
 from tests.support import Desk
 from ui.login import LoginDialog
 

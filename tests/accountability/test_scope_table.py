@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import select, update
 
 import desktop.services
+import printing
 from desktop.errors import PermissionDenied, ValidationError
-from desktop.services.auth import OfficeInput, create_office
+from desktop.services.accounts.auth import OfficeInput, create_office
 from desktop.services.base import Role, Scope, UnitOfWork
-from desktop.services.coordinators import assign_communities
-from desktop.services.documents import attach_document
-from desktop.services.finances import IncomeInput, add_income
+from desktop.services.family.documents import attach_document
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.outreach.coordinators import assign_communities
 from desktop.services.scope import check_scope
 from desktop.store.models import Application, Document, Household, IncomeItem, Person
 from tests.support import Desk
@@ -28,12 +29,16 @@ USERNAMES = {r: r.value for r in Role}
 
 
 def public_services() -> list[tuple[str, Any]]:
-    """Every module-level public function of the core taking ``(store, actor, …)``."""
+    """Every module-level public function taking ``(store, actor, …)``: the core's services
+    (every capability package), the printing layer and the sync services."""
     modules = [
-        importlib.import_module(f"desktop.services.{m.name}")
-        for m in pkgutil.iter_modules(desktop.services.__path__)
+        importlib.import_module(m.name)
+        for package in (desktop.services, printing)
+        for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
     ]
-    modules.append(importlib.import_module("desktop.settings"))
+    modules += [
+        importlib.import_module(n) for n in ("desktop.settings", "sync.admin", "sync.resolution")
+    ]
     found = []
     for module in modules:
         for name, fn in vars(module).items():
@@ -157,7 +162,7 @@ def test_the_same_check_lets_the_families_own_office_through(desk: Desk) -> None
 
 
 def test_a_coordinator_sees_only_assigned_communities(desk: Desk) -> None:
-    from desktop.services.households import get_household
+    from desktop.services.family.households import get_household
 
     store, admin = desk.as_user("admin")
     _, coordinator = desk.as_user("coordinator")

@@ -11,18 +11,18 @@ from sqlalchemy import select
 
 from desktop.domain import ids
 from desktop.errors import ValidationError
-from desktop.services.applications import ApplicationInput, create_application
 from desktop.services.base import require_text
-from desktop.services.case_overview import case_overview
-from desktop.services.coordinators import assign_communities
-from desktop.services.households import (
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.cases.case_overview import case_overview
+from desktop.services.family.households import (
     HouseholdInput,
     PersonInput,
     create_household,
     find_person_by_id_number,
     get_household,
 )
-from desktop.services.search import CaseFilter, fetch_cases, search_persons
+from desktop.services.family.search import CaseFilter, fetch_cases, search_persons
+from desktop.services.outreach.coordinators import assign_communities
 from desktop.store.models import Person
 from reports import privacy
 from tests.support import Desk

@@ -15,10 +15,9 @@ from desktop.domain.household import Kin, WorkFacts, check_relations, family_sta
 from desktop.domain.ids import check_char
 from desktop.errors import PermissionDenied, ValidationError
 from desktop.money import to_money
-from desktop.services.applications import ApplicationInput
-from desktop.services.coordinators import assign_communities
-from desktop.services.finances import IncomeInput, add_income
-from desktop.services.households import (
+from desktop.services.cases.applications import ApplicationInput
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.family.households import (
     BankInput,
     HouseholdInput,
     PersonInput,
@@ -26,7 +25,8 @@ from desktop.services.households import (
     get_household,
     set_bank_account,
 )
-from desktop.services.intake import IntakeIncome, IntakeInput, submit_intake
+from desktop.services.family.intake import IntakeIncome, IntakeInput, submit_intake
+from desktop.services.outreach.coordinators import assign_communities
 from desktop.store.models import (
     Application,
     Asset,
@@ -254,7 +254,7 @@ def test_family_type_follows_domain_rules() -> None:
 
 
 def test_case_page_offers_the_derived_family_type(clerk) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services.case_overview import case_overview
+    from desktop.services.cases.case_overview import case_overview
 
     store, actor = clerk
     able = submit_intake(store, actor, _intake(actor.office_id)).application

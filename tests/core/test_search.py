@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.coordinators import assign_communities
-from desktop.services.households import HouseholdInput, PersonInput, create_household
-from desktop.services.search import CaseFilter, count_cases, fetch_cases, search_persons
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
+from desktop.services.family.search import CaseFilter, count_cases, fetch_cases, search_persons
+from desktop.services.outreach.coordinators import assign_communities
 
 
 def _family(store, actor):  # type: ignore[no-untyped-def]

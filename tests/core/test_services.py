@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 
 from desktop.domain.documents import shared_data_items
 from desktop.errors import DuplicateError, PermissionDenied, ValidationError
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.documents import (
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.documents import (
     attach_document,
     list_documents,
     missing_list,
     read_attachment,
 )
-from desktop.services.finances import AssetInput, IncomeInput, add_asset, add_income
-from desktop.services.households import (
+from desktop.services.family.finances import AssetInput, IncomeInput, add_asset, add_income
+from desktop.services.family.households import (
     HouseholdInput,
     PersonInput,
     add_person,

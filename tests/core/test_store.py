@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.errors import DamagedStoreError, PermissionDenied, ValidationError, WrongKeyError
-from desktop.services.auth import change_password, create_user, list_users, login, set_user_active
+from desktop.services.accounts.auth import (
+    change_password,
+    create_user,
+    list_users,
+    login,
+    set_user_active,
+)
 from desktop.store.models import Person
 from desktop.store.paths import DB_NAME
 from tests.support import TEST_KDF, Desk

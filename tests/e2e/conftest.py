@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop.demo_data import PASSWORDS
-from desktop.services.auth import OfficeInput, create_user, first_run
+from desktop.services.accounts.auth import OfficeInput, create_user, first_run
 from sync.hub import accounts
 from sync.hub.config import HubSettings
 from sync.hub.server import HubThread

@@ -14,14 +14,15 @@ import pytest
 from sqlalchemy import select, text
 
 from desktop.errors import ValidationError
-from desktop.services.applications import ApplicationInput, create_application, get_application
-from desktop.services.auth import OfficeInput, create_office
-from desktop.services.case_numbers import renumber_refused_case
-from desktop.services.case_overview import case_overview, may_fill_survey
-from desktop.services.documents import attach_document, list_documents
-from desktop.services.households import HouseholdInput, PersonInput, create_household
-from desktop.services.warnings import list_check_reports, request_economic_check
-from desktop.services.workflow import (
+from desktop.services.accounts.auth import OfficeInput, create_office
+from desktop.services.cases.applications import (
+    ApplicationInput,
+    create_application,
+    get_application,
+)
+from desktop.services.cases.case_numbers import renumber_refused_case
+from desktop.services.cases.case_overview import case_overview, may_fill_survey
+from desktop.services.cases.workflow import (
     accept_application,
     case_timeline,
     finalize_survey,
@@ -32,12 +33,15 @@ from desktop.services.workflow import (
     record_survey_from_record,
     save_survey_draft,
 )
+from desktop.services.family.documents import attach_document, list_documents
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
+from desktop.services.outreach.warnings import list_check_reports, request_economic_check
 from desktop.store.models import Application, Office
 from desktop.store.store import Store
 from sync.admin import list_outbox, sync_status
-from sync.api import HubApi, new_change
-from sync.http import HttpClient
 from sync.hub import db
+from sync.hub_client import HubApi, new_change
+from sync.transport import HttpClient
 from tests.e2e.helpers import NAMES, A, B, C, new_id_number, office_id
 from tests.sync.conftest import FAST_RETRY, enrol
 from tests.sync_client.conftest import Linked, link

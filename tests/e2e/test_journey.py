@@ -29,19 +29,12 @@ from sqlalchemy import select
 
 from desktop.domain.ids import check_char
 from desktop.errors import DeskError, ValidationError
-from desktop.services.applications import ApplicationInput
-from desktop.services.assessment import assess_application
-from desktop.services.benefit_ledger import export_run_xlsx, run_lines
-from desktop.services.benefits import run_monthly_benefits
-from desktop.services.case_overview import case_overview
-from desktop.services.check_findings import report_reference, resolve_check_finding
-from desktop.services.documents import attach_document, list_documents, set_document_status
-from desktop.services.finances import AssetInput
-from desktop.services.households import BankInput, HouseholdInput, PersonInput
-from desktop.services.intake import IntakeIncome, IntakeInput, submit_intake
-from desktop.services.surveys import save_survey_draft
-from desktop.services.warnings import list_check_reports, request_economic_check
-from desktop.services.workflow import (
+from desktop.services.cases.applications import ApplicationInput
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.case_overview import case_overview
+from desktop.services.cases.check_findings import report_reference, resolve_check_finding
+from desktop.services.cases.surveys import save_survey_draft
+from desktop.services.cases.workflow import (
     case_timeline,
     finalize_survey,
     get_case,
@@ -51,6 +44,13 @@ from desktop.services.workflow import (
     record_survey_from_record,
     start_payment,
 )
+from desktop.services.family.documents import attach_document, list_documents, set_document_status
+from desktop.services.family.finances import AssetInput
+from desktop.services.family.households import BankInput, HouseholdInput, PersonInput
+from desktop.services.family.intake import IntakeIncome, IntakeInput, submit_intake
+from desktop.services.outreach.warnings import list_check_reports, request_economic_check
+from desktop.services.payment.benefit_ledger import export_run_xlsx, run_lines
+from desktop.services.payment.benefits import run_monthly_benefits
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store
 from printing.case_files import render_case_dossier
@@ -332,6 +332,10 @@ def test_one_case_two_offices_second_pc_to_the_monthly_payment(
 
     # ---- back at A, and the second PC: everyone sees the same case, numbers never collide
     assert b.sync().ok and a.sync().ok and a2.sync().ok and a.sync().ok
+    _s, a_supervisor = desk.as_user("supervisor")  # the residence office never pays the family
+    a_run = run_monthly_benefits(a.store, a_supervisor, THIS_MONTH)
+    a_lines = run_lines(a.store, a_run.run_id) if a_run.run_id else []
+    assert number not in {line.number for line in a_lines}
     back = get_case(a.store, app_id)
     assert back.state == "paying" and back.snapshot.archived_on == D(2026, 11, 18)
     assert [i.action for i in case_timeline(a.store, app_id) if i.kind == "step"][-1] == "archive"

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop.domain.ids import check_char
-from desktop.services.applications import ApplicationInput, create_application
 from desktop.services.base import Actor
-from desktop.services.finances import AssetInput, IncomeInput, add_asset, add_income
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.finances import AssetInput, IncomeInput, add_asset, add_income
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
 from desktop.store.models import Application, AuditEvent, OutboxEntry
 from desktop.store.policy_models import BenefitChangeRecord, BenefitRun
 from desktop.store.store import Store

@@ -10,8 +10,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from desktop.services.benefits import _compute, _from_cache, _load_cases, run_monthly_benefits
-from desktop.services.policy_admin import load_policy
+from desktop.services.payment.benefits import (
+    _compute,
+    _from_cache,
+    _load_cases,
+    run_monthly_benefits,
+)
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.store import Store
 
 MONTH = date.today().replace(day=1)
@@ -27,15 +32,21 @@ def _sql(store: Store, sql: str, **params: Any) -> None:
         s.execute(text(sql), params)
 
 
+DEMO_OFFICE = "120103001"  # 河西区友谊路街道, the demo desk's office
+
+
 def _paying_households(store: Store) -> list[str]:
+    """Families in payment that the demo office pays (it is their registration office)."""
     with store.sessions.read() as s:
         return list(
             s.scalars(
                 text(
-                    "SELECT DISTINCT household_id FROM applications WHERE state = 'paying' "
-                    "AND assistance_type IN ('dibao', 'bianyuan', 'tekun') "
-                    "ORDER BY coalesce(benefit_amount, 0) = 0, number"  # paid families first
-                )
+                    "SELECT DISTINCT a.household_id FROM applications a JOIN offices o ON "
+                    "o.id = a.hukou_office_id WHERE a.state = 'paying' AND o.code = :code "
+                    "AND a.assistance_type IN ('dibao', 'bianyuan', 'tekun') "
+                    "ORDER BY coalesce(a.benefit_amount, 0) = 0, a.number"  # paid families first
+                ),
+                {"code": DEMO_OFFICE},
             )
         )
 
@@ -86,7 +97,7 @@ def _decisions(store: Store, month: date, *, cold: bool) -> tuple[set[tuple], li
 
 
 def _misses(store: Store, month: date) -> int:
-    from desktop.services.benefits import _Computed, _lookback
+    from desktop.services.payment.benefits import _Computed, _lookback
 
     policy = load_policy(store)
     with store.sessions.read() as s:
@@ -105,9 +116,10 @@ def test_cached_run_decides_exactly_as_a_full_recompute(desk) -> None:  # type: 
         pid = s.scalar(text("SELECT id FROM persons WHERE household_id = :h"), {"h": hids[0]})
         with_income = s.scalar(
             text("SELECT household_id FROM income_items WHERE deleted = 0 AND household_id IN "
-                 "(SELECT household_id FROM applications WHERE state = 'paying') "
+                 "(SELECT a.household_id FROM applications a JOIN offices o ON "
+                 "o.id = a.hukou_office_id WHERE a.state = 'paying' AND o.code = :code) "
                  "AND household_id != :h LIMIT 1"),
-            {"h": hids[0]},
+            {"h": hids[0], "code": DEMO_OFFICE},
         )  # fmt: skip
     hids.remove(with_income)
     hids.insert(1, with_income)  # its incomes are deleted below: its facts change
@@ -179,7 +191,7 @@ def test_a_household_written_anew_forgets_its_cached_amounts(desk) -> None:  # t
 
 def test_cached_amounts_keep_their_exact_cents(desk) -> None:  # type: ignore[no-untyped-def]
     from desktop.domain.policy.monthly import Basis
-    from desktop.services.benefit_cache import cache_row, load_cached, save_cached
+    from desktop.services.payment.benefit_cache import cache_row, load_cached, save_cached
 
     store, _ = desk.as_user("supervisor")
     hid = _paying_households(store)[0]

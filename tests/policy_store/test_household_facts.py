@@ -11,17 +11,22 @@ from sqlalchemy import select
 
 from desktop.domain.policy import assess
 from desktop.errors import PermissionDenied, ValidationError
-from desktop.services.assessment import assess_application
-from desktop.services.finances import IncomeInput, add_income
-from desktop.services.household_facts import household_facts
-from desktop.services.households import HouseholdInput, PersonInput, create_household, update_person
-from desktop.services.policy_admin import load_policy
-from desktop.services.policy_facts import (
+from desktop.services.cases.assessment import assess_application
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.family.household_facts import household_facts
+from desktop.services.family.households import (
+    HouseholdInput,
+    PersonInput,
+    create_household,
+    update_person,
+)
+from desktop.services.family.policy_facts import (
     HouseholdPolicyFacts,
     PersonPolicyFacts,
     record_household_facts,
     record_person_facts,
 )
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.models import OutboxEntry, Person
 from tests.policy_store.conftest import enter_family, make_id
 
@@ -114,7 +119,7 @@ def test_tekun_from_recorded_self_care_and_supporter(clerk) -> None:  # type: ig
         add_income(store, actor, view.id, IncomeInput("transfer", month, "800", person))
     facts = PersonPolicyFacts(("eat", "dress", "bed", "toilet"), supporter="none")
     record_person_facts(store, actor, person, facts)
-    from desktop.services.applications import ApplicationInput, create_application
+    from desktop.services.cases.applications import ApplicationInput, create_application
 
     app = create_application(store, actor, ApplicationInput(view.id, "tekun", date(2025, 10, 9)))
     result = assess_application(store, actor, app.id, OCT_2025)

@@ -11,9 +11,9 @@ from pathlib import Path
 from bench.bench_benefit_run import seed_store
 from desktop.domain.policy import ActiveCase, monthly_run
 from desktop.errors import ValidationError
-from desktop.services.benefits import _ACTIVE_HOUSEHOLDS, _load_cases
-from desktop.services.household_facts import collect_households
-from desktop.services.policy_admin import load_policy
+from desktop.services.family.household_facts import collect_households
+from desktop.services.payment.benefits import _ACTIVE_HOUSEHOLDS, _load_cases
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.store import Store
 
 MONTH = date(2026, 11, 1)

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import select, text
 
 from desktop.errors import PermissionDenied
-from desktop.services.benefit_ledger import HEADERS, export_run_xlsx, list_runs, run_lines
-from desktop.services.benefits import run_monthly_benefits
-from desktop.services.finances import IncomeInput, add_income
-from desktop.services.policy_facts import PersonPolicyFacts, record_person_facts
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.family.policy_facts import PersonPolicyFacts, record_person_facts
+from desktop.services.payment.benefit_ledger import HEADERS, export_run_xlsx, list_runs, run_lines
+from desktop.services.payment.benefits import run_monthly_benefits
 from desktop.store.models import Application, Office, OutboxEntry, Person
 from desktop.store.outbox import payload_of
 from tests.policy_store.conftest import counts, enter_family, set_state
@@ -30,13 +30,11 @@ def _amounts(store) -> dict[str, Decimal | None]:  # type: ignore[no-untyped-def
 
 
 def _paid_dibao_case(store, office_id: str = "") -> Application:  # type: ignore[no-untyped-def]
-    """The first paid 低保 case (of a family ``office_id`` may act for, when given)."""
+    """The first paid 低保 case (of a family ``office_id`` pays — its registration office —
+    when given)."""
     with store.sessions.read() as s:
         mine = (
-            (Application.residence_office_id == office_id)
-            | (Application.hukou_office_id == office_id)
-            if office_id
-            else Application.id.is_not(None)
+            Application.hukou_office_id == office_id if office_id else Application.id.is_not(None)
         )
         return s.scalars(
             select(Application)
@@ -183,7 +181,7 @@ def test_gradual_exit_keeps_paying_and_remembers_its_start(desk) -> None:  # typ
 def test_case_with_bad_data_is_skipped_and_named(desk) -> None:  # type: ignore[no-untyped-def]
     clerk_store, clerk = desk.as_user("clerk")
     store, actor = desk.as_user("supervisor")
-    case = _paid_dibao_case(store)
+    case = _paid_dibao_case(store, actor.office_id)
     with store.sessions.write() as s:  # a value the window refuses, as synced from an older desk
         person = s.get(Person, case.applicant_id)
         assert person is not None

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from desktop.domain.policy import DEFAULT_POLICY_ROWS
 from desktop.errors import PermissionDenied, PolicyError, ValidationError
-from desktop.services.assessment import assess_application
-from desktop.services.policy_admin import (
+from desktop.services.cases.assessment import assess_application
+from desktop.services.policy.policy_admin import (
     PolicyRowInput,
     add_policy_row,
     correct_policy_row,

@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from desktop.domain.policy import DEFAULT_POLICY_ROWS
 from desktop.errors import ValidationError
-from desktop.services.policy_admin import PolicyRowInput, add_policy_row
-from desktop.services.selfcheck import self_assessment
+from desktop.services.policy.policy_admin import PolicyRowInput, add_policy_row
+from desktop.services.policy.selfcheck import self_assessment
 from desktop.store.db import current_revision, head_revision, make_engine, migrate
 from desktop.store.keys import new_database_key
 

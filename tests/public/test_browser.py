@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.domain.workflow import STATE_LABELS, State
-from desktop.services.office_window import publish_window
-from desktop.services.service_requests import accept_request, list_requests
+from desktop.services.outreach.office_window import publish_window
+from desktop.services.outreach.service_requests import accept_request, list_requests
 from sync.hub.server import HubThread
 from tests.public.helpers import APPLICANT, SPOUSE, A
 from tests.sync_client.conftest import Linked

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desktop.services.service_requests import answer_request, list_requests
+from desktop.services.outreach.service_requests import answer_request, list_requests
 from sync.hub import db
 from sync.hub import requests as hub_requests
 from sync.hub.__main__ import main

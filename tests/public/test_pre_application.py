@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from desktop.domain.workflow import STATE_LABELS, State
-from desktop.services.service_requests import accept_request, list_requests
+from desktop.services.outreach.service_requests import accept_request, list_requests
 from desktop.store.models import Application
 from sync.hub.server import HubThread
 from tests.public.conftest import Resident

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from desktop.errors import PermissionDenied, ValidationError
-from desktop.services.service_requests import (
+from desktop.services.dashboard.statistics import dashboard_data
+from desktop.services.outreach.service_requests import (
     RequestInput,
     answer_request,
     export_request_stats_xlsx,
@@ -20,7 +21,6 @@ from desktop.services.service_requests import (
     monthly_request_stats,
     overdue_requests,
 )
-from desktop.services.statistics import dashboard_data
 from desktop.store.models import OutboxEntry
 
 MONDAY = date(2026, 11, 2)

@@ -10,12 +10,12 @@ from dataclasses import replace
 import psycopg
 import pytest
 
-from sync.api import HubApi
-from sync.http import HttpClient, HttpSettings
 from sync.hub import accounts
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
+from sync.transport import HttpClient, HttpSettings
 
 OFFICE_A = "120103001"  # 河西区友谊路街道
 OFFICE_B = "120103002"  # 河西区越秀路街道

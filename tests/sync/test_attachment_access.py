@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from sync.api import HubApi, new_change
-from sync.http import HubRefused
+from sync.hub_client import HubApi, new_change
+from sync.transport import HubRefused
 from tests.sync.conftest import OFFICE_A, OFFICE_B
 
 SCAN = os.urandom(200_000) + "户口簿".encode()

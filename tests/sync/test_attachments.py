@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from sync.api import HubApi, new_change
-from sync.http import HubRefused, SyncCancelled
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi, new_change
+from sync.transport import HubRefused, SyncCancelled
 from tests.sync.conftest import OFFICE_A, OFFICE_B, enrol
 
 PHOTO = os.urandom(300_000) + "入户照片".encode()

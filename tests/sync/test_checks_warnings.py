@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.api import HubApi, new_change
 from sync.hub import checks, monitoring
 from sync.hub.config import HubSettings
 from sync.hub.monitoring import WarningFileError
+from sync.hub_client import HubApi, new_change
 from sync.protocol import CheckReportPayload
 from tests.sync.conftest import OFFICE_A, OFFICE_B, OFFICE_C, enrol, start_hub
 

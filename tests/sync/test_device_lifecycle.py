@@ -12,11 +12,11 @@ from dataclasses import replace
 import pytest
 import requests
 
-from sync.api import HubApi
-from sync.http import HttpClient, HubRefused
 from sync.hub import accounts
 from sync.hub.__main__ import main as hub_main
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
+from sync.transport import HttpClient, HubRefused
 from tests.sync.conftest import FAST_RETRY, OFFICE_A, start_hub
 
 

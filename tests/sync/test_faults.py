@@ -15,13 +15,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from sync.api import HubApi, new_change
-from sync.http import HttpClient, HttpSettings
 from sync.hub import accounts, db, migrations
 from sync.hub.config import HubSettings
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi, new_change
 from sync.protocol import Change
 from sync.testing import FaultInjectingAdapter
+from sync.transport import HttpClient, HttpSettings
 from tests.sync.conftest import FAST_RETRY, OFFICE_A, OFFICE_B, OFFICE_C, enrol
 
 ROOT = Path(__file__).resolve().parents[2]

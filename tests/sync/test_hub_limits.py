@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from sync.api import HubApi
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
 from tests.sync.conftest import OFFICE_A, enrol
 
 ROOT = Path(__file__).resolve().parents[2]

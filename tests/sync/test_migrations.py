@@ -6,11 +6,11 @@ import json
 
 from sqlalchemy import func, select
 
-from sync.api import HubApi
-from sync.http import HttpClient
 from sync.hub import accounts, db, migrations
 from sync.hub.config import HubSettings
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
+from sync.transport import HttpClient
 from tests.sync.conftest import FAST_RETRY, OFFICE_A
 
 RID = "7d1c1f7e-0b0e-4f43-9a55-6a1f7f0b2c11"

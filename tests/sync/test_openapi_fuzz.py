@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from sync.api import HubApi
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
 from tests.sync.conftest import OFFICE_A, enrol
 
 EXAMPLES = 15

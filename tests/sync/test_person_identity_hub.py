@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from sync.api import new_change
 from sync.hub import accounts, db, migrations
 from sync.hub.config import HubSettings
 from sync.hub.server import HubThread
+from sync.hub_client import new_change
 from tests.sync.conftest import OFFICE_A, enrol
 
 HOUSEHOLD = str(uuid.uuid4())

@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from sync.api import HubApi, new_change
-from sync.http import HubRefused
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi, new_change
+from sync.transport import HubRefused
 from tests.sync.conftest import OFFICE_A
 
 CASE = {"applicant": "张红梅", "members": 3, "type": "dibao", "amount": "1010.00"}

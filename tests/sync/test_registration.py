@@ -7,10 +7,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from sync.api import HubApi
-from sync.http import HttpClient, HubRefused
 from sync.hub import accounts, db
 from sync.hub.server import HubThread
+from sync.hub_client import HubApi
+from sync.transport import HttpClient, HubRefused
 from tests.sync.conftest import FAST_RETRY, OFFICE_A, OFFICE_B
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from sync.api import HubApi, new_change
+from sync.hub_client import HubApi, new_change
 from tests.sync.conftest import OFFICE_A, OFFICE_B, OFFICE_C
 
 CASE = {"applicant": "李建国", "type": "dibao"}

@@ -13,15 +13,15 @@ from sqlalchemy import insert
 
 from desktop.demo import create_demo_store, office_rows
 from desktop.demo_data import PASSWORDS
-from desktop.services.auth import OfficeInput, create_user, first_run
+from desktop.services.accounts.auth import OfficeInput, create_user, first_run
 from desktop.services.base import Actor
 from desktop.store.models import Office, new_id
 from desktop.store.store import Store
 from sync.admin import register_device
 from sync.client import SyncClient, client_from_settings
-from sync.http import HttpClient, HttpSettings
 from sync.hub import accounts
 from sync.hub.server import HubThread
+from sync.transport import HttpClient, HttpSettings
 from tests.support import TEST_KDF, Desk
 from tests.sync.conftest import (  # noqa: F401 - fixtures re-exported for this folder
     FAST_RETRY,

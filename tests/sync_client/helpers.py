@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
 from desktop.store.models import Household, Office
 from desktop.store.store import Store
 from tests.sync_client.conftest import Linked

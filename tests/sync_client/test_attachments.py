@@ -9,11 +9,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select
 
-from desktop.services.documents import attach_document
+from desktop.services.family.documents import attach_document
 from desktop.store.models import Document, OutboxEntry
-from sync.api import HubApi
-from sync.http import HttpClient
+from sync.hub_client import HubApi
 from sync.protocol import DEFAULT_CHUNK_BYTES
+from sync.transport import HttpClient
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, QUICK
 from tests.sync_client.helpers import new_household
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.services.households import BankInput, set_bank_account
+from desktop.services.family.households import BankInput, set_bank_account
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B
 from tests.sync_client.helpers import household, new_household
 

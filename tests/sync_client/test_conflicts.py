@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.errors import ValidationError, WorkflowError
-from desktop.services.households import HouseholdInput, get_household, update_household
+from desktop.services.family.households import HouseholdInput, get_household, update_household
 from desktop.store.models import OutboxEntry
 from sync.resolution import list_conflicts, resolve_conflict
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B, Linked
@@ -109,7 +109,7 @@ def test_conflict_view_masks_personal_numbers_by_role(desk, second_desk, linker)
     from dataclasses import replace
 
     from desktop.services.base import Role
-    from desktop.services.households import BankInput, set_bank_account
+    from desktop.services.family.households import BankInput, set_bank_account
     from sync.resolution import get_conflict
 
     one, two, hid = make_conflict(desk, second_desk, linker)

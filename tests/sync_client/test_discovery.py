@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from desktop.domain.payment_status import paying_filter
 from desktop.errors import ValidationError
-from desktop.services.applications import ApplicationInput
 from desktop.services.base import unit_of_work
-from desktop.services.case_steps import get_case, perform
-from desktop.services.households import HouseholdInput, PersonInput
-from desktop.services.intake import IntakeInput, submit_intake
-from desktop.services.statistics import dashboard_data
-from desktop.services.warnings import (
+from desktop.services.cases.applications import ApplicationInput
+from desktop.services.cases.case_steps import get_case, perform
+from desktop.services.dashboard.statistics import dashboard_data
+from desktop.services.family.households import HouseholdInput, PersonInput
+from desktop.services.family.intake import IntakeInput, submit_intake
+from desktop.services.outreach.warnings import (
     assign_warning,
     dispose_warning,
     intake_for_warning,

@@ -14,9 +14,9 @@ from sqlalchemy import func, select, text
 from desktop.services.base import unit_of_work
 from desktop.store.models import IncomeItem, OutboxEntry
 from sync.client import SyncClient
-from sync.http import HttpClient
 from sync.hub.server import HubThread
 from sync.testing import FaultInjectingAdapter
+from sync.transport import HttpClient
 from tests.sync_client.conftest import FAST_RETRY, OFFICE_A, OFFICE_B, QUICK, Linked
 from tests.sync_client.helpers import new_household
 

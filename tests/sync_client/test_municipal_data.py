@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.errors import ValidationError
-from desktop.services.warnings import (
+from desktop.services.outreach.warnings import (
     dispose_warning,
     list_check_reports,
     list_warnings,

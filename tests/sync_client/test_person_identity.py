@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
-from desktop.services.finances import IncomeInput, add_income
-from desktop.services.households import PersonInput, add_person, person_view, update_person
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.family.households import PersonInput, add_person, person_view, update_person
 from desktop.store.models import AuditEvent, IncomeItem, Person
 from desktop.store.store import Store
 from sync.hub.server import HubThread

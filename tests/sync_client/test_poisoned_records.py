@@ -122,11 +122,11 @@ def test_desk_quarantines_poisoned_records_and_keeps_syncing(
 
 
 def test_schema_file_is_in_step_with_the_desk_tables() -> None:
+    from sync.codecs import entity_schema
     from sync.schema import SCHEMA_FILE
-    from sync.wire import entity_schema
 
     assert json.loads(SCHEMA_FILE.read_text("utf-8")) == entity_schema(), (
-        "regenerate sync/entity_schema.json from sync.wire.entity_schema()"
+        "regenerate sync/entity_schema.json from sync.codecs.entity_schema()"
     )
 
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLineEdit
 from desktop.settings import get_setting, update_settings
 from desktop.store.store import Store
 from sync.client import SyncSummary
-from sync.http import HttpClient, HttpSettings, SyncCancelled
 from sync.state import HUB_URL, TOKEN, put, relaxed
+from sync.transport import HttpClient, HttpSettings, SyncCancelled
 from ui import errors, ops
 from ui.sync_panel import SyncController, SyncPanel
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from desktop.services.households import HouseholdInput, get_household, update_household
+from desktop.services.family.households import HouseholdInput, get_household, update_household
 from desktop.store.models import Application, OutboxEntry, Person
 from tests.sync_client.conftest import OFFICE_A, OFFICE_B
 from tests.sync_client.helpers import apply_for, household, new_household, office_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.wire import CODECS
+from sync.codecs import CODECS
 
 
 def _variants(codec: Any) -> list[dict[str, Any]]:

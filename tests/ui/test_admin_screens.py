@@ -78,7 +78,7 @@ def test_new_user_is_hashed_off_the_gui_thread_and_listed(qtbot, admin) -> None:
 
 def test_password_change_runs_through_ops_and_stays_open_on_a_wrong_password(qtbot, admin) -> None:  # type: ignore[no-untyped-def]
     from desktop.demo_data import PASSWORDS
-    from desktop.services.auth import login
+    from desktop.services.accounts.auth import login
 
     store, actor = admin
     parent = QWidget()
@@ -131,7 +131,7 @@ def test_first_run_creates_the_store_through_ops(qtbot, tmp_path) -> None:  # ty
 
 
 def test_admin_assigns_a_coordinators_communities(qtbot, admin) -> None:  # type: ignore[no-untyped-def]
-    from desktop.services.coordinators import communities_of
+    from desktop.services.outreach.coordinators import communities_of
 
     store, actor = admin
     panel = UsersPanel(store, actor)

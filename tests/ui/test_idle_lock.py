@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.demo_data import PASSWORDS
-from desktop.services.drafts import load_draft
+from desktop.services.family.drafts import load_draft
 from desktop.settings import update_settings
 from tests.support import Desk
 from ui.idle_lock import LockDialog

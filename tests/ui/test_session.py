@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.services.drafts import load_draft
+from desktop.services.family.drafts import load_draft
 from tests.support import Desk
 from ui.app import StartOptions, start
 from ui.intake import IntakeDialog

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.households import HouseholdInput, PersonInput, create_household
-from desktop.services.search import CaseFilter, count_cases
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
+from desktop.services.family.search import CaseFilter, count_cases
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from desktop.errors import PermissionDenied
-from desktop.services.surveys import save_survey_draft
+from desktop.services.cases.surveys import save_survey_draft
 from desktop.store.models import Application, AuditEvent, Person
 from printing.case_files import render_case_dossier, render_case_survey
 from tests.ui_case.helpers import INVESTIGATING, case_id, pdf_text

@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from desktop.services.assessment import assess_application
-from desktop.services.workflow import case_deadlines, case_timeline, get_case, perform
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.workflow import case_deadlines, case_timeline, get_case, perform
 from desktop.store.models import Application, Asset, IncomeItem, Person
 from tests.ui_case.helpers import (
     CONFIRMING,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
-from desktop.services.assessment import assess_application
+from desktop.services.cases.assessment import assess_application
 from desktop.store.models import Application, Asset, IncomeItem, Person
 from desktop.store.sync_models import CheckReport
 from tests.ui_case.helpers import CONFIRMING, case_id, commit_text

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desktop.services.documents import list_documents
-from desktop.services.workflow import case_timeline, get_case, get_survey
+from desktop.services.cases.workflow import case_timeline, get_case, get_survey
+from desktop.services.family.documents import list_documents
 from tests.ui_case.helpers import (
     INVESTIGATING,
     answer_message_box,

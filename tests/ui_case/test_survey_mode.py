@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from desktop.errors import ValidationError
-from desktop.services.case_overview import case_overview
-from desktop.services.workflow import finalize_survey, save_survey_draft
+from desktop.services.cases.case_overview import case_overview
+from desktop.services.cases.workflow import finalize_survey, save_survey_draft
 from tests.ui_case.helpers import INVESTIGATING, case_id
 
 

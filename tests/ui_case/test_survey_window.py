@@ -13,9 +13,14 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
-from desktop.services.case_overview import case_overview, save_survey_signature
-from desktop.services.surveys import TEXT_SECTIONS, finalize_survey, get_survey, save_survey_draft
-from desktop.services.workflow import get_case
+from desktop.services.cases.case_overview import case_overview, save_survey_signature
+from desktop.services.cases.surveys import (
+    TEXT_SECTIONS,
+    finalize_survey,
+    get_survey,
+    save_survey_draft,
+)
+from desktop.services.cases.workflow import get_case
 from printing.case_files import render_case_survey
 from reports.samples import sample_image
 from tests.ui_case.helpers import (

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.errors import ValidationError
-from desktop.services.drafts import delete_draft, list_drafts, load_draft, save_draft
+from desktop.services.family.drafts import delete_draft, list_drafts, load_draft, save_draft
 from desktop.store.models import Setting
 from ui.intake import IntakeDialog
 

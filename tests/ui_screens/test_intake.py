@@ -7,8 +7,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from desktop.services.documents import missing_list
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.family.documents import missing_list
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
 from desktop.store.models import (
     Application,
     Asset,

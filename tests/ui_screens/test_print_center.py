@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop.errors import ReportError
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.households import (
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.households import (
     BankInput,
     HouseholdInput,
     PersonInput,

@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from desktop.domain.calendar import HOLIDAY
-from desktop.services.deadlines import plain_calendar
-from desktop.services.policy_admin import list_policy_rows, load_policy
-from desktop.services.reserve_fund import reserve_balance
+from desktop.services.cases.deadlines import plain_calendar
+from desktop.services.payment.reserve_fund import reserve_balance
+from desktop.services.policy.policy_admin import list_policy_rows, load_policy
 from desktop.store.models import Application
 from ui.admin.calendar import CalendarPage
 from ui.admin.panel import AdminPanel

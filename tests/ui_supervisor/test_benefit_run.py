@@ -15,7 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import text
 
-from desktop.services.benefit_ledger import HEADERS, list_runs
+from desktop.services.payment.benefit_ledger import HEADERS, list_runs
 from ui import ops
 from ui.benefit_run import BenefitRunPanel
 

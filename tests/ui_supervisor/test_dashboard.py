@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from desktop.services.reserve_fund import deposit_reserve_fund
-from desktop.services.statistics import caseload, open_warning_count
+from desktop.services.dashboard.statistics import caseload, open_warning_count
+from desktop.services.payment.reserve_fund import deposit_reserve_fund
 from tests.ui_supervisor.conftest import add_warning
 from ui import ops
 from ui.dashboard import DashboardPanel
@@ -93,7 +93,7 @@ def test_grouped_queries_use_the_office_indexes(desk) -> None:  # type: ignore[n
     store, actor = desk.as_user("supervisor")
     from sqlalchemy import func, select
 
-    from desktop.services.statistics import _office_cases
+    from desktop.services.dashboard.statistics import _office_cases
     from desktop.store.models import Application
 
     u = _office_cases(actor.office_id, Application.assistance_type, Application.state)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from desktop.services.applications import get_application
+from desktop.services.cases.applications import get_application
 from desktop.store.models import Application, AuditEvent, OutboxEntry
 from sync.protocol import REJECT_REASONS
 from ui.sync_panel import SyncController, SyncPanel

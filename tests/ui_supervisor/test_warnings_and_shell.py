@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from desktop.domain.calendar import HOLIDAY
-from desktop.services.calendar_admin import add_calendar_override, calendar_warning
-from desktop.services.warnings import list_warnings
+from desktop.services.outreach.warnings import list_warnings
+from desktop.services.policy.calendar_admin import add_calendar_override, calendar_warning
 from tests.ui_supervisor.conftest import add_warning
 from ui import ops
 from ui.main_window import MainWindow
@@ -169,7 +169,7 @@ def test_adjust_benefit_through_the_inbox_leads_to_a_stop_letter(qtbot, desk, sy
     from sqlalchemy import select
 
     from desktop.domain.payment_status import paying_filter
-    from desktop.services.case_steps import get_case, perform
+    from desktop.services.cases.case_steps import get_case, perform
     from desktop.store.models import Application, Office, Person
     from printing.letters import render_case_letter
 
@@ -208,7 +208,7 @@ def test_the_residence_office_is_informed_but_only_the_owner_disposes(desk) -> N
     import pytest
 
     from desktop.errors import ValidationError
-    from desktop.services.warnings import dispose_warning
+    from desktop.services.outreach.warnings import dispose_warning
     from desktop.store.sync_models import MonitorWarning
 
     store, actor = desk.as_user("clerk")

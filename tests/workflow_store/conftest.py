@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from desktop.demo_data import PASSWORDS
 from desktop.domain.ids import check_char
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.auth import OfficeInput, create_office, create_user, login
+from desktop.services.accounts.auth import OfficeInput, create_office, create_user, login
 from desktop.services.base import Actor
-from desktop.services.households import HouseholdInput, PersonInput, create_household
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.family.households import HouseholdInput, PersonInput, create_household
 from desktop.store.models import AuditEvent, OutboxEntry
 from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent, ReserveFundEntry

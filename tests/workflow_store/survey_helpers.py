@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.services.applications import get_application
-from desktop.services.documents import attach_document
-from desktop.services.workflow import save_survey_draft
+from desktop.services.cases.applications import get_application
+from desktop.services.cases.workflow import save_survey_draft
+from desktop.services.family.documents import attach_document
 from desktop.store.models import Person
 from tests.workflow_store.conftest import Offices
 

@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from desktop.domain.policy import assess
-from desktop.services.assessment import PROGRAMME_OF
-from desktop.services.case_steps import load_snapshot
-from desktop.services.household_facts import household_facts
-from desktop.services.policy_admin import load_policy
+from desktop.services.cases.assessment import PROGRAMME_OF
+from desktop.services.cases.case_steps import load_snapshot
+from desktop.services.family.household_facts import household_facts
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.models import Application
 from printing.case_files import archive_case_for
 

@@ -12,12 +12,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from desktop.services.assessment import assess_application
-from desktop.services.auth import create_user
-from desktop.services.benefit_ledger import export_run_xlsx, run_lines
-from desktop.services.benefits import run_monthly_benefits
-from desktop.services.finances import IncomeInput, add_income
-from desktop.services.workflow import get_case, start_payment
+from desktop.services.accounts.auth import create_user
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.workflow import get_case, start_payment
+from desktop.services.family.finances import IncomeInput, add_income
+from desktop.services.payment.benefit_ledger import export_run_xlsx, run_lines
+from desktop.services.payment.benefits import run_monthly_benefits
 from desktop.store.models import Application
 from tests.support import TEST_KDF
 from tests.workflow_store.conftest import PASSWORD, Offices, new_application

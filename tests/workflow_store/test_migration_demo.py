@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, text
 
 from desktop.demo import generate, office_rows
 from desktop.domain.workflow import replay
-from desktop.services.case_codec import event_from_row, snapshot_from_json
+from desktop.services.cases.case_codec import event_from_row, snapshot_from_json
 from desktop.store.db import current_revision, head_revision, make_engine, migrate
 from desktop.store.keys import new_database_key
 from desktop.store.models import Application

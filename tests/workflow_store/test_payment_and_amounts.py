@@ -15,13 +15,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from desktop.errors import ValidationError, WorkflowError
-from desktop.services.assessment import assess_application
-from desktop.services.auth import create_user
-from desktop.services.benefit_ledger import export_run_xlsx, run_lines
-from desktop.services.benefits import run_monthly_benefits
-from desktop.services.check_findings import report_reference, resolve_check_finding
-from desktop.services.households import BankInput, set_bank_account
-from desktop.services.workflow import (
+from desktop.services.accounts.auth import create_user
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.check_findings import report_reference, resolve_check_finding
+from desktop.services.cases.workflow import (
     accept_application,
     finalize_survey,
     get_case,
@@ -30,6 +27,9 @@ from desktop.services.workflow import (
     record_survey_from_record,
     start_payment,
 )
+from desktop.services.family.households import BankInput, set_bank_account
+from desktop.services.payment.benefit_ledger import export_run_xlsx, run_lines
+from desktop.services.payment.benefits import run_monthly_benefits
 from desktop.store.models import Application, AuditEvent, Document, OutboxEntry
 from desktop.store.sync_models import CheckReport
 from printing.letters import approval_letter_for

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from desktop.errors import ConcurrencyError, PermissionDenied, WorkflowError
-from desktop.services.workflow import (
+from desktop.services.cases.workflow import (
     accept_application,
     adjust_reserve_fund,
     case_actions,

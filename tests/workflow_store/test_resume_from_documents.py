@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from desktop.errors import WorkflowError
-from desktop.services.documents import list_documents, set_document_status
-from desktop.services.workflow import accept_application, get_case, perform
+from desktop.services.cases.workflow import accept_application, get_case, perform
+from desktop.services.family.documents import list_documents, set_document_status
 from tests.workflow_store.conftest import Offices, new_application
 
 D = date

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import or_, select
 
 from desktop.errors import PermissionDenied, ValidationError, WorkflowError
-from desktop.services.workflow import (
+from desktop.services.cases.workflow import (
     accept_application,
     add_calendar_override,
     calendar_warning,

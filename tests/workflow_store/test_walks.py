@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from desktop.domain.workflow import replay
-from desktop.services.applications import ApplicationInput, create_application
-from desktop.services.assessment import assess_application
-from desktop.services.case_codec import event_from_row
-from desktop.services.workflow import (
+from desktop.services.cases.applications import ApplicationInput, create_application
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.case_codec import event_from_row
+from desktop.services.cases.workflow import (
     accept_application,
     case_timeline,
     deposit_reserve_fund,

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.audit_trail import AuditLine, recent_audit_lines, verify_audit_trail
+from desktop.services.accounts.audit_trail import AuditLine, recent_audit_lines, verify_audit_trail
 from desktop.services.base import ROLE_LABELS, Actor, Role
 from desktop.services.changes import Change
 from desktop.store.store import Store

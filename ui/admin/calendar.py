@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.calendar import HOLIDAY, WORKDAY
 from desktop.services.base import Actor
-from desktop.services.calendar_admin import (
+from desktop.services.policy.calendar_admin import (
     CALENDAR_ADMINS,
     KINDS,
     OverrideChange,

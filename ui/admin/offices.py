@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from desktop.services.auth import OfficeInput, create_office
+from desktop.services.accounts.auth import OfficeInput, create_office
 from desktop.services.base import Actor
 from desktop.store.models import Office
 from desktop.store.store import Store

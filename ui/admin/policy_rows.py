@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor, Role
-from desktop.services.policy_admin import (
+from desktop.services.policy.policy_admin import (
     PolicyRowInput,
     PolicyRowView,
     add_policy_row,

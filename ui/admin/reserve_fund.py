@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor
-from desktop.services.reserve_fund import (
+from desktop.services.payment.reserve_fund import (
     FUND_MANAGERS,
     FundEntryView,
     adjust_reserve_fund,

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.auth import change_password, create_user, list_users, set_user_active
+from desktop.services.accounts.auth import change_password, create_user, list_users, set_user_active
 from desktop.services.base import ROLE_LABELS, Actor, Role
-from desktop.services.coordinators import assign_communities, communities_of
+from desktop.services.outreach.coordinators import assign_communities, communities_of
 from desktop.store.store import Store
 from ui import ops
 from ui.errors import error_message, show_error

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.workflow import OUTCOME_LABELS, ActionOption, definition_of
-from desktop.services.case_overview import CaseOverview, remote_survey_allowed
-from desktop.services.surveys import SURVEY_MODES
+from desktop.services.cases.case_overview import CaseOverview, remote_survey_allowed
+from desktop.services.cases.surveys import SURVEY_MODES
 from ui.intake.common import WARNING_STYLE, code_combo, code_of
 from ui.widgets.fields import DateField, MoneyEdit
 

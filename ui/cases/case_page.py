@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 from desktop.domain.workflow import ActionOption
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor
-from desktop.services.case_overview import (
+from desktop.services.cases.case_overview import (
     CasePageData,
     case_page_data,
     may_fill_survey,
     printable_letters,
 )
+from desktop.services.cases.workflow import perform, record_survey_from_record, start_payment
 from desktop.services.changes import Change
-from desktop.services.workflow import perform, record_survey_from_record, start_payment
 from desktop.store.store import Store
 from printing.case_files import (
     DOSSIER,

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.documents import DOCUMENT_KINDS
 from desktop.services.base import Actor
-from desktop.services.documents import (
+from desktop.services.family.documents import (
     DocumentView,
     attach_document,
     read_attachment,
     set_document_status,
 )
-from desktop.services.warnings import CheckReportView, request_economic_check
+from desktop.services.outreach.warnings import CheckReportView, request_economic_check
 from desktop.store.store import Store
 from printing.records import missing_documents_for
 from reports.letters import render_missing_documents

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.money import fmt_yuan
-from desktop.services.assessment import assess_application
 from desktop.services.base import Actor
-from desktop.services.case_overview import CaseOverview, may_assess
-from desktop.services.check_findings import RESOLUTIONS, resolve_check_finding
-from desktop.services.households import BankInput, BankView, may_edit_bank, set_bank_account
+from desktop.services.cases.assessment import assess_application
+from desktop.services.cases.case_overview import CaseOverview, may_assess
+from desktop.services.cases.check_findings import RESOLUTIONS, resolve_check_finding
+from desktop.services.family.households import BankInput, BankView, may_edit_bank, set_bank_account
 from desktop.store.store import Store
 from ui import theme
 from ui.cases.timeline import setup_table

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.workflow import STATE_LABELS
 from desktop.money import fmt_yuan
-from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.base import Actor
-from desktop.services.search import CaseFilter, communities, count_cases, fetch_cases
+from desktop.services.cases.applications import ASSISTANCE_TYPES
+from desktop.services.family.search import CaseFilter, communities, count_cases, fetch_cases
 from desktop.store.store import Store
 from printing.case_files import DOSSIER_ROLES
 from ui import theme

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.workflow import Deadline
-from desktop.services.case_views import TimelineItem
+from desktop.services.cases.case_views import TimelineItem
 from ui import theme
 
 DUE_SOON_WORKING_DAYS = 2

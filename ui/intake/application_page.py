@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
-from desktop.services.applications import ASSISTANCE_TYPES, CHANNELS
+from desktop.services.cases.applications import ASSISTANCE_TYPES, CHANNELS
 from ui.intake.common import code_combo, code_of, set_code
 from ui.widgets.fields import DateField, FormLayout, ValidatedLineEdit, chain, max_length
 

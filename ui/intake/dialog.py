@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor
-from desktop.services.drafts import delete_draft, load_draft, save_draft
-from desktop.services.search import communities
+from desktop.services.family.drafts import delete_draft, load_draft, save_draft
+from desktop.services.family.search import communities
 from desktop.store.store import Store
 from printing.records import list_offices
 from ui import ops

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.money import fmt_yuan
-from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, VEHICLE_PURPOSES
+from desktop.services.family.finances import ASSET_KINDS, INCOME_KINDS, VEHICLE_PURPOSES
 from ui.intake.common import code_combo, code_of
 from ui.intake.model import member_key
 from ui.widgets.fields import CHINESE, FieldBox, FormLayout, MoneyEdit, ValidatedLineEdit

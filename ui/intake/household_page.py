@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QGroupBox, QLabel, QVBoxLay
 
 from desktop.domain.bank import normalise_account
 from desktop.errors import ValidationError
-from desktop.services.households import BankInput, validate_bank
+from desktop.services.family.households import BankInput, validate_bank
 from printing.records import OfficeChoice
 from ui.widgets.fields import FormLayout, ValidatedLineEdit, chain, matches, max_length, required
 

@@ -32,7 +32,7 @@ from desktop.domain.household import (
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
 from desktop.services.base import Actor
-from desktop.services.households import (
+from desktop.services.family.households import (
     find_person_by_id_number,
     kin_of,
     member_label,

@@ -12,11 +12,11 @@ from typing import Any
 from desktop.domain.documents import ChecklistFacts, DocumentKind, required_documents
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
-from desktop.services.applications import ApplicationInput
 from desktop.services.base import Actor
-from desktop.services.finances import AssetInput
-from desktop.services.households import BankInput, HouseholdInput, PersonInput
-from desktop.services.intake import IntakeIncome, IntakeInput, IntakeResult, submit_intake
+from desktop.services.cases.applications import ApplicationInput
+from desktop.services.family.finances import AssetInput
+from desktop.services.family.households import BankInput, HouseholdInput, PersonInput
+from desktop.services.family.intake import IntakeIncome, IntakeInput, IntakeResult, submit_intake
 from desktop.store.store import Store
 
 DRAFT_KIND = "intake"

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from desktop.domain.bank import mask_account
 from desktop.domain.household import RELATIONS
 from desktop.money import fmt_yuan
-from desktop.services.applications import ASSISTANCE_TYPES, CHANNELS
-from desktop.services.finances import ASSET_KINDS, INCOME_KINDS
+from desktop.services.cases.applications import ASSISTANCE_TYPES, CHANNELS
+from desktop.services.family.finances import ASSET_KINDS, INCOME_KINDS
 from ui.intake.model import IntakeResult, checklist_preview
 
 

@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.base import Actor
-from desktop.services.case_overview import (
+from desktop.services.cases.case_overview import (
     CaseOverview,
     remote_survey_allowed,
     save_survey_photo,
     save_survey_signature,
     survey_photo_hashes,
 )
-from desktop.services.surveys import (
+from desktop.services.cases.surveys import (
     SURVEY_MODES,
     TEXT_SECTIONS,
     SurveyView,

@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 from desktop.domain.ids import parse_id
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
 from desktop.errors import NotFound, PolicyError, ValidationError
-from desktop.services.applications import ASSISTANCE_TYPES, ApplicationInput
 from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
-from desktop.services.case_policy import policy_value
-from desktop.services.case_steps import perform
-from desktop.services.case_wrappers import missing_document_titles
-from desktop.services.deadlines import Calendars
-from desktop.services.households import HouseholdInput, PersonInput
-from desktop.services.intake import IntakeInput, submit_intake
+from desktop.services.cases.applications import ASSISTANCE_TYPES, ApplicationInput
+from desktop.services.cases.case_policy import policy_value
+from desktop.services.cases.case_steps import perform
+from desktop.services.cases.case_wrappers import missing_document_titles
+from desktop.services.cases.deadlines import Calendars
+from desktop.services.family.households import HouseholdInput, PersonInput
+from desktop.services.family.intake import IntakeInput, submit_intake
 from desktop.store.models import Application, Office
 from desktop.store.request_models import ServiceRequest
 from desktop.store.store import Store

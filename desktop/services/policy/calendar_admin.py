@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from desktop.domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
-from desktop.services.deadlines import office_calendar, plain_calendar, recompute_deadlines
+from desktop.services.cases.deadlines import office_calendar, plain_calendar, recompute_deadlines
 from desktop.store.store import Store
 from desktop.store.workflow_models import CalendarOverride
 

@@ -21,7 +21,7 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
-from desktop.services.case_steps import load_snapshot
+from desktop.services.cases.case_steps import load_snapshot
 from desktop.store.models import Application, Document, Person
 from desktop.store.store import Store
 from desktop.store.workflow_models import HomeSurveyRecord

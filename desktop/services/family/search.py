@@ -11,8 +11,8 @@ from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.ids import mask_id
-from desktop.services.applications import ASSISTANCE_TYPES
 from desktop.services.base import ALL_ROLES, Actor, Scope, service
+from desktop.services.cases.applications import ASSISTANCE_TYPES
 from desktop.services.scope import COORDINATOR, assigned_communities, visible_households
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store

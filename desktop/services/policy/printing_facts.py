@@ -12,8 +12,8 @@ from desktop.domain.policy import assess
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import DeskError
 from desktop.money import ZERO
-from desktop.services.household_facts import household_facts
-from desktop.services.policy_admin import load_policy
+from desktop.services.family.household_facts import household_facts
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.models import Application
 from desktop.store.store import Store
 

@@ -21,8 +21,8 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
-from desktop.services.case_numbers import next_number
-from desktop.services.case_steps import open_case
+from desktop.services.cases.case_numbers import next_number
+from desktop.services.cases.case_steps import open_case
 from desktop.store.models import Application, Document, Household, Office, Person
 from desktop.store.store import Store
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from desktop.domain.policy.selfcheck import self_assessment_of
-from desktop.services.policy_admin import load_policy
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.store import Store
 
 

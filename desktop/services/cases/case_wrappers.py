@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from desktop.domain.workflow import definition_of
 from desktop.errors import WorkflowError
 from desktop.services.base import ALL_ROLES, Actor, Scope, service
-from desktop.services.case_policy import pay_from_rule
-from desktop.services.case_steps import CaseView, amount_text, get_case, perform
-from desktop.services.surveys import get_survey
+from desktop.services.cases.case_policy import pay_from_rule
+from desktop.services.cases.case_steps import CaseView, amount_text, get_case, perform
+from desktop.services.cases.surveys import get_survey
 from desktop.store.models import Application, Document, Office
 from desktop.store.store import Store
 

@@ -17,7 +17,7 @@ from desktop.domain.policy.household import Dwelling, Household, Vehicle
 from desktop.errors import NotFound, ValidationError
 from desktop.money import fmt_yuan
 from desktop.services.base import Actor, Role, Scope, require_text, service, unit_of_work
-from desktop.services.case_policy import policy_value
+from desktop.services.cases.case_policy import policy_value
 from desktop.store.models import Application, Office
 from desktop.store.store import Store
 from desktop.store.sync_models import CheckReport

@@ -11,18 +11,18 @@ from sqlalchemy import select
 from desktop.domain.household import check_office_scope
 from desktop.domain.ids import parse_id
 from desktop.errors import ValidationError
-from desktop.services.applications import (
+from desktop.services.base import Actor, Change, Role, Scope, UnitOfWork, service, unit_of_work
+from desktop.services.cases.applications import (
     INITIAL_STATE,
     ApplicationInput,
     ApplicationView,
     application_view,
     create_application,
 )
-from desktop.services.base import Actor, Change, Role, Scope, UnitOfWork, service, unit_of_work
-from desktop.services.case_steps import perform
-from desktop.services.case_wrappers import missing_document_titles
-from desktop.services.documents import DocumentView, missing_list
-from desktop.services.finances import (
+from desktop.services.cases.case_steps import perform
+from desktop.services.cases.case_wrappers import missing_document_titles
+from desktop.services.family.documents import DocumentView, missing_list
+from desktop.services.family.finances import (
     AssetInput,
     IncomeInput,
     clean_asset,
@@ -30,7 +30,7 @@ from desktop.services.finances import (
     write_asset,
     write_income,
 )
-from desktop.services.households import (
+from desktop.services.family.households import (
     BankInput,
     HouseholdInput,
     register_household,

@@ -26,7 +26,7 @@ from desktop.domain.workflow import (
     next_deadline,
     open_deadlines,
 )
-from desktop.services.case_codec import snapshot_from_json
+from desktop.services.cases.case_codec import snapshot_from_json
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
 from desktop.store.workflow_models import CalendarOverride

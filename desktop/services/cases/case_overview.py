@@ -26,17 +26,22 @@ from desktop.domain.workflow import (
     holder,
 )
 from desktop.errors import DeskError, NotFound
-from desktop.services.applications import CHANNELS
 from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service
-from desktop.services.case_steps import get_case
-from desktop.services.case_views import TimelineItem, case_actions, case_deadlines, case_timeline
-from desktop.services.check_findings import latest_report, report_reference
-from desktop.services.documents import DocumentView, attach_document, list_documents
-from desktop.services.finances import ASSET_KINDS, INCOME_KINDS, list_finances
-from desktop.services.households import BankView, family_type, get_household
-from desktop.services.printing_facts import current_policy
-from desktop.services.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
-from desktop.services.warnings import CheckReportView, list_check_reports
+from desktop.services.cases.applications import CHANNELS
+from desktop.services.cases.case_steps import get_case
+from desktop.services.cases.case_views import (
+    TimelineItem,
+    case_actions,
+    case_deadlines,
+    case_timeline,
+)
+from desktop.services.cases.check_findings import latest_report, report_reference
+from desktop.services.cases.surveys import SURVEY_ROLES, SurveyView, get_survey, save_survey_draft
+from desktop.services.family.documents import DocumentView, attach_document, list_documents
+from desktop.services.family.finances import ASSET_KINDS, INCOME_KINDS, list_finances
+from desktop.services.family.households import BankView, family_type, get_household
+from desktop.services.outreach.warnings import CheckReportView, list_check_reports
+from desktop.services.policy.printing_facts import current_policy
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
 

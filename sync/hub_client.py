@@ -18,7 +18,6 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from sync.http import HttpClient, HubError, HubRefused, HubUnavailable, ProgressHook, SyncCancelled
 from sync.protocol import (
     API_PREFIX,
     CHECK_REQUEST,
@@ -40,6 +39,14 @@ from sync.protocol import (
     PushResponse,
     RegisterRequest,
     RegisterResponse,
+)
+from sync.transport import (
+    HttpClient,
+    HubError,
+    HubRefused,
+    HubUnavailable,
+    ProgressHook,
+    SyncCancelled,
 )
 
 __all__ = [

@@ -28,7 +28,8 @@ from desktop.domain.policy.monthly import (
 from desktop.domain.policy.tables import MonthPolicy, PolicySet
 from desktop.errors import ValidationError
 from desktop.services.base import Actor, Role, Scope, UnitOfWork, service, unit_of_work
-from desktop.services.benefit_cache import (
+from desktop.services.family.household_facts import collect_households, fen
+from desktop.services.payment.benefit_cache import (
     CacheRow,
     cache_row,
     drop_scope,
@@ -37,7 +38,7 @@ from desktop.services.benefit_cache import (
     save_cached,
     scope_table,
 )
-from desktop.services.benefit_writes import (
+from desktop.services.payment.benefit_writes import (
     queue_changed,
     stage,
     staged,
@@ -45,8 +46,7 @@ from desktop.services.benefit_writes import (
     write_amounts,
     write_lines,
 )
-from desktop.services.household_facts import collect_households, fen
-from desktop.services.policy_admin import load_policy
+from desktop.services.policy.policy_admin import load_policy
 from desktop.store.policy_models import BenefitRun
 from desktop.store.store import Store
 
@@ -190,8 +190,15 @@ def record_deviation_facts(session: Session, cases: Sequence[_Case]) -> None:
         )
 
 
-def _load_cases(session: Session) -> dict[str, _Case]:
-    rows = session.connection().exec_driver_sql(_ACTIVE_CASES)
+def _load_cases(session: Session, office_id: str | None = None) -> dict[str, _Case]:
+    """The cases in payment; with ``office_id``, only those this office pays (it is their
+    registration office, 户籍地: under 一城通办 the residence office never pays)."""
+    if office_id is None:
+        rows = session.connection().exec_driver_sql(_ACTIVE_CASES)
+    else:
+        rows = session.connection().exec_driver_sql(
+            _ACTIVE_CASES + " AND a.hukou_office_id = ?", (office_id,)
+        )
     return {
         r[0]: _Case(
             r[0],
@@ -331,11 +338,13 @@ def _compute(
     policy: PolicySet,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    office_id: str | None = None,
 ) -> _Computed:
-    """Load every case in payment and decide it for ``month``: from the cache when its
-    family's facts and the month policy are unchanged, else from freshly read facts."""
+    """Load the cases in payment (with ``office_id``: those the office pays) and decide each
+    for ``month``: from the cache when its family's facts and the month policy are unchanged,
+    else from freshly read facts."""
     policy.for_month(month)  # PolicyError (no policy for the month) before any work
-    out = _Computed(_load_cases(session))
+    out = _Computed(_load_cases(session, office_id))
     record_deviation_facts(session, [c for c in out.cases.values() if c.deviation])
     if progress:
         progress(0, len(out.cases), "读取家庭信息")
@@ -515,7 +524,7 @@ def _run(
 ) -> RunReport:
     s = uow.session
     started = uow.now
-    comp = _compute(s, day, policy, progress, cancelled)
+    comp = _compute(s, day, policy, progress, cancelled, uow.actor.office_id)
     changed = _changed(comp)
     earlier = s.scalar(select(func.count()).select_from(BenefitRun).where(BenefitRun.month == day))
     conn = s.connection()

@@ -17,6 +17,7 @@ from desktop.errors import (
     ValidationError,
     WrongKeyError,
 )
+from desktop.services.accounts.login_guard import LOCK_SECONDS, LoginGuard, wait_after
 from desktop.services.base import (
     ALL_ROLES,
     ROLE_LABELS,
@@ -27,7 +28,6 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
-from desktop.services.login_guard import LOCK_SECONDS, LoginGuard, wait_after
 from desktop.store.keys import (
     DEFAULT_KDF,
     KdfParams,

@@ -13,9 +13,9 @@ from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from desktop.domain.workflow import STATE_LABELS, State
-from desktop.services.applications import ASSISTANCE_TYPES
-from desktop.services.deadlines import DeadlineSummary, DueItem, deadline_summary, due_list
-from desktop.services.reserve_fund import FundEntryView, balance_in
+from desktop.services.cases.applications import ASSISTANCE_TYPES
+from desktop.services.cases.deadlines import DeadlineSummary, DueItem, deadline_summary, due_list
+from desktop.services.payment.reserve_fund import FundEntryView, balance_in
 from desktop.store.models import Application, Office
 from desktop.store.request_models import ServiceRequest
 from desktop.store.store import Store

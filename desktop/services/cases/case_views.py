@@ -21,8 +21,8 @@ from desktop.domain.workflow import (
 )
 from desktop.errors import NotFound
 from desktop.services.base import ALL_ROLES, ROLE_LABELS, Actor, Role, Scope, service
-from desktop.services.case_steps import load_snapshot, workflow_actor
-from desktop.services.deadlines import Calendars, all_deadlines
+from desktop.services.cases.case_steps import load_snapshot, workflow_actor
+from desktop.services.cases.deadlines import Calendars, all_deadlines
 from desktop.store.models import Application, AuditEvent, Document
 from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent, HomeSurveyRecord

@@ -16,10 +16,10 @@ from desktop.domain.policy.household import Hardship
 from desktop.domain.policy.result import Assessment, Reason
 from desktop.errors import NotFound, ValidationError
 from desktop.services.base import Actor, Role, Scope, service, unit_of_work
-from desktop.services.check_findings import check_section
-from desktop.services.household_facts import household_facts
-from desktop.services.policy_admin import load_policy, policy_version
-from desktop.services.policy_facts import LINSHI_TYPES
+from desktop.services.cases.check_findings import check_section
+from desktop.services.family.household_facts import household_facts
+from desktop.services.family.policy_facts import LINSHI_TYPES
+from desktop.services.policy.policy_admin import load_policy, policy_version
 from desktop.store.models import Application
 from desktop.store.store import Store
 

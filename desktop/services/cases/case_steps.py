@@ -33,7 +33,6 @@ from desktop.domain.workflow import (
 from desktop.domain.workflow.context import current_amount
 from desktop.errors import ConcurrencyError, NotFound, WorkflowError
 from desktop.money import fmt_yuan
-from desktop.services.amount_approval import confirm_params, record_deviation_baseline
 from desktop.services.base import (
     ALL_ROLES,
     APPEND_ONLY_ENTITIES,
@@ -43,11 +42,12 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
-from desktop.services.case_codec import snapshot_from_json, snapshot_to_json
-from desktop.services.case_policy import emergency_cap
-from desktop.services.check_findings import latest_report, report_reference
-from desktop.services.deadlines import Calendars, case_deadline, deadline_columns
-from desktop.services.reserve_fund import record_payout
+from desktop.services.cases.amount_approval import confirm_params, record_deviation_baseline
+from desktop.services.cases.case_codec import snapshot_from_json, snapshot_to_json
+from desktop.services.cases.case_policy import emergency_cap
+from desktop.services.cases.check_findings import latest_report, report_reference
+from desktop.services.cases.deadlines import Calendars, case_deadline, deadline_columns
+from desktop.services.payment.reserve_fund import record_payout
 from desktop.store.models import Application, Document, Office
 from desktop.store.store import Store
 from desktop.store.workflow_models import CaseEvent

@@ -17,7 +17,7 @@ from desktop.domain.ids import mask_id
 from desktop.domain.policy.codes import PROGRAMMES
 from desktop.domain.policy.monthly import CHANGE_KINDS
 from desktop.errors import NotFound, ReportError
-from desktop.services.household_facts import fen
+from desktop.services.family.household_facts import fen
 from desktop.store.policy_models import BenefitRun
 from desktop.store.store import Store
 

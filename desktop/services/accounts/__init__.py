@@ -1,0 +1,1 @@
+"""Accounts: users and offices, the login guard, the audit trail."""

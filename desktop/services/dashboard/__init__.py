@@ -1,0 +1,1 @@
+"""Dashboard: office statistics and the status bar."""

@@ -1,0 +1,1 @@
+"""Families: households and members, incomes and assets, documents, drafts, search, intake at the window, the facts the policy engine reads."""
