@@ -3,10 +3,12 @@ captured error reports, real CJK PDFs. Each area's conftest.py imports the ones 
 
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from ui import errors, ops
 
@@ -15,11 +17,16 @@ CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 @pytest.fixture(autouse=True)
 def _ops_clean() -> Iterator[None]:
-    """Every test starts in threaded mode and leaves no job behind."""
+    """Every test starts in threaded mode and leaves no job behind; the widgets it closed are
+    destroyed here, between tests, not in the middle of the next test's event loop."""
     ops.set_synchronous(False)
     yield
     assert ops.wait_idle(10_000)
     ops.set_synchronous(False)
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+    gc.collect()
 
 
 @pytest.fixture
