@@ -11,15 +11,15 @@ from desktop.errors import DeskError
 
 
 def _verify_audit(args: argparse.Namespace) -> int:
+    from desktop.services.accounts.audit_trail import trail_report
     from desktop.services.accounts.auth import login
-    from desktop.store.audit_log import check_chain
 
     password = (
         sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     )
     store, _actor = login(args.data_dir, args.user, password)
     try:
-        report = check_chain(store)
+        report = trail_report(store)
     finally:
         store.close()
     print(report.message())
@@ -29,7 +29,9 @@ def _verify_audit(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m desktop", description="街道救助窗口数据检查")
     sub = parser.add_subparsers(dest="command", required=True)
-    verify = sub.add_parser("verify-audit", help="检查操作日志链是否完整，报告第一处断链")
+    verify = sub.add_parser(
+        "verify-audit", help="检查操作日志链是否完整（报告第一处断链），政策参数表是否与日志一致"
+    )
     verify.add_argument("--data-dir", type=Path, required=True, help="数据目录")
     verify.add_argument("--user", required=True, help="用户名（其密码解开数据库）")
     verify.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")

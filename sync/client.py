@@ -27,11 +27,10 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop.errors import DeskError
-from desktop.store.audit_log import check_chain
 from desktop.store.outbox import UNSENT, sql_in
 from desktop.store.store import Store
 from sync.apply import apply_page
-from sync.audit_checkpoint import send_checkpoint
+from sync.audit_checkpoint import local_state, send_checkpoint
 from sync.conflicts import office_codes
 from sync.directory import refill_numbers, refresh_directory
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
@@ -180,9 +179,8 @@ class SyncClient:
                     refill_numbers(self.store, self.api, cancelled=cancelled, run_db=self.run_db)
             if not summary.stopped:
                 with self._guard(summary):
-                    audit = send_checkpoint(self.api, self._db(check_chain, self.store))
-                    if not audit.ok:
-                        summary.errors.append(audit.message())
+                    verdict = send_checkpoint(self.api, self._db(local_state, self.store))
+                    summary.errors.extend(verdict.messages())
         except BaseException:
             summary.errors.append("同步中断：本机出现意外错误，已保存的部分不受影响，请重试")
             raise

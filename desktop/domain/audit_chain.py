@@ -61,7 +61,8 @@ class ChainReport:
     def message(self) -> str:
         if self.ok:
             return f"操作日志完整：共 {self.checked} 条，链尾第 {self.head_seq} 条"
-        return f"操作日志第 {self.broken_seq} 条处断链：{self.problem}（记录 {self.broken_id}）"
+        where = f"（记录 {self.broken_id}）" if self.broken_id else ""
+        return f"操作日志第 {self.broken_seq} 条处断链：{self.problem}{where}"
 
 
 def verify_chain(rows: Iterable[Mapping[str, Any]]) -> ChainReport:

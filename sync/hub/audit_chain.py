@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Column, Connection, Float, String, T
 from starlette.concurrency import run_in_threadpool
 
 from desktop.domain.audit_chain import ChainReport, verify_chain
+from desktop.domain.policy.integrity import PolicyCheck, check_digest
 from sync.hub import accounts, db
 from sync.hub.db import Database
 
@@ -39,6 +40,8 @@ class Checkpoint(BaseModel):
 
     seq: int = Field(ge=0)
     hash: str = Field(min_length=64, max_length=64)
+    policy_digest: str | None = Field(default=None, min_length=64, max_length=64)
+    """The desk's policy table digest (absent from desks older than the policy check)."""
 
 
 class CheckpointReport(BaseModel):
@@ -49,6 +52,12 @@ class CheckpointReport(BaseModel):
     head_seq: int | None
     broken_seq: int | None
     message: str
+    problem: str = ""
+    """What is wrong at ``broken_seq`` (the message without the link number)."""
+    policy_ok: bool | None = None
+    """Whether the reported policy table is the one the chain last recorded (None: not
+    reported)."""
+    policy_message: str = ""
 
 
 class AuditLinks(BaseModel):
@@ -81,12 +90,20 @@ def device_links(conn: Connection, device_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def check_checkpoint(database: Database, device_id: str, point: Checkpoint) -> ChainReport:
-    """Verify the hub's copy up to ``point.seq`` and that it ends in ``point.hash``; record
-    the checkpoint with the verdict either way."""
+def check_checkpoint(
+    database: Database, device_id: str, point: Checkpoint
+) -> tuple[ChainReport, PolicyCheck | None]:
+    """Verify the hub's copy up to ``point.seq`` and that it ends in ``point.hash``, and the
+    reported policy digest against the digest the last policy event the hub holds recorded;
+    record the checkpoint with the verdict either way."""
     with database.engine.begin() as conn:
         rows = [r for r in device_links(conn, device_id) if int(r["chain_seq"]) <= point.seq]
         report = verify_chain(rows)
+        policy = (
+            None
+            if point.policy_digest is None
+            else check_digest(point.policy_digest, rows, chain_empty=not rows)
+        )
         if report.ok and (report.head_seq, report.head_hash) != (point.seq, point.hash):
             report = ChainReport(
                 report.checked,
@@ -104,20 +121,25 @@ def check_checkpoint(database: Database, device_id: str, point: Checkpoint) -> C
                 seq=point.seq,
                 hash=point.hash,
                 at=time.time(),
-                ok=report.ok,
-                message=report.message(),
+                ok=report.ok and (policy is None or policy.ok),
+                message="；".join(
+                    [report.message()] + ([policy.message()] if policy and not policy.ok else [])
+                ),
             )
         )
-    return report
+    return report, policy
 
 
-def _report_json(report: ChainReport) -> dict[str, Any]:
+def _report_json(report: ChainReport, policy: PolicyCheck | None) -> dict[str, Any]:
     return CheckpointReport(
         ok=report.ok,
         checked=report.checked,
         head_seq=report.head_seq,
         broken_seq=report.broken_seq,
         message=report.message(),
+        problem=report.problem,
+        policy_ok=None if policy is None else policy.ok,
+        policy_message="" if policy is None or policy.ok else "市级平台核对：" + policy.message(),
     ).model_dump()
 
 
@@ -132,8 +154,8 @@ def add_routes(app: FastAPI, database: Database) -> None:
     async def checkpoint(request: Request) -> Response:
         who = await device(request)
         point = Checkpoint.model_validate_json(await request.body())
-        report = await run_in_threadpool(check_checkpoint, database, who.id, point)
-        return Response(json.dumps(_report_json(report)), media_type="application/json")
+        report, policy = await run_in_threadpool(check_checkpoint, database, who.id, point)
+        return Response(json.dumps(_report_json(report, policy)), media_type="application/json")
 
     @app.get("/v1/audit/links")
     async def links(request: Request) -> Response:

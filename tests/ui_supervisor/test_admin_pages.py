@@ -169,3 +169,23 @@ def test_the_audit_page_names_the_first_broken_link(qtbot, desk, sync_ops) -> No
         conn.execute(text("UPDATE audit_events SET actor_name = '某人' WHERE chain_seq = 3"))
     page.check_button.click()
     assert page.verdict.text().startswith("操作日志第 3 条处断链：内容被修改")
+
+
+def test_the_audit_page_names_a_policy_table_edited_behind_the_program(
+    qtbot, desk, sync_ops
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from ui.admin.audit import AuditPage
+
+    store, admin = desk.as_user("admin")
+    page = AuditPage(store, admin)
+    qtbot.addWidget(page)
+    page.check_button.click()
+    assert "政策参数与操作日志第" in page.verdict.text() and "一致" in page.verdict.text()
+    with store.sessions.engine.begin() as conn:
+        conn.execute(text("UPDATE policy_rows SET value = '1' WHERE key = 'rounding.unit'"))
+    page.check_button.click()
+    assert page.verdict.text().startswith("操作日志完整")
+    assert "政策参数表被绕过本系统改动" in page.verdict.text()
+    assert "b42318" in page.verdict.styleSheet()

@@ -28,6 +28,8 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
+from desktop.services.policy.policy_integrity import baseline_data, record_baseline_if_needed
+from desktop.store.db import current_revision
 from desktop.store.keys import (
     DEFAULT_KDF,
     KdfParams,
@@ -133,7 +135,11 @@ def first_run(
     actor = _actor(store, user)
     with unit_of_work(store, actor) as uow:
         uow.audit(
-            "first_run", "office", row.id, f"创建数据库、街道“{office.name}”和管理员 {username}"
+            "first_run",
+            "office",
+            row.id,
+            f"创建数据库、街道“{office.name}”和管理员 {username}",
+            baseline_data(uow.session, current_revision(store.engine)),
         )
     return store, actor
 
@@ -162,6 +168,7 @@ def login(
     actor = _actor(store, user)
     with unit_of_work(store, actor) as uow:
         uow.audit("login", "user", user.id, f"{user.display_name} 登录")
+    record_baseline_if_needed(store, actor)
     return store, actor
 
 

@@ -15,6 +15,7 @@ from desktop.domain.policy.keys import KEYS, key_label
 from desktop.domain.policy.tables import PolicyRow, PolicySet, parse_value
 from desktop.errors import NotFound, PolicyError, ValidationError
 from desktop.services.base import ALL_ROLES, Actor, Role, Scope, require_text, service, unit_of_work
+from desktop.services.policy.policy_integrity import check_table, digest_data
 from desktop.store.models import Setting
 from desktop.store.policy_models import PolicyRowRecord
 from desktop.store.store import Store
@@ -197,7 +198,13 @@ def add_policy_row(store: Store, actor: Actor, data: PolicyRowInput) -> PolicyRo
             record.id,
             f"新增政策参数 {key_label(key)} = {value}，自 {data.effective_from.isoformat()} 起"
             + closed,
-            {"key": key, "value": value, "from": data.effective_from, "to": data.effective_to},
+            {
+                "key": key,
+                "value": value,
+                "from": data.effective_from,
+                "to": data.effective_to,
+                **digest_data(s),
+            },
         )
         view = _view(record)
     invalidate_policy(store)
@@ -247,7 +254,12 @@ def correct_policy_row(
             "policy_row",
             record.id,
             f"更正政策参数 {key_label(record.key)}：{before.value} → {after.value}（{why}）",
-            {"before": _audit_data(before), "after": _audit_data(after), "reason": why},
+            {
+                "before": _audit_data(before),
+                "after": _audit_data(after),
+                "reason": why,
+                **digest_data(s),
+            },
         )
     invalidate_policy(store)
     return after
@@ -269,7 +281,9 @@ def _version(session: Session) -> str:
 
 
 def load_policy(store: Store) -> PolicySet:
-    """The PolicySet over every stored row, cached per store until a row changes."""
+    """The PolicySet over every stored row, cached per store until a row changes. A table
+    edited outside the program (it no longer matches the digest the audit chain last
+    recorded) is refused: no amount is computed from it."""
     cache_key = str(store.path)
     with store.sessions.read() as s:
         version = _version(s)
@@ -277,8 +291,11 @@ def load_policy(store: Store) -> PolicySet:
         if cached is not None and cached[0] == version:
             return cached[1]
         rows = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
+        check = check_table(s)
     if not rows:
         raise PolicyError("本地数据库中没有政策参数，请由系统管理员录入")
+    if not check.ok:
+        raise PolicyError(check.message())
     policy = PolicySet.from_rows(rows)
     with _LOCK:
         _CACHE[cache_key] = (version, policy)
