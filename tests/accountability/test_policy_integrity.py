@@ -105,6 +105,52 @@ def test_the_command_reports_the_table_and_fails(desk: Desk) -> None:
     assert "政策参数与操作日志不符" in done.stdout
 
 
+def test_a_store_from_before_the_check_gets_its_baseline_at_the_first_login(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A store an earlier release made: a chain of events, none carrying a digest."""
+    from desktop.services.accounts.auth import login
+    from desktop.services.base import unit_of_work
+    from desktop.services.policy.policy_integrity import check_table
+    from desktop.store.keys import new_database_key
+    from desktop.store.models import Office, User
+    from desktop.store.store import Store
+    from tests.support import TEST_KDF
+
+    key = new_database_key()
+    store = Store.create(tmp_path / "old", key)
+    with store.sessions.write() as s:
+        office = Office(
+            code="120103001", name="河西区友谊路街道", district="河西区", region_code="120103"
+        )
+        s.add(office)
+        s.flush()
+        user = User(username="admin", display_name="管理员", role="admin", office_id=office.id)
+        s.add(user)
+        s.flush()
+        office_id, user_id = office.id, user.id
+    store.keyfile.wrap("admin", "Admin-Pass-2026", key, TEST_KDF)
+    from desktop.services.base import Actor, Role
+
+    old_admin = Actor(
+        user_id, "admin", "管理员", Role.ADMIN, office_id, "120103001", "河西区友谊路街道"
+    )
+    with unit_of_work(store, old_admin) as uow:
+        uow.audit("first_run", "office", office_id, "创建数据库（旧版本，无政策参数记录）")
+    with store.sessions.read() as s:
+        before = check_table(s)
+    assert not before.ok and "日志中没有政策参数的记录" in before.message()
+    store.close()
+    invalidate_policy(store)
+    store, admin = login(tmp_path / "old", "admin", "Admin-Pass-2026")
+    try:
+        assert verify_policy_table(store, admin).ok
+        assert load_policy(store) is not None
+        with store.sessions.read() as s:
+            (baseline,) = s.query(AuditEvent).filter(AuditEvent.action == "policy_baseline")
+        assert baseline.data[REVISION_FIELD] == current_revision(store.engine)
+    finally:
+        store.close()
+
+
 def test_an_upgraded_store_records_a_baseline_once_at_login(desk: Desk) -> None:
     store, admin = desk.as_user("admin")
     revision = current_revision(store.engine)
