@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from desktop.errors import ValidationError
 from desktop.services.base import Actor, Role, Scope, service, unit_of_work
 from desktop.store.models import Setting
@@ -128,11 +130,15 @@ def _coerce(definition: SettingDef, value: Any) -> Any:
     return text
 
 
-def get_setting(store: Store, key: str) -> Any:
-    """The typed value of a declared setting (its default when never set)."""
+def get_setting(store: Store, key: str, session: Session | None = None) -> Any:
+    """The typed value of a declared setting (its default when never set); read in
+    ``session`` when given (a transaction that may just have changed it)."""
     definition = BY_KEY[key]
-    with store.sessions.read() as s:
-        row = s.get(Setting, PREFIX + key)
+    if session is not None:
+        row = session.get(Setting, PREFIX + key)
+    else:
+        with store.sessions.read() as s:
+            row = s.get(Setting, PREFIX + key)
     return definition.default if row is None else _coerce(definition, row.value)
 
 
@@ -141,10 +147,14 @@ def all_settings(store: Store) -> dict[str, Any]:
     return {d.key: get_setting(store, d.key) for d in SETTINGS}
 
 
+WINDOW_KEYS = frozenset({"office_hotline", "window_address"})
+"""Settings the office's public window record carries (published to the hub on change)."""
+
+
 @service(
     scope=Scope.NONE("desk settings, no family"),
     roles={Role.ADMIN, Role.SUPERVISOR},
-    changes={"settings"},
+    changes={"settings", "offices"},
 )
 def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     """Validate every value first, then store them all (audited); nothing is stored on an error."""
@@ -167,4 +177,9 @@ def update_settings(store: Store, actor: Actor, values: dict[str, Any]) -> dict[
             "修改设置：" + "、".join(BY_KEY[k].label for k in cleaned),
             cleaned,
         )
+        if WINDOW_KEYS & cleaned.keys():
+            # the hub's public pages show what the printed sheets show, from the same change
+            from desktop.services.outreach.office_window import publish_window
+
+            publish_window(store, actor, within=uow)
     return cleaned
