@@ -29,3 +29,18 @@ class Desk:
     def close(self) -> None:
         for store in self._opened:
             store.close()
+
+
+def png_bytes(seed: int = 0, size: tuple[int, int] = (240, 80)) -> bytes:
+    """A small real PNG of a pen stroke (a signature or a photo stand-in); ``seed`` varies it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", size, 255)
+    w, h = size
+    points = [(10, h - 20), (w // 3, 20 + seed % (h - 40)), (2 * w // 3, h - 25), (w - 10, 15)]
+    ImageDraw.Draw(img).line(points, fill=0, width=3)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()

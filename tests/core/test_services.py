@@ -215,6 +215,45 @@ def test_application_lists_missing_documents_once_and_accepts_files(clerk) -> No
         create_application(store, actor, ApplicationInput(h.id, "dibao", date.today()))
 
 
+def test_a_photo_or_signature_must_be_a_real_picture(clerk) -> None:  # type: ignore[no-untyped-def]
+    """A text file named .png, a GIF, a blank signature: refused naming the field, nothing
+    stored; a real PNG is taken."""
+    import io
+
+    from PIL import Image
+
+    from desktop.store.models import Document
+    from tests.support import png_bytes
+
+    store, actor = clerk
+    h = create_household(store, actor, _household(actor))
+
+    def attach(kind: str, data: bytes, name: str = "签字.png"):  # type: ignore[no-untyped-def]
+        return attach_document(
+            store, actor, household_id=h.id, kind=kind, data=data, file_name=name
+        )
+
+    def picture(fmt: str, colour: tuple[int, int, int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGBA", (60, 30), colour).convert("RGB" if fmt == "GIF" else "RGBA").save(
+            out, format=fmt
+        )
+        return out.getvalue()
+
+    with store.sessions.read() as s:
+        before = s.query(Document).filter(Document.household_id == h.id).count()
+    with pytest.raises(ValidationError, match="签字.*不是可识别的图片"):
+        attach("signature", "签名 张三".encode())
+    with pytest.raises(ValidationError, match="照片.*GIF 不受支持"):
+        attach("photo", picture("GIF", (200, 10, 10, 255)), "现场.gif")
+    with pytest.raises(ValidationError, match="签字为空白"):
+        attach("signature", picture("PNG", (0, 0, 0, 0)))  # a transparent, untouched pad
+    with store.sessions.read() as s:
+        assert s.query(Document).filter(Document.household_id == h.id).count() == before
+    assert attach("signature", png_bytes(3)).status == "received"
+    assert attach("photo", png_bytes(4, (320, 240)), "现场.png").mime == "image/png"
+
+
 def test_roles_are_checked_in_the_service(desk) -> None:  # type: ignore[no-untyped-def]
     store, clerk_actor = desk.as_user("clerk")
     h = create_household(store, clerk_actor, _household(clerk_actor))

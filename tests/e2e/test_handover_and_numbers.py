@@ -43,6 +43,7 @@ from sync.hub import db
 from sync.hub_client import HubApi, new_change
 from sync.transport import HttpClient
 from tests.e2e.helpers import NAMES, A, B, C, new_id_number, office_id
+from tests.support import png_bytes
 from tests.sync.conftest import FAST_RETRY, enrol
 from tests.sync_client.conftest import Linked, link
 
@@ -181,13 +182,13 @@ def _survey(a: Linked, surveyor, app_id: str) -> dict[str, str]:  # type: ignore
     signatures = {
         n: attach_document(
             a.store, surveyor, household_id=app.household_id, kind="signature",
-            data=f"签名 {n}".encode(), file_name=f"{n}.png", application_id=app_id,
+            data=png_bytes(len(n)), file_name=f"{n}.png", application_id=app_id,
         ).id
         for n in people
     }  # fmt: skip
     photo = attach_document(
         a.store, surveyor, household_id=app.household_id, kind="photo",
-        data=b"\x89PNG photo of the flat", file_name="现场.png", application_id=app_id,
+        data=png_bytes(7, (320, 240)), file_name="现场.png", application_id=app_id,
     ).id  # fmt: skip
     save_survey_draft(
         a.store, surveyor, app_id, visited_on=date.today(), surveyors=["王调查", "刘明"],

@@ -59,7 +59,7 @@ from sync.hub import db
 from sync.hub.checks import member_report
 from sync.hub.server import HubThread
 from tests.e2e.helpers import A, B, office_id
-from tests.support import Desk
+from tests.support import Desk, png_bytes
 from tests.sync_client.conftest import Linked, link
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
@@ -131,17 +131,6 @@ def _intake(a: Linked, ids: tuple[str, str, str]) -> IntakeInput:
         assets=(AssetInput("deposit", "0.00"),),
         bank=BankInput("中国工商银行天津分行", "张秀英", ACCOUNT),
     )
-
-
-def _signature_png(seed: int) -> bytes:
-    """A small real PNG of a pen stroke, as the signature pad saves it."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("L", (240, 80), 255)
-    ImageDraw.Draw(img).line([(10, 60), (80, 20 + seed * 5), (150, 55), (230, 15)], fill=0, width=3)
-    out = io.BytesIO()
-    img.save(out, format="PNG")
-    return out.getvalue()
 
 
 def _hub_numbers(hub: HubThread) -> list[str]:
@@ -231,7 +220,7 @@ def test_one_case_two_offices_second_pc_to_the_monthly_payment(
     signatures = {
         n: attach_document(
             a.store, surveyor, household_id=household_id, kind="signature",
-            data=_signature_png(i), file_name=f"{n}.png", application_id=app_id,
+            data=png_bytes(i * 5), file_name=f"{n}.png", application_id=app_id,
         ).id
         for i, n in enumerate(("王调查", "刘明", "张秀英", "李建国"))
     }  # fmt: skip

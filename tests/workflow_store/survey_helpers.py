@@ -8,6 +8,7 @@ from desktop.services.cases.applications import get_application
 from desktop.services.cases.workflow import save_survey_draft
 from desktop.services.family.documents import attach_document
 from desktop.store.models import Person
+from tests.support import png_bytes
 from tests.workflow_store.conftest import Offices
 
 SECTIONS = {
@@ -23,7 +24,7 @@ SECTIONS = {
 def sign(o: Offices, household_id: str, name: str) -> str:
     return attach_document(
         o.store, o.surveyor, household_id=household_id, kind="signature",
-        data=f"signature of {name}".encode(), file_name=f"{name}.png",
+        data=png_bytes(len(name)), file_name=f"{name}.png",
     ).id  # fmt: skip
 
 

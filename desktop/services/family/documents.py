@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 from dataclasses import dataclass
 from datetime import date
 
+from PIL import Image
 from sqlalchemy import select
 
 from desktop.domain.documents import DOCUMENT_KINDS
@@ -62,6 +64,35 @@ def _view(d: Document) -> DocumentView:
     )
 
 
+IMAGE_KINDS = {"photo": "照片", "signature": "签字"}
+"""Kinds whose file must be a picture (PNG or JPEG) the program can show and print."""
+
+
+def _check_image(kind: str, data: bytes) -> None:
+    """A photo or signature is a readable PNG or JPEG; a signature is not blank."""
+    field = IMAGE_KINDS[kind]
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt = probe.format
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            blank = False
+            if kind == "signature":
+                flat = Image.new("RGBA", img.size, (255, 255, 255, 255))
+                flat.alpha_composite(img.convert("RGBA"))
+                low, high = flat.convert("L").getextrema()
+                blank = low == high
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            field, "不是可识别的图片（只收 PNG 或 JPEG）", code="not_image"
+        ) from exc
+    if fmt not in ("PNG", "JPEG"):
+        raise ValidationError(field, f"图片格式 {fmt} 不受支持（只收 PNG 或 JPEG）", code="format")
+    if blank:
+        raise ValidationError(field, "签字为空白，请重新签字", code="blank")
+
+
 @service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"documents"})
 def attach_document(
     store: Store,
@@ -78,6 +109,8 @@ def attach_document(
     """Store a file (encrypted, content-addressed) and record it; fills a required slot if given."""
     choice(kind, "材料类别", {k: v.title for k, v in DOCUMENT_KINDS.items()})
     name = require_text(file_name, "文件名", max_len=200)
+    if kind in IMAGE_KINDS:
+        _check_image(kind, data)
     title = require_text(title or DOCUMENT_KINDS[kind].title, "材料名称", max_len=100)
     with unit_of_work(store, actor) as uow:
         s = uow.session
