@@ -40,6 +40,7 @@ from ui.dashboard_parts import (
 )
 from ui.errors import error_message, show_error
 from ui.widgets.charts import BarChart
+from ui.widgets.message import MessageLine
 from ui.widgets.pdf_preview import (
     BatchPrintResult,
     PdfPreviewDialog,
@@ -127,9 +128,7 @@ class BenefitRunPanel(QWidget):
         body.setColumnStretch(0, 5)
         body.setColumnStretch(1, 6)
         layout.addLayout(body, 1)
-        self.status = QLabel("")
-        self.status.setObjectName("runStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine("runStatus")
         layout.addWidget(self.status)
         ops.change_bus().watch(self, {"benefit_runs"}, lambda _k: self.reload_runs())
         self.reload_runs()
@@ -386,8 +385,7 @@ class BenefitRunPanel(QWidget):
 
     # ------------------------------------------------------------------ messages
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.status.say(text, error)
 
     def _failed(self, error: BaseException | None) -> None:
         self._say(error_message(error) if error else "", error=True)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -129,6 +130,18 @@ def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-weight: bold; font-size: 15px;")
     return label
+
+
+def filter_bar(title: str, count: QLabel, *widgets: QWidget) -> QHBoxLayout:
+    """An inbox's top line: its title, the row count and the filters (and buttons) after 显示："""
+    top = QHBoxLayout()
+    top.addWidget(heading(title))
+    top.addStretch(1)
+    top.addWidget(count)
+    top.addWidget(QLabel("显示："))
+    for widget in widgets:
+        top.addWidget(widget)
+    return top
 
 
 SHORT_TYPES = {

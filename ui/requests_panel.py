@@ -39,8 +39,9 @@ from desktop.services.outreach.service_requests import (
 )
 from desktop.store.store import Store
 from ui import ops, theme
-from ui.dashboard_parts import fill_table, heading, read_only_table, row_key
+from ui.dashboard_parts import fill_table, filter_bar, read_only_table, row_key
 from ui.errors import error_message
+from ui.widgets.message import MessageLine
 
 
 def ask_xlsx_path(parent: QWidget | None, name: str) -> str | None:
@@ -75,19 +76,16 @@ class RequestsPanel(QWidget):
         self.table = read_only_table(HEADERS, stretch=4)
         self.table.currentCellChanged.connect(lambda *_a: self._selected())
         self.count_label = QLabel("")
-        self.message = QLabel("")
-        self.message.setObjectName("requestMessage")
-        self.message.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(heading(f"诉求登记 — {actor.office_name}"))
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        top.addWidget(QLabel("显示："))
-        top.addWidget(self.status_filter)
+        self.message = MessageLine("requestMessage")
         self.export_button = QPushButton("导出本月统计")
         self.export_button.setToolTip("本月诉求按渠道和办理结果统计（Excel）")
         self.export_button.clicked.connect(self.export_stats)
-        top.addWidget(self.export_button)
+        top = filter_bar(
+            f"诉求登记 — {actor.office_name}",
+            self.count_label,
+            self.status_filter,
+            self.export_button,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -212,8 +210,7 @@ class RequestsPanel(QWidget):
         self.answer_button.setEnabled(is_open)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.message.say(text, error)
 
     def _done(self, view: RequestView | None, error: BaseException | None) -> None:
         if error is not None or view is None:

@@ -31,8 +31,9 @@ from desktop.services.outreach.warnings import (
 )
 from desktop.store.store import Store
 from ui import ops, theme
-from ui.dashboard_parts import fill_table, heading, read_only_table, row_key
+from ui.dashboard_parts import fill_table, filter_bar, read_only_table, row_key
 from ui.errors import error_message
+from ui.widgets.message import MessageLine
 
 HEADERS = ("预警日期", "预警类型", "姓名", "身份证号", "预警内容", "状态", "处置方式", "核查人",
            "处置期限", "社区", "方向")  # fmt: skip
@@ -66,18 +67,15 @@ class WarningsPanel(QWidget):
         self.table = read_only_table(HEADERS, stretch=4)
         self.table.currentCellChanged.connect(lambda *_a: self._selected())
         self.count_label = QLabel("")
-        self.message = QLabel("")
-        self.message.setObjectName("warningMessage")
-        self.message.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(heading(f"监测预警处置 — {actor.office_name}"))
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        top.addWidget(QLabel("显示："))
-        top.addWidget(self.status_filter)
-        top.addWidget(self.kind_filter)
-        top.addWidget(self.community_filter)
-        top.addWidget(self.overdue_only)
+        self.message = MessageLine("warningMessage")
+        top = filter_bar(
+            f"监测预警处置 — {actor.office_name}",
+            self.count_label,
+            self.status_filter,
+            self.kind_filter,
+            self.community_filter,
+            self.overdue_only,
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -261,5 +259,4 @@ class WarningsPanel(QWidget):
         self.reload()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.message.say(text, error)

@@ -33,6 +33,7 @@ from ui import ops, theme
 from ui.dashboard_parts import fill_table, read_only_table, row_key
 from ui.errors import error_message
 from ui.widgets.fields import DateField
+from ui.widgets.message import MessageLine
 
 WEEKDAYS = "一二三四五六日"
 
@@ -59,9 +60,7 @@ class CalendarPage(QWidget):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {theme.STATUS_TEXT[theme.STATUS_DUE_SOON]};")
         self.table = read_only_table(("日期", "星期", "调整类型", "说明"), stretch=3)
-        self.message = QLabel("")
-        self.message.setObjectName("calendarMessage")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("calendarMessage")
         hint = QLabel(
             "国务院公布的全国节假日已内置；这里录入尚未收录的年份或本街道的特殊安排。"
             "保存后，本街道在办案件的办理期限会按新的工作日重新计算。"
@@ -176,5 +175,4 @@ class CalendarPage(QWidget):
         self.reload()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.message.say(text, error)

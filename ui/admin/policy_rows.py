@@ -30,9 +30,10 @@ from desktop.services.policy.policy_admin import (
     policy_key_labels,
 )
 from desktop.store.store import Store
-from ui import ops, theme
+from ui import ops
 from ui.dashboard_parts import fill_table, month_edit, month_of, read_only_table, row_key
 from ui.errors import error_message
+from ui.widgets.message import MessageLine
 
 HEADERS = ("政策参数", "参数值", "生效日期", "失效日期", "适用地区", "依据来源", "修改人")
 
@@ -58,9 +59,7 @@ class PolicyRowsPage(QWidget):
         self.key_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.table = read_only_table(HEADERS, stretch=5)
         self.table.currentCellChanged.connect(lambda *_a: self._row_selected())
-        self.message = QLabel("")
-        self.message.setObjectName("policyMessage")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("policyMessage")
         top = QHBoxLayout()
         top.addWidget(QLabel("政策参数："))
         top.addWidget(self.key_filter, 1)
@@ -225,5 +224,4 @@ class PolicyRowsPage(QWidget):
         self.new_from.setDate(QDate(day.year, day.month, 1))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.message.say(text, error)

@@ -30,6 +30,7 @@ from ui import ops, theme
 from ui.dashboard_parts import fill_table, read_only_table
 from ui.errors import error_message
 from ui.widgets.fields import DateField
+from ui.widgets.message import MessageLine
 
 HEADERS = ("日期", "类型", "金额（元）", "余额（元）", "说明", "经办人")
 
@@ -46,9 +47,7 @@ class ReserveFundPage(QWidget):
         self.balance.setObjectName("fundBalance")
         self.balance.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.table = read_only_table(HEADERS, stretch=4)
-        self.message = QLabel("")
-        self.message.setObjectName("fundMessage")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("fundMessage")
         layout = QVBoxLayout(self)
         layout.addWidget(self.balance)
         layout.addWidget(self.table, 1)
@@ -131,5 +130,4 @@ class ReserveFundPage(QWidget):
         self.reload()
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.ERROR};" if error else "")
+        self.message.say(text, error)
