@@ -3,6 +3,7 @@ names the first broken link (the same check as ``python -m desktop verify-audit`
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -11,7 +12,7 @@ from desktop.services.accounts.audit_trail import AuditLine, recent_audit_lines,
 from desktop.services.base import ROLE_LABELS, Actor, Role
 from desktop.services.changes import Change
 from desktop.store.store import Store
-from ui import ops
+from ui import ops, theme
 from ui.dashboard_parts import fill_table, read_only_table
 from ui.errors import error_message
 
@@ -55,7 +56,7 @@ class AuditPage(QWidget):
                 line.at.strftime("%Y-%m-%d %H:%M:%S"),
                 line.actor_name,
                 ROLE_LABELS.get(Role(line.role), line.role) if line.role in Role else line.role,
-                line.action,
+                line.action_label,
                 line.summary,
             )
             for line in self.lines
@@ -69,5 +70,15 @@ class AuditPage(QWidget):
         if error is not None:
             self.verdict.setText(error_message(error))
             return
-        self.verdict.setText(report.message())
-        self.verdict.setStyleSheet("" if report.ok else "color: #b42318; font-weight: bold;")
+        lines = [
+            (report.chain.message(), report.chain.ok),
+            (report.policy.message(), report.policy.ok),
+        ]
+        self.verdict.setText(
+            "<br>".join(
+                html.escape(text)
+                if ok
+                else f"<b style='color: {theme.ERROR};'>{html.escape(text)}</b>"
+                for text, ok in lines
+            )
+        )

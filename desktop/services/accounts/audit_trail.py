@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from desktop.domain.audit_actions import action_label
 from desktop.domain.audit_chain import ChainReport
 from desktop.domain.policy.integrity import PolicyCheck
 from desktop.services.base import Actor, Role, Scope, service
@@ -59,6 +60,7 @@ class AuditLine:
     role: str
     action: str
     summary: str
+    action_label: str = ""
 
 
 @service(
@@ -75,5 +77,8 @@ def recent_audit_lines(store: Store, actor: Actor, limit: int = 200) -> list[Aud
             .limit(limit)
         ).all()
         return [
-            AuditLine(r.chain_seq, r.at, r.actor_name, r.role, r.action, r.summary) for r in rows
+            AuditLine(
+                r.chain_seq, r.at, r.actor_name, r.role, r.action, r.summary, action_label(r.action)
+            )
+            for r in rows
         ]
