@@ -32,7 +32,7 @@ from desktop.store.store import Store
 from sync.apply import apply_page
 from sync.audit_checkpoint import local_state, send_checkpoint
 from sync.conflicts import office_codes
-from sync.directory import refill_numbers, refresh_directory
+from sync.directory import refill_numbers, refresh_city_policy, refresh_directory
 from sync.files import download_missing, ensure_attachment_meta, remember_downloads, upload_pending
 from sync.hub_client import HubApi
 from sync.identity import MERGE_NOTICE
@@ -88,6 +88,7 @@ class SyncSummary:
     problems: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)  # pulled records refused as invalid
     merged: list[str] = field(default_factory=list)  # persons registered twice, merged into one
+    notices: list[str] = field(default_factory=list)  # news for the user, nothing went wrong
     cancelled: bool = False
     seconds: float = 0.0
 
@@ -115,6 +116,7 @@ class SyncSummary:
             parts.append(f"{MERGE_NOTICE} {len(self.merged)} 人（见家庭的操作记录）")
         if self.quarantined:
             parts.append(f"隔离 {len(self.quarantined)} 条内容不正确的记录（见“同步”页）")
+        parts.extend(self.notices)
         text = f"{head}：" + "；".join(parts)
         reasons = self.errors or self.problems
         if reasons:
@@ -176,6 +178,11 @@ class SyncClient:
             if not summary.stopped:
                 with self._guard(summary):
                     refresh_directory(self.store, self.api, cancelled, run_db=self.run_db)
+                    notice = refresh_city_policy(
+                        self.store, self.api, cancelled, run_db=self.run_db
+                    )
+                    if notice:
+                        summary.notices.append(notice)
                     refill_numbers(self.store, self.api, cancelled=cancelled, run_db=self.run_db)
             if not summary.stopped:
                 with self._guard(summary):

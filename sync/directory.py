@@ -1,17 +1,21 @@
-"""After each sync: the hub's office directory and the reserve of leased case numbers.
+"""After each sync: the hub's office directory, the city's policy table and the reserve of
+leased case numbers.
 
-Both are small, repeatable calls: the directory gives every office its real name on every
-desk (a code seen only in a record is no longer shown as a placeholder), and the reserve lets
-the desk number cases offline from a block no other device can use.
+All are small, repeatable calls: the directory gives every office its real name on every
+desk (a code seen only in a record is no longer shown as a placeholder), the policy copy lets
+the administrator compare the desk's table with the city's, and the reserve lets the desk
+number cases offline from a block no other device can use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from desktop.domain.policy.integrity import policy_differences, policy_digest
 from desktop.store import number_blocks
+from desktop.store.policy_table import city_copy, save_city_copy, stored_rows
 from desktop.store.store import Store
 from sync.apply import apply_directory
 from sync.hub_client import HubApi
@@ -45,6 +49,35 @@ def refresh_directory(
     """Bring office names and districts from the hub; return how many rows changed."""
     entries = [e.model_dump() for e in api.offices(cancelled=cancelled).offices]
     return int(run_db(_apply_entries, store, entries))
+
+
+def refresh_city_policy(
+    store: Store,
+    api: HubApi,
+    cancelled: Cancelled | None = None,
+    *,
+    run_db: DbRunner = _inline,
+) -> str | None:
+    """Keep a copy of the city's policy table; a notice when a new one differs from ours."""
+    answer = api.city_policy(cancelled=cancelled)
+    notice: str | None = run_db(_keep_city_policy, store, answer)
+    return notice
+
+
+def _keep_city_policy(store: Store, answer: dict[str, Any]) -> str | None:
+    at = datetime.now().isoformat(timespec="seconds")
+    changed = save_city_copy(store, answer.get("digest"), answer.get("rows") or [], at)
+    if not changed or answer.get("digest") is None:
+        return None
+    with store.sessions.read() as s:
+        copy = city_copy(s)
+        local = stored_rows(s)
+    if copy is None or copy.digest == policy_digest(local):
+        return None
+    count = len(policy_differences(local, copy.rows))
+    return (
+        f"市级平台发布了新的政策参数，与本机有 {count} 项不同，请系统管理员在“政策参数”页对照并采用"
+    )
 
 
 def _reserve(store: Store, year: int) -> tuple[str | None, int, bool, int]:

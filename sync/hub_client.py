@@ -179,6 +179,12 @@ class HubApi:
         raw = self._call("GET", "/offices", what="读取街道名录", cancelled=cancelled)
         return OfficeDirectory.model_validate_json(raw)
 
+    def city_policy(self, cancelled: Cancelled | None = None) -> dict[str, Any]:
+        """The city's policy table on the hub: ``{"digest": str | None, "rows": [...]}``."""
+        raw = self._call("GET", "/policy", what="读取市级政策参数", cancelled=cancelled)
+        answer: dict[str, Any] = json.loads(raw)
+        return answer
+
     def lease_numbers(
         self, year: int, count: int, above: int = 0, cancelled: Cancelled | None = None
     ) -> NumberLease:

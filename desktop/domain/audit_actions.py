@@ -49,6 +49,7 @@ ACTION_LABELS: dict[str, str] = {
     "add_policy_row": "新增政策参数",
     "correct_policy_row": "更正政策参数",
     "policy_baseline": "记录政策参数基准",
+    "adopt_city_policy": "采用市级政策参数",
     "calendar_override": "调整工作日历",
     "calendar_override_removed": "撤销工作日历调整",
     # outreach

@@ -1,5 +1,5 @@
 """Command line of the reference hub: serve, migrate, add-office, enrol, load-warnings,
-load-requests, rejected, revoke-device, and the proactive-discovery commands (import-feed,
+load-requests, rejected, revoke-device, load-policy, export-policy, and the proactive-discovery commands (import-feed,
 scan-feeds, import-registry, run, escalate, stats)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sync.hub import accounts, discovery_cli, migrations, monitoring, records
+from sync.hub import accounts, city_policy, discovery_cli, migrations, monitoring, records
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
@@ -42,8 +42,20 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("--device", required=True, help="终端编号（UUID）")
     orders = sub.add_parser("load-requests", help="导入12345工单等诉求 CSV 文件")
     orders.add_argument("file", type=Path)
+    load_policy = sub.add_parser(
+        "load-policy", help="导入市级政策参数表（CSV 或 xlsx，整表替换，见 docs/city-policy.md）"
+    )
+    load_policy.add_argument("file", type=Path)
+    export_policy = sub.add_parser(
+        "export-policy", help="导出市级政策参数表（CSV，未导入时为默认表）"
+    )
+    export_policy.add_argument("file", type=Path)
     extra = discovery_cli.add_commands(sub)
-    for sp in (serve, sub.choices["migrate"], office, enrol, warn, orders, refused, revoke, *extra):
+    policy_commands = (load_policy, export_policy)
+    for sp in (
+        serve, sub.choices["migrate"], office, enrol, warn, orders, refused, revoke,
+        *policy_commands, *extra,
+    ):  # fmt: skip
         sp.add_argument("--db", required=True, help="数据库 URL，例如 sqlite:///hub.db")
     return p
 
@@ -88,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
 
             read, changed = hub_requests.load_orders(database, args.file)
             print(f"读取{read}条诉求，新增{changed}条")
+        elif args.command == "load-policy":
+            rows = city_policy.read_file(args.file)
+            digest = city_policy.load(database, rows)
+            print(
+                f"已导入市级政策参数 {len(rows)} 行（校验值 {digest[:12]}），终端下次同步时可对照采用"
+            )
+        elif args.command == "export-policy":
+            count = city_policy.export(database, args.file)
+            print(f"已导出政策参数 {count} 行：{args.file}")
         else:
             print(f"数据库结构已是第{migrations.current_version(database)}版")
     except ValueError as exc:

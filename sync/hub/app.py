@@ -23,6 +23,7 @@ from sync.hub import (
     attachments,
     audit_chain,
     checks,
+    city_policy,
     migrations,
     numbers,
     public,
@@ -117,6 +118,7 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
 
     public.install(app, database)
     audit_chain.add_routes(app, database)
+    city_policy.add_routes(app, database)
     return app
 
 

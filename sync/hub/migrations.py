@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, select
 
-from sync.hub import audit_chain, db
+from sync.hub import audit_chain, city_policy, db
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(7, "each device's audit-chain checkpoints", audit_chain.create_tables),
     Step(8, "person identity: one live person per ID number, merges", _v8_person_identity),
+    Step(9, "the city's policy table (市级政策参数)", city_policy.create_tables),
 )
 HEAD = STEPS[-1].version
 

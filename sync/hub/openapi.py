@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from sync.hub.audit_chain import AuditLinks, Checkpoint, CheckpointReport
+from sync.hub.city_policy import CityPolicy
 from sync.protocol import (
     AttachmentStatus,
     DeviceInfo,
@@ -43,6 +44,7 @@ ROUTES: dict[tuple[str, str], tuple[type[BaseModel] | None, str, type[BaseModel]
     ("/v1/attachments/{sha256}", "get"): (None, "200", None),
     ("/v1/audit/checkpoint", "post"): (Checkpoint, "200", CheckpointReport),
     ("/v1/audit/links", "get"): (None, "200", AuditLinks),
+    ("/v1/policy", "get"): (None, "200", CityPolicy),
 }
 
 

@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.domain.calendar import WorkCalendar
-from desktop.domain.policy.assess import default_policy
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
+from desktop.domain.policy.tables import PolicySet
 from desktop.errors import PolicyError
 from sync.hub import db
+from sync.hub.city_policy import city_policy
 from sync.hub.monitoring import WarningFileError
 from sync.hub.records import dumps, upsert_hub_records
 from sync.protocol import SERVICE_REQUEST
@@ -39,13 +40,17 @@ HUB_CHANNELS = ("12345", "portal", "wechat", "hotline")
 ORDER_NAMESPACE = uuid.UUID("c7a9e3d1-2f4b-4a58-9e61-0d3b5c7f8a22")
 
 
-def reply_due(channel: str, received: date) -> date:
-    """The channel's working days after ``received`` (policy rows, the desks' defaults)."""
+def reply_days(policy: PolicySet, channel: str, received: date) -> int:
+    """Working days a channel's request has to be answered in (the city's policy rows)."""
     try:
-        days = int(str(default_policy().value(f"request.reply_days.{channel}", received)))
+        return int(str(policy.value(f"request.reply_days.{channel}", received)))
     except PolicyError:  # a period without the row: the documented default
-        days = REQUEST_REPLY_DAYS[channel]
-    return WorkCalendar().add_working_days(received, days)
+        return REQUEST_REPLY_DAYS[channel]
+
+
+def reply_due(policy: PolicySet, channel: str, received: date) -> date:
+    """The channel's working days after ``received``."""
+    return WorkCalendar().add_working_days(received, reply_days(policy, channel, received))
 
 
 def _problems(n: int, row: dict[str, str], offices: set[str]) -> list[str]:
@@ -90,7 +95,7 @@ def read_orders(path: Path, offices: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _payload(row: dict[str, str]) -> dict[str, Any]:
+def _payload(row: dict[str, str], policy: PolicySet) -> dict[str, Any]:
     received = date.fromisoformat(row["received_on"])
     return {
         "reference": row["order_no"],
@@ -102,7 +107,7 @@ def _payload(row: dict[str, str]) -> dict[str, Any]:
         "need": row["need"],
         "urgency": row["urgency"] or "normal",
         "received_on": received.isoformat(),
-        "reply_due": reply_due(row["channel"], received).isoformat(),
+        "reply_due": reply_due(policy, row["channel"], received).isoformat(),
         "status": "open",
         "handler": "",
         "reply": "",
@@ -120,10 +125,11 @@ def load_orders(database: db.Database, path: Path) -> tuple[int, int]:
     with database.read() as conn:
         offices = set(conn.execute(select(db.offices.c.code)).scalars())
     rows = read_orders(path, offices)
+    policy = city_policy(database)
     items = []
     for row in rows:
         rid = str(uuid.uuid5(ORDER_NAMESPACE, f"{row['channel']}|{row['order_no']}"))
-        items.append((SERVICE_REQUEST, rid, dumps(_payload(row)), [row["office_code"]]))
+        items.append((SERVICE_REQUEST, rid, dumps(_payload(row, policy)), [row["office_code"]]))
     with database.write() as conn:
         known = set(
             conn.execute(

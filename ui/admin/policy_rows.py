@@ -1,5 +1,6 @@
-"""政策参数 page: the dated policy rows by key; administrators add a new period (e.g. next year's
-低保标准) or correct a row with a reason. Errors name the field in Chinese."""
+"""政策参数 page: the dated policy rows by key, compared with the city's table the last sync
+brought; administrators add a new period (e.g. next year's 低保标准), correct a row with a
+reason, or adopt the city's table. Errors name the field in Chinese."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,9 +25,12 @@ from PySide6.QtWidgets import (
 
 from desktop.services.base import Actor, Role
 from desktop.services.policy.policy_admin import (
+    CityComparison,
     PolicyRowInput,
     PolicyRowView,
     add_policy_row,
+    adopt_city_policy,
+    compare_with_city,
     correct_policy_row,
     list_policy_rows,
     policy_key_labels,
@@ -66,6 +72,7 @@ class PolicyRowsPage(QWidget):
         self.editable = actor.role == Role.ADMIN
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self._city_box())
         layout.addWidget(self.table, 1)
         if self.editable:
             forms = QHBoxLayout()
@@ -77,10 +84,65 @@ class PolicyRowsPage(QWidget):
             note.setProperty("muted", True)
             layout.addWidget(note)
         layout.addWidget(self.message)
-        ops.change_bus().watch(self, {"policy"}, lambda _k: self.reload())
+        ops.change_bus().watch(self, {"policy", "sync"}, lambda _k: self.reload())
         self.reload()
 
     # ------------------------------------------------------------------ forms
+    def _city_box(self) -> QGroupBox:
+        box = QGroupBox("与市级平台对照")
+        self.city_status = QLabel("正在对照…")
+        self.city_status.setObjectName("cityPolicyStatus")
+        self.city_status.setWordWrap(True)
+        self.city_differences = QPlainTextEdit()
+        self.city_differences.setReadOnly(True)
+        self.city_differences.setAccessibleName("与市级平台不同的政策参数")
+        self.city_differences.setMaximumHeight(96)
+        self.city_differences.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.city_status, 1)
+        self.adopt_button = QPushButton("采用市级政策参数")
+        self.adopt_button.setToolTip("以市级平台的政策参数表替换本机的表（记入操作日志）")
+        self.adopt_button.clicked.connect(self.adopt_city)
+        self.adopt_button.setVisible(self.editable)
+        self.adopt_button.setEnabled(False)
+        row.addWidget(self.adopt_button)
+        column = QVBoxLayout(box)
+        column.addLayout(row)
+        column.addWidget(self.city_differences)
+        return box
+
+    def confirm_adopt(self, count: int) -> bool:
+        """Ask before replacing the table; 否 (the default) keeps it."""
+        answer = QMessageBox.question(
+            self, "采用市级政策参数",
+            f"以市级平台的政策参数表替换本机的表？共 {count} 项不同，此后的核算按市级参数计算。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
+
+    def adopt_city(self) -> None:
+        count = len(self.city_differences.toPlainText().splitlines())
+        if not self.confirm_adopt(count):
+            return
+        ops.run_op(self, adopt_city_policy, self.store, self.actor, on_done=self._adopted)
+
+    def _adopted(self, rows: int | None, error: BaseException | None) -> None:
+        if error is not None or rows is None:
+            self._say(error_message(error) if error else "", error=True)
+            return
+        self._say(f"已采用市级政策参数，共 {rows} 行")
+        self.reload()
+
+    def _compared(self, found: CityComparison | None, error: BaseException | None) -> None:
+        if error is not None or found is None:
+            self.city_status.setText(error_message(error) if error else "")
+            return
+        self.city_status.setText(found.message())
+        self.city_differences.setPlainText("\n".join(found.differences))
+        self.city_differences.setVisible(bool(found.differences))
+        self.adopt_button.setEnabled(bool(found.differences))
+
     def _add_box(self) -> QGroupBox:
         box = QGroupBox("新增时段（如下一年度的低保标准）")
         self.new_key = QComboBox()
@@ -134,6 +196,7 @@ class PolicyRowsPage(QWidget):
     def reload(self) -> None:
         key = self.key_filter.currentData() or None
         ops.run_op(self, list_policy_rows, self.store, self.actor, key, on_done=self._listed)
+        ops.run_op(self, compare_with_city, self.store, self.actor, on_done=self._compared)
 
     def _listed(self, rows: list[PolicyRowView] | None, error: BaseException | None) -> None:
         if error is not None or rows is None:

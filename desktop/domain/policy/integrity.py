@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.domain.policy.tables import PolicyRow
@@ -23,7 +23,7 @@ REVISION_FIELD = "schema_revision"
 BASELINE_ACTIONS = frozenset({"first_run", "policy_baseline"})
 """Events that state the table as found (a new store, or the first start after an upgrade)."""
 
-DIGEST_ACTIONS = BASELINE_ACTIONS | {"add_policy_row", "correct_policy_row"}
+DIGEST_ACTIONS = BASELINE_ACTIONS | {"add_policy_row", "correct_policy_row", "adopt_city_policy"}
 """Every audit action whose data carries the table's digest."""
 
 
@@ -102,3 +102,32 @@ def check_digest(
     """Compare a table's digest with the latest one the events record; ``chain_empty`` says
     the device has no chained event at all (a store not yet used: nothing to hold it to)."""
     return PolicyCheck(actual, latest_recorded(events), chain_empty=chain_empty)
+
+
+def _row_text(r: PolicyRow) -> str:
+    end = f"至 {r.effective_to.isoformat()}" if r.effective_to else "起"
+    where = f"（{r.district}）" if r.district else ""
+    return f"{r.value}{where}，{r.effective_from.isoformat()} {end}"
+
+
+def policy_differences(local: Iterable[PolicyRow], city: Iterable[PolicyRow]) -> list[str]:
+    """One Chinese line per policy key whose rows differ between this desk and the city's
+    table, naming both sides (the source column is not compared)."""
+    from desktop.domain.policy.keys import key_label
+
+    def by_key(rows: Iterable[PolicyRow]) -> dict[str, set[PolicyRow]]:
+        out: dict[str, set[PolicyRow]] = {}
+        for r in rows:
+            out.setdefault(r.key, set()).add(replace(r, source=""))
+        return out
+
+    mine, theirs = by_key(local), by_key(city)
+    lines = []
+    for key in sorted(mine.keys() | theirs.keys()):
+        a, b = mine.get(key, set()), theirs.get(key, set())
+        if a == b:
+            continue
+        here = "；".join(_row_text(r) for r in sorted(a - b, key=lambda r: r.effective_from))
+        there = "；".join(_row_text(r) for r in sorted(b - a, key=lambda r: r.effective_from))
+        lines.append(f"{key_label(key)}：本机 {here or '（无）'}，市级 {there or '（无）'}")
+    return lines

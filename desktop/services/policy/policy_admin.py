@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from desktop.domain.policy.integrity import policy_differences
 from desktop.domain.policy.keys import KEYS, key_label
 from desktop.domain.policy.tables import PolicyRow, PolicySet, parse_value
 from desktop.errors import NotFound, PolicyError, ValidationError
@@ -18,6 +19,7 @@ from desktop.services.base import ALL_ROLES, Actor, Role, Scope, require_text, s
 from desktop.services.policy.policy_integrity import check_table, digest_data
 from desktop.store.models import Setting
 from desktop.store.policy_models import PolicyRowRecord
+from desktop.store.policy_table import city_copy
 from desktop.store.store import Store
 
 VERSION_KEY = "policy_rows.version"
@@ -263,6 +265,77 @@ def correct_policy_row(
         )
     invalidate_policy(store)
     return after
+
+
+@dataclass(frozen=True)
+class CityComparison:
+    """This desk's policy table against the city's table last fetched from the hub."""
+
+    available: bool
+    fetched_at: str
+    differences: tuple[str, ...]
+
+    @property
+    def same(self) -> bool:
+        return self.available and not self.differences
+
+    def message(self) -> str:
+        if not self.available:
+            return "尚未从市级平台取得政策参数表（同步后再看）"
+        if self.same:
+            return f"与市级平台政策参数一致（{self.fetched_at} 取得）"
+        return f"与市级平台政策参数有 {len(self.differences)} 项不同（{self.fetched_at} 取得）"
+
+
+@service(scope=Scope.NONE("policy numbers, no family"), roles=ALL_ROLES)
+def compare_with_city(store: Store, actor: Actor) -> CityComparison:
+    """Which policy keys differ from the city's table the last sync brought."""
+    with store.sessions.read() as s:
+        copy = city_copy(s)
+        if copy is None:
+            return CityComparison(False, "", ())
+        local = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
+    return CityComparison(True, copy.fetched_at, tuple(policy_differences(local, copy.rows)))
+
+
+@service(scope=Scope.NONE("policy numbers, no family"), roles={Role.ADMIN}, changes={"policy"})
+def adopt_city_policy(store: Store, actor: Actor) -> int:
+    """Replace this desk's policy table by the city's (validated whole, audited with the
+    differences it removed); returns the number of rows now in force."""
+    with unit_of_work(store, actor) as uow:
+        s = uow.session
+        copy = city_copy(s)
+        if copy is None:
+            raise ValidationError("市级政策参数", "尚未从市级平台取得政策参数表，请先同步")
+        local = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
+        differences = policy_differences(local, copy.rows)
+        if not differences:
+            raise ValidationError("市级政策参数", "本机政策参数已与市级平台一致，无需采用")
+        s.execute(delete(PolicyRowRecord))
+        s.add_all(
+            PolicyRowRecord(
+                key=r.key,
+                value=r.value,
+                effective_from=r.effective_from,
+                effective_to=r.effective_to,
+                district=r.district,
+                source=r.source or "市级平台",
+                created_at=uow.now,
+                changed_by=actor.display_name,
+            )
+            for r in copy.rows
+        )
+        _validate_all(s)
+        _bump_version(s)
+        uow.audit(
+            "adopt_city_policy",
+            "policy_row",
+            "",
+            f"采用市级政策参数（{copy.fetched_at} 取得），更新 {len(differences)} 项",
+            {"differences": differences, "city_digest": copy.digest, **digest_data(s)},
+        )
+    invalidate_policy(store)
+    return len(copy.rows)
 
 
 def _audit_data(v: PolicyRowView) -> dict[str, object]:

@@ -13,14 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop.domain.calendar import WorkCalendar
-from desktop.domain.policy.assess import default_policy
-from desktop.domain.policy.codes import REQUEST_REPLY_DAYS
 from desktop.domain.policy.plain import PlainPolicy, plain_policy
 from desktop.domain.policy.tables import PolicySet
 from desktop.domain.workflow import STATE_LABELS, State
-from desktop.errors import PolicyError
-from sync.hub import db
+from sync.hub import db, requests
+from sync.hub.city_policy import city_policy
 from sync.hub.records import dumps, upsert_hub_records
 from sync.protocol import PLAIN_NUMBER_RE, SERVICE_REQUEST
 
@@ -71,14 +68,15 @@ def windows(database: db.Database) -> list[Window]:
     ]
 
 
-def policy() -> PolicySet:
-    """The policy rows the pages use: the same defaults module every desk store starts from."""
-    return default_policy()
+def policy(database: db.Database) -> PolicySet:
+    """The policy rows the pages use: the city's table loaded on the hub, else the defaults
+    module every desk store starts from."""
+    return city_policy(database)
 
 
-def plain(day: date) -> PlainPolicy:
+def plain(database: db.Database, day: date) -> PlainPolicy:
     """The policy in force on ``day`` in plain words (the 明白纸 text)."""
-    return plain_policy(policy().for_month(day.replace(day=1)))
+    return plain_policy(policy(database).for_month(day.replace(day=1)))
 
 
 def new_reference() -> str:
@@ -92,17 +90,14 @@ def request_id(reference: str) -> str:
     return str(uuid.uuid5(REQUEST_NAMESPACE, reference))
 
 
-def reply_days(received: date) -> int:
-    """Working days an office has to answer a 码上办 request (policy rows)."""
-    try:
-        return int(str(policy().value(f"request.reply_days.{CHANNEL}", received)))
-    except PolicyError:  # a period without the row: the documented default
-        return REQUEST_REPLY_DAYS[CHANNEL]
-
-
-def reply_due(received: date) -> date:
+def reply_due(database: db.Database, received: date) -> date:
     """The reply deadline of a 码上办 request: the channel's working days after ``received``."""
-    return WorkCalendar().add_working_days(received, reply_days(received))
+    return requests.reply_due(policy(database), CHANNEL, received)
+
+
+def reply_days(database: db.Database, received: date) -> int:
+    """Working days an office has to answer a 码上办 request (shown on the form)."""
+    return requests.reply_days(policy(database), CHANNEL, received)
 
 
 def submit_pre_application(
@@ -117,7 +112,7 @@ def submit_pre_application(
         "office_code": office_code,
         "urgency": "normal",
         "received_on": today.isoformat(),
-        "reply_due": reply_due(today).isoformat(),
+        "reply_due": reply_due(database, today).isoformat(),
         "status": "open",
         "handler": "",
         "reply": "",

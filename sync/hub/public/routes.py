@@ -133,8 +133,9 @@ def install(app: FastAPI, database: Database) -> PublicState:
     async def policy_page() -> Response:
         today = state.today()
         windows = await run_in_threadpool(data.windows, database)
+        plain = await run_in_threadpool(data.plain, database, today)
         month = f"{today.year}年{today.month}月"
-        return _html(pages.policy_page(data.plain(today), month, windows))
+        return _html(pages.policy_page(plain, month, windows))
 
     @app.get(PREFIX + "/pinggu", include_in_schema=False)
     async def selfcheck_page(request: Request) -> Response:
@@ -147,7 +148,8 @@ def install(app: FastAPI, database: Database) -> PublicState:
             return form
         try:
             doc = forms.selfcheck_doc(form, state.today())
-            result = self_assessment_of(doc, None, state.today())
+            policy = await run_in_threadpool(data.policy, database)
+            result = self_assessment_of(doc, policy, state.today())
         except forms.FormError as exc:
             problems = exc.problems
             return with_form(request, lambda t: pages.selfcheck_form(t, form, problems), 422)
@@ -159,7 +161,7 @@ def install(app: FastAPI, database: Database) -> PublicState:
     @app.get(PREFIX + "/ban", include_in_schema=False)
     async def apply_page(request: Request) -> Response:
         windows = await run_in_threadpool(data.windows, database)
-        days = data.reply_days(state.today())
+        days = await run_in_threadpool(data.reply_days, database, state.today())
         return with_form(request, lambda t: pages.apply_form(t, windows, {}, None, days))
 
     @app.post(PREFIX + "/ban", include_in_schema=False)
@@ -172,10 +174,11 @@ def install(app: FastAPI, database: Database) -> PublicState:
         today = state.today()
         try:
             pre = forms.pre_application(form, {w.code for w in windows}, today)
-            result = self_assessment_of(pre.household_doc, None, today)
+            policy = await run_in_threadpool(data.policy, database)
+            result = self_assessment_of(pre.household_doc, policy, today)
         except forms.FormError as exc:
             problems = exc.problems
-            days = data.reply_days(today)
+            days = await run_in_threadpool(data.reply_days, database, today)
             return with_form(
                 request, lambda t: pages.apply_form(t, windows, form, problems, days), 422
             )
@@ -185,7 +188,7 @@ def install(app: FastAPI, database: Database) -> PublicState:
             data.submit_pre_application, database, pre.office_code, payload, today
         )
         office = next(pages.office_label(w) for w in windows if w.code == pre.office_code)
-        due = data.reply_due(today).isoformat()
+        due = (await run_in_threadpool(data.reply_due, database, today)).isoformat()
         return _html(pages.apply_done(reference, office, due, result))
 
     @app.get(PREFIX + "/cha", include_in_schema=False)
