@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from desktop.domain.documents import DOCUMENT_KINDS
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.base import (
     ALL_ROLES,
     Actor,
@@ -62,7 +62,15 @@ def _view(d: Document) -> DocumentView:
     )
 
 
-@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"documents"})
+#: Community coordinators attach only what they take on a visit: photos and signatures.
+VISIT_FILE_KINDS = frozenset({"photo", "signature"})
+
+
+@service(
+    scope=Scope.HOUSEHOLD("household_id"),
+    roles=WRITERS | {Role.COORDINATOR},
+    changes={"documents"},
+)
 def attach_document(
     store: Store,
     actor: Actor,
@@ -77,6 +85,8 @@ def attach_document(
 ) -> DocumentView:
     """Store a file (encrypted, content-addressed) and record it; fills a required slot if given."""
     choice(kind, "材料类别", {k: v.title for k, v in DOCUMENT_KINDS.items()})
+    if actor.role == Role.COORDINATOR and (kind not in VISIT_FILE_KINDS or application_id):
+        raise PermissionDenied(f"{actor.role.label}只能上传走访照片和签字")
     name = require_text(file_name, "文件名", max_len=200)
     title = require_text(title or DOCUMENT_KINDS[kind].title, "材料名称", max_len=100)
     with unit_of_work(store, actor) as uow:
