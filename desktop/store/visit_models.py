@@ -60,3 +60,8 @@ class VisitProblem(Synced, Base):
     handled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     history: Mapped[list] = mapped_column(JSON, default=list)
+
+    def sync_offices(self) -> list[str]:
+        """The office codes the problem travels to: the office that handles it (where the
+        family lives); the hub adds the household's offices when it knows the household."""
+        return [self.office_code]

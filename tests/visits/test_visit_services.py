@@ -143,13 +143,15 @@ def test_bad_visits_are_refused_naming_the_field_and_the_draft_is_kept(
     assert after == before, "nothing is stored"
 
 
-def _problem_visit(desk: Desk, urgency: str = "normal") -> tuple[Store, Actor, str]:
+def _problem_visit(
+    desk: Desk, urgency: str = "normal", on: date = TODAY
+) -> tuple[Store, Actor, str]:
     store, coord = _coordinator(desk)
     target = visit_plan(store, coord, TODAY, TODAY).targets[0]
     photo, sign = _files(store, coord, target.household_id)
     view = submit_visit(
         store, coord,
-        _visit(target.household_id, checklist={**ALL_OK, "housing_safety": "concern"},
+        _visit(target.household_id, visited_on=on, checklist={**ALL_OK, "housing_safety": "concern"},
                signature_id=sign, signed_by="户主",
                problems=[ProblemInput("housing", "厨房屋顶漏雨", urgency, (photo,))]),
     )  # fmt: skip
@@ -157,10 +159,13 @@ def _problem_visit(desk: Desk, urgency: str = "normal") -> tuple[Store, Actor, s
 
 
 def test_a_problem_is_assigned_handled_confirmed_and_closed_all_audited(desk: Desk) -> None:
-    store, coord, pid = _problem_visit(desk, "urgent")
+    monday = date(2026, 11, 30)
+    store, coord, pid = _problem_visit(desk, "urgent", monday)
     _, sup = desk.as_user("supervisor")
     _, clerk = desk.as_user("clerk")
-    monday = date(2026, 11, 30)
+    with pytest.raises(ValidationError, match="不能早于发现问题的日期") as early:
+        assign_problem(store, sup, pid, "office", "友谊路街道城管科", monday - timedelta(days=1))
+    assert early.value.field == "交办日期"
     with pytest.raises(PermissionDenied):
         assign_problem(store, coord, pid, "office", "友谊路街道城管科", monday)
     with pytest.raises(ValidationError, match="不能办理"):
@@ -190,9 +195,9 @@ def test_a_problem_is_assigned_handled_confirmed_and_closed_all_audited(desk: De
 
 
 def test_an_unsolved_problem_goes_back_and_an_overdue_one_is_listed(desk: Desk) -> None:
-    store, coord, pid = _problem_visit(desk)
-    _, sup = desk.as_user("supervisor")
     start = date(2026, 11, 2)
+    store, coord, pid = _problem_visit(desk, on=start)
+    _, sup = desk.as_user("supervisor")
     assigned = assign_problem(store, sup, pid, "office", "友谊路街道社会救助科", start)
     assert assigned.deadline == date(2026, 11, 16)  # 10 working days
     late = list_problems(store, sup, date(2026, 11, 17), overdue_only=True)
@@ -310,3 +315,27 @@ def test_the_ledger_reads_back_from_excel_with_masked_ids(desk: Desk, tmp_path: 
     with store.sessions.read() as s:
         users = {u.username: u.display_name for u in s.scalars(select(User))}
     assert line[5] == users["coordinator"]
+
+
+def test_the_printed_ledger_holds_the_visits_with_masked_ids(desk: Desk) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from printing.visit_ledger import visit_ledger_pdf
+
+    store, coord = _coordinator(desk)
+    target = visit_plan(store, coord, TODAY, TODAY).targets[0]
+    submit_visit(store, coord, _visit(target.household_id))
+    _, sup = desk.as_user("supervisor")
+    pdf = visit_ledger_pdf(store, sup, target.community, TODAY)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "走访台账" in text and target.community in text and target.name in text
+    with store.sessions.read() as s:
+        from desktop.store.models import Person
+
+        numbers = list(
+            s.scalars(select(Person.id_number).where(Person.household_id == target.household_id))
+        )
+    assert numbers and not any(n in text for n in numbers)
+    assert target.id_number[:6] in text

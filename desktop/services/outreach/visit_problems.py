@@ -33,7 +33,7 @@ from desktop.services.base import (
 )
 from desktop.services.cases.case_policy import policy_value
 from desktop.services.cases.deadlines import Calendars
-from desktop.services.scope import visible_households
+from desktop.services.scope import COORDINATOR, assigned_communities
 from desktop.store.models import Household, Office
 from desktop.store.store import Store
 from desktop.store.visit_models import HomeVisit, VisitProblem
@@ -125,6 +125,13 @@ def problem_deadline(session: Session, office_code: str, urgency: str, assigned_
 def _step(
     p: VisitProblem, action: str, actor: Actor, on: date, note: str = "", **more: Any
 ) -> None:
+    """Move the problem by ``action`` on day ``on`` and append the step to its history."""
+    if action != "report":
+        label = f"{STEP_LABELS[action][:2]}日期"
+        if on > date.today():
+            raise ValidationError(label, "不能晚于今天")
+        if on < p.found_on:
+            raise ValidationError(label, f"不能早于发现问题的日期{p.found_on.isoformat()}")
     p.status = problem_step(p.status, action) if action != "report" else "open"
     entry = {"on": on.isoformat(), "action": action, "label": STEP_LABELS[action],
              "by": actor.display_name, "role": actor.role.value, "note": note, **more}  # fmt: skip
@@ -167,16 +174,17 @@ def list_problems(
     overdue_only: bool = False,
     community: str | None = None,
 ) -> list[ProblemView]:
-    """The problems of the actor's families (a coordinator's communities), open ones first
-    by deadline; filters: ``status``, only overdue, one community."""
+    """The problems this office handles (found in families living here; a coordinator's
+    communities only), open ones first by deadline; filters: ``status``, only overdue, one
+    community."""
     if status is not None:
         choice(status, "办理状态", PROBLEM_STATUSES)
     with store.sessions.read() as s:
-        q = (
-            select(VisitProblem)
-            .join(Household, Household.id == VisitProblem.household_id)
-            .where(visible_households(s, actor), VisitProblem.deleted.is_(False))
+        q = select(VisitProblem).where(
+            VisitProblem.office_code == actor.office_code, VisitProblem.deleted.is_(False)
         )
+        if actor.role == COORDINATOR:
+            q = q.where(VisitProblem.community.in_(sorted(assigned_communities(s, actor.user_id))))
         if status is not None:
             q = q.where(VisitProblem.status == status)
         if community:
@@ -205,7 +213,7 @@ def assign_problem(
         p.deadline = problem_deadline(uow.session, p.office_code, p.urgency, when)
         uow.record(p, action="assign_visit_problem",
                    summary=f"交办走访发现问题：{who}，{p.deadline}前办结")  # fmt: skip
-        return _view(p, when)
+        return _view(p, date.today())
 
 
 @service(roles=HANDLERS, scope=Scope.VISIT_PROBLEM("problem_id"), changes=CHANGES)
@@ -219,7 +227,7 @@ def record_handling(
         _step(p, "handle", actor, when, text[:200])
         p.action_taken, p.handled_on = text, when
         uow.record(p, action="handle_visit_problem", summary=f"登记问题办理情况（{p.handler}）")
-        return _view(p, when)
+        return _view(p, date.today())
 
 
 @service(roles=CONFIRMERS, scope=Scope.VISIT_PROBLEM("problem_id"), changes=CHANGES)
@@ -248,7 +256,7 @@ def confirm_problem(
         if not solved:
             p.deadline = problem_deadline(s, p.office_code, p.urgency, when)
         uow.record(p, action=f"{action}_visit_problem", summary=f"走访问题{STEP_LABELS[action]}")
-        return _view(p, when)
+        return _view(p, date.today())
 
 
 @service(roles=ASSIGNERS, scope=Scope.VISIT_PROBLEM("problem_id"), changes=CHANGES)
@@ -259,4 +267,4 @@ def close_problem(store: Store, actor: Actor, problem_id: str, when: date) -> Pr
         _step(p, "close", actor, when)
         p.closed_on = when
         uow.record(p, action="close_visit_problem", summary="走访发现问题办结")
-        return _view(p, when)
+        return _view(p, date.today())
