@@ -15,6 +15,7 @@ from desktop.services.base import (
     Actor,
     Role,
     Scope,
+    UnitOfWork,
     choice,
     require_text,
     service,
@@ -82,14 +83,16 @@ def attach_document(
     application_id: str | None = None,
     title: str = "",
     document_id: str | None = None,
+    within: UnitOfWork | None = None,
 ) -> DocumentView:
-    """Store a file (encrypted, content-addressed) and record it; fills a required slot if given."""
+    """Store a file (encrypted, content-addressed) and record it; fills a required slot if given.
+    ``within`` records it inside the caller's transaction (a visit and its photos)."""
     choice(kind, "材料类别", {k: v.title for k, v in DOCUMENT_KINDS.items()})
     if actor.role == Role.COORDINATOR and (kind not in VISIT_FILE_KINDS or application_id):
         raise PermissionDenied(f"{actor.role.label}只能上传走访照片和签字")
     name = require_text(file_name, "文件名", max_len=200)
     title = require_text(title or DOCUMENT_KINDS[kind].title, "材料名称", max_len=100)
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         s = uow.session
         household = s.get(Household, household_id)
         if household is None or household.deleted:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -48,6 +48,7 @@ from desktop.services.base import (
 )
 from desktop.services.cases.case_policy import policy_value
 from desktop.services.cases.case_steps import perform
+from desktop.services.family.documents import attach_document
 from desktop.services.family.drafts import discard_draft_within
 from desktop.services.outreach.service_requests import RequestInput, log_request
 from desktop.services.outreach.visit_problems import ProblemInput, add_problem
@@ -426,12 +427,18 @@ def check_visit(session: Session, data: VisitInput, today: date) -> tuple[Househ
 
 @service(roles=VISITORS, scope=Scope.HOUSEHOLD("data.household_id"), changes=CHANGES)
 def submit_visit(
-    store: Store, actor: Actor, data: VisitInput, *, draft_key: str = "", today: date | None = None
+    store: Store,
+    actor: Actor,
+    data: VisitInput,
+    *,
+    draft_key: str = "",
+    today: date | None = None,
+    within: UnitOfWork | None = None,
 ) -> VisitView:
     """Record a visit (and the problems it found) in one transaction and discard its draft;
     a refused record leaves the draft as it was."""
     today = today or date.today()
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         s = uow.session
         household, clean = check_visit(s, data, today)
         visit = HomeVisit(
@@ -454,6 +461,39 @@ def submit_visit(
         if draft_key:
             discard_draft_within(s, actor, DRAFT_KIND, draft_key)
         return _view(visit, ids)
+
+
+@service(roles=VISITORS, scope=Scope.HOUSEHOLD("data.household_id"), changes=CHANGES)
+def submit_visit_with_files(
+    store: Store,
+    actor: Actor,
+    data: VisitInput,
+    *,
+    photos: Sequence[tuple[str, bytes]] = (),
+    signature_png: bytes | None = None,
+    draft_key: str = "",
+    today: date | None = None,
+) -> VisitView:
+    """The visit form's submit: the photos taken and the drawn signature are stored as the
+    household's documents and the visit recorded, all in one transaction (a refused visit
+    stores no document either). The problems found carry the visit's photos."""
+    with unit_of_work(store, actor) as uow:
+        ids = [
+            attach_document(store, actor, household_id=data.household_id, kind="photo",
+                            data=content, file_name=name, title="走访照片", within=uow).id
+            for name, content in photos
+        ]  # fmt: skip
+        signature_id = data.signature_id
+        if signature_png:
+            signature_id = attach_document(
+                store, actor, household_id=data.household_id, kind="signature",
+                data=signature_png, file_name="visit-signature.png",
+                title=f"被访人签字（{data.signed_by.strip()[:20] or '未填姓名'}）", within=uow,
+            ).id  # fmt: skip
+        problems = [replace(p, photos=(*p.photos, *ids)) for p in data.problems]
+        full = replace(data, photos=(*data.photos, *ids), signature_id=signature_id,
+                       problems=problems)  # fmt: skip
+        return submit_visit(store, actor, full, draft_key=draft_key, today=today, within=uow)
 
 
 @service(roles=VISITORS | FOLLOW_UP_ROLES, scope=Scope.HOUSEHOLD("household_id"))
