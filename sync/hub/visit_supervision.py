@@ -129,7 +129,7 @@ def visit_counts(database: db.Database, start: date, end: date) -> list[VisitCou
         offices = _districts(conn)
         visits = _live(conn, VISIT)
         problems = _live(conn, PROBLEM)
-        escalated = defaultdict(int)
+        escalated: dict[str, int] = defaultdict(int)
         for office in conn.execute(select(db.problem_escalations.c.office_code)).scalars():
             escalated[office] += 1
     homes: dict[str, set[str]] = defaultdict(set)

@@ -203,10 +203,14 @@ class VisitForm(QWidget):
         self.photos.changed.connect(self._changed)
 
     # ------------------------------------------------------------------ the draft
+    def visited_day(self) -> date:
+        day: date = self.visited_on.date().toPython()  # type: ignore[assignment]
+        return day
+
     def draft(self) -> dict[str, Any]:
         """The form as a draft (photo paths, not their bytes; the signature is drawn again)."""
         return {
-            "visited_on": self.visited_on.date().toPython().isoformat(),  # type: ignore[union-attr]
+            "visited_on": self.visited_day().isoformat(),
             "met": self.met.text(),
             "checklist": {k: c.currentData() for k, c in self.answers.items()},
             "notes": self.notes.toPlainText(),
@@ -283,7 +287,7 @@ class VisitForm(QWidget):
     def visit_input(self) -> VisitInput:
         return VisitInput(
             household_id=self.target.household_id,
-            visited_on=self.visited_on.date().toPython(),  # type: ignore[arg-type]
+            visited_on=self.visited_day(),
             met=self.met.text(),  # type: ignore[arg-type]  # the core splits the names
             checklist={k: c.currentData() for k, c in self.answers.items()},
             notes=self.notes.toPlainText(),

@@ -456,7 +456,7 @@ def submit_visit(
             summary=f"走访（{household.community}，{data.visited_on}）{found}{change}",
         )  # fmt: skip
         ids = [
-            add_problem(uow, household, visit.id, p, data.visited_on).id for p in clean["problems"]
+            add_problem(uow, household, visit.id, p, visit.visited_on).id for p in clean["problems"]
         ]
         if draft_key:
             discard_draft_within(s, actor, DRAFT_KIND, draft_key)
