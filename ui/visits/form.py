@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -122,16 +123,19 @@ class VisitForm(QWidget):
 
     def _checklist(self) -> QGroupBox:
         box = QGroupBox("走访检查项")
-        form = QFormLayout(box)
+        grid = QGridLayout(box)  # two items a row: the whole list fits a tablet screen
         self.answers: dict[str, QComboBox] = {}
-        for key, label in CHECKLIST.items():
+        for n, (key, label) in enumerate(CHECKLIST.items()):
             combo = QComboBox()
             combo.setAccessibleName(f"检查项（{label}）")
             combo.addItem("请选择", "")
             for code, text in CHECK_ANSWERS.items():
                 combo.addItem(text, code)
             self.answers[key] = combo
-            form.addRow(label, combo)
+            grid.addWidget(QLabel(label), n // 2, (n % 2) * 2)
+            grid.addWidget(combo, n // 2, (n % 2) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         return box
 
     def _change_box(self) -> QGroupBox:
