@@ -17,6 +17,7 @@ from desktop.domain.visits import CHECKLIST, period_bounds
 from desktop.services.cases.case_steps import get_case
 from desktop.services.family.documents import attach_document
 from desktop.services.family.drafts import load_draft, save_draft
+from desktop.services.outreach.visit_follow_ups import open_follow_up, pending_follow_ups
 from desktop.services.outreach.visit_problems import (
     ProblemInput,
     assign_problem,
@@ -27,8 +28,6 @@ from desktop.services.outreach.visit_problems import (
 )
 from desktop.services.outreach.visits import (
     VisitInput,
-    open_follow_up,
-    pending_follow_ups,
     submit_visit,
     visit_plan,
 )

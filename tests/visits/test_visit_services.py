@@ -26,6 +26,7 @@ from desktop.services.outreach.visit_coverage import (
     export_ledger_xlsx,
     visit_ledger,
 )
+from desktop.services.outreach.visit_follow_ups import open_follow_up, pending_follow_ups
 from desktop.services.outreach.visit_problems import (
     ProblemInput,
     assign_problem,
@@ -36,8 +37,6 @@ from desktop.services.outreach.visit_problems import (
 )
 from desktop.services.outreach.visits import (
     VisitInput,
-    open_follow_up,
-    pending_follow_ups,
     submit_visit,
     visit_plan,
 )

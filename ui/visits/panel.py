@@ -29,6 +29,11 @@ from desktop.services.outreach.visit_coverage import (
     coverage_report,
     export_ledger_xlsx,
 )
+from desktop.services.outreach.visit_follow_ups import (
+    ChangeFollowUp,
+    open_follow_up,
+    pending_follow_ups,
+)
 from desktop.services.outreach.visit_problems import (
     ProblemView,
     assign_problem,
@@ -38,12 +43,9 @@ from desktop.services.outreach.visit_problems import (
     record_handling,
 )
 from desktop.services.outreach.visits import (
-    ChangeFollowUp,
     Target,
     VisitPlan,
     VisitView,
-    open_follow_up,
-    pending_follow_ups,
     visit_plan,
 )
 from desktop.store.store import Store
