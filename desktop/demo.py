@@ -400,9 +400,15 @@ def seed(
 
 
 def create_demo_store(
-    data_dir: Path, households: int, *, kdf: KdfParams = DEFAULT_KDF, seed_value: int = 20261129
+    data_dir: Path,
+    households: int,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+    seed_value: int = 20261129,
+    visits: bool = False,
 ) -> tuple[Store, Actor]:
-    """A new store with every demo office, the four demo users (see README) and demo households."""
+    """A new store with every demo office, the four demo users (see README) and demo households;
+    ``visits`` adds demo 巡访 visits and problems (the program's demo; tests start without)."""
     all_offices = office_rows()
     home = next(o for o in all_offices if o["code"] == HOME_OFFICE_CODE)
     display, _role, password = PASSWORDS["admin"]
@@ -437,6 +443,10 @@ def create_demo_store(
     if households:
         seed(store, households, seed_value)
         _assign_demo_coordinators(store, admin)
+        if visits:
+            from desktop.demo_visits import seed_visits
+
+            seed_visits(store)
     return store, admin
 
 

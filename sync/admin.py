@@ -39,6 +39,8 @@ ENTITY_LABELS = {
     "warning_disposal": "预警处置",
     "home_survey": "入户调查表",
     "timeline_event": "办理记录",
+    "home_visit": "走访记录",
+    "visit_problem": "走访发现问题",
 }
 
 

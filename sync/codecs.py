@@ -24,6 +24,7 @@ from desktop.store.sync_models import (
     MonitorWarning,
     WarningDisposal,
 )
+from desktop.store.visit_models import HomeVisit, VisitProblem
 from desktop.store.workflow_models import HomeSurveyRecord
 
 #: Every entity the desk keeps in a table of its own, by wire name.
@@ -36,6 +37,8 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "warning_disposal": WarningDisposal,
     "low_income_person": LowIncomePerson,
     "service_request": ServiceRequest,
+    "home_visit": HomeVisit,
+    "visit_problem": VisitProblem,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
 LOCAL_ONLY = LOCAL_COLUMNS

@@ -47,7 +47,7 @@ def start(options: StartOptions) -> DeskSession | int:
 
         if options.demo is not None:
             print(f"正在创建演示数据（{options.demo} 户）…", flush=True)
-            store, _admin = create_demo_store(options.data_dir, options.demo)
+            store, _admin = create_demo_store(options.data_dir, options.demo, visits=True)
             store.close()  # the person logs in as any demo user (README)
         elif options.smoke:
             print("数据目录中没有数据库；请加 --demo", file=sys.stderr)

@@ -30,7 +30,7 @@ DEMO_HOUSEHOLDS = 200
 def build_store(data_dir: Path, demo: bool, fields: dict[str, str]) -> tuple[Store, Actor]:
     """Create the demo store or an empty one for the given office and administrator."""
     if demo:
-        return create_demo_store(data_dir, DEMO_HOUSEHOLDS)
+        return create_demo_store(data_dir, DEMO_HOUSEHOLDS, visits=True)
     office = OfficeInput(
         fields["code"], fields["name"], fields["district"], fields["region_code"], fields["phone"]
     )

@@ -23,6 +23,7 @@ from ui.sync_panel import install_sync
 from ui.warnings_panel import WarningsPanel
 
 SUPERVISOR_ROLES = {Role.SUPERVISOR, Role.ADMIN}
+VISIT_ROLES = {Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN}
 
 STATUS_REFRESH_MS = 5000
 # Wanted size; on a smaller screen (1366×768 office PCs) the window is fitted to it.
@@ -101,7 +102,8 @@ class MainWindow(QMainWindow):
 
     def _add_supervisor_panels(self) -> None:
         """工作台 and 发放核算 for supervisors and administrators, 预警处置 for everyone,
-        系统管理 for administrators (all pages) and supervisors (calendar, fund, policy view)."""
+        巡访走访 for coordinators (opened first) and supervisors, 系统管理 for administrators
+        (all pages) and supervisors (calendar, fund, policy view)."""
         if self.actor.role in SUPERVISOR_ROLES:
             from ui.benefit_run import BenefitRunPanel
             from ui.dashboard import DashboardPanel
@@ -117,6 +119,13 @@ class MainWindow(QMainWindow):
 
         self.requests = RequestsPanel(self.store, self.actor)
         self.add_panel("诉求登记", self.requests)
+        if self.actor.role in VISIT_ROLES:
+            from ui.visits.panel import VisitsPanel
+
+            self.visits = VisitsPanel(self.store, self.actor)
+            index = self.add_panel("巡访走访", self.visits)
+            if self.actor.role == Role.COORDINATOR:
+                self.tabs.setCurrentIndex(index)
         if self.actor.role in ADMIN_ROLES:
             self.admin = AdminPanel(self.store, self.actor)
             self.add_panel("系统管理", self.admin)

@@ -60,6 +60,15 @@ ACTION_LABELS: dict[str, str] = {
     "accept_request": "受理诉求",
     "answer_request": "答复诉求",
     "publish_window": "发布受理窗口信息",
+    # visits
+    "record_visit": "登记走访",
+    "open_visit_follow_up": "走访发现变化转办",
+    "report_visit_problem": "登记走访问题",
+    "assign_visit_problem": "交办走访问题",
+    "handle_visit_problem": "办理走访问题",
+    "confirm_visit_problem": "确认问题已解决",
+    "reopen_visit_problem": "问题退回重办",
+    "close_visit_problem": "办结走访问题",
 }
 
 CASE_STEP_PREFIX = "case_"

@@ -27,6 +27,7 @@ from desktop.store.models import (
     IncomeItem,
     Person,
 )
+from desktop.store.visit_models import HomeVisit, VisitProblem
 from desktop.store.workflow_models import HomeSurveyRecord
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ _HOUSEHOLD_OF: dict[str, Any] = {
     "application": Application,
     "document": Document,
     "survey": HomeSurveyRecord,
+    "visit": HomeVisit,
+    "visit_problem": VisitProblem,
 }
 
 
@@ -82,6 +85,16 @@ class Scope:
         """An input naming the family's offices and community (``residence_office_id``,
         ``hukou_office_id``, ``community``), e.g. ``"data"`` or ``"data.household"``."""
         return cls("input", param)
+
+    @classmethod
+    def VISIT(cls, param: str) -> Scope:  # noqa: N802
+        """A home visit record (走访记录), checked through its household."""
+        return cls("visit", param)
+
+    @classmethod
+    def VISIT_PROBLEM(cls, param: str) -> Scope:  # noqa: N802
+        """A problem found on a visit (走访发现问题), checked through its household."""
+        return cls("visit_problem", param)
 
     @classmethod
     def COMMUNITY(cls, param: str) -> Scope:  # noqa: N802

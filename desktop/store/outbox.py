@@ -64,6 +64,8 @@ ENTITY_NAMES = {
     "check_requests": "check_request",
     "warning_disposals": "warning_disposal",
     "service_requests": "service_request",
+    "home_visits": "home_visit",
+    "visit_problems": "visit_problem",
 }
 """Table name → entity name on the wire of each record a service queues with its row."""
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}

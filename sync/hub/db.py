@@ -150,6 +150,21 @@ person_merges = Table(
     Column("at", Float, nullable=False),
 )
 
+# 区级督办 of visit problems past their deadline (step 10): one row per problem, kept when the
+# problem is later solved so the district sees what was escalated and how it ended.
+problem_escalations = Table(
+    "hub_problem_escalations",
+    metadata,
+    Column("problem_id", String(36), primary_key=True),
+    Column("office_code", String(12), nullable=False),
+    Column("district", String(32), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("urgency", String(10), nullable=False),
+    Column("deadline", String(10), nullable=False),
+    Column("escalated_on", String(10), nullable=False),
+    Index("ix_hub_problem_escalations_district", "district", "escalated_on"),
+)
+
 applied_changes = Table(
     "hub_applied_changes",
     metadata,

@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sync.hub.db import Database
 
-COMMANDS = ("import-feed", "scan-feeds", "import-registry", "run", "escalate", "stats")
+COMMANDS = (
+    "import-feed", "scan-feeds", "import-registry", "run", "escalate", "stats",
+    "escalate-problems", "visit-stats",
+)  # fmt: skip
 
 
 def add_commands(sub: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
@@ -40,7 +43,11 @@ def add_commands(sub: argparse._SubParsersAction) -> list[argparse.ArgumentParse
     stats.add_argument("--xlsx", type=Path)
     stats.add_argument("--pdf", type=Path)
     stats.add_argument("--month", default=date.today().strftime("%Y-%m"))
-    return [feed, scan, reg, run, esc, stats]
+    problems = sub.add_parser("escalate-problems", help="逾期未办结的走访发现问题提交区级督办")
+    visits = sub.add_parser("visit-stats", help="走访与问题统计（按街道和区）")
+    visits.add_argument("--month", default=date.today().strftime("%Y-%m"))
+    visits.add_argument("--district", default="", help="只列该区督办中的问题")
+    return [feed, scan, reg, run, esc, stats, problems, visits]
 
 
 def run_command(database: Database, args: argparse.Namespace) -> int:
@@ -79,6 +86,8 @@ def run_command(database: Database, args: argparse.Namespace) -> int:
                 cancel.set()
                 raise
             print(report.summary())
+        elif args.command in ("escalate-problems", "visit-stats"):
+            _visit_command(database, args)
         elif args.command == "escalate":
             counts = discovery.escalate(database)
             print("；".join(f"{d}：{n}条" for d, n in counts.items()) or "没有新的逾期预警")
@@ -94,3 +103,21 @@ def run_command(database: Database, args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _visit_command(database: Database, args: argparse.Namespace) -> None:
+    """区级督办 of overdue visit problems, or the month's visit figures by office and district."""
+    from sync.hub import visit_supervision as vs
+
+    if args.command == "escalate-problems":
+        counts = vs.escalate_problems(database)
+        print("；".join(f"{d}：{n}个" for d, n in counts.items()) or "没有新的逾期问题")
+        return
+    start = date.fromisoformat(f"{args.month}-01")
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for r in vs.visit_counts(database, start, end):
+        print(f"{r.district} {r.office_name}：走访{r.visits}次 {r.households}户，"
+              f"发现问题{r.problems_found} 办结{r.problems_solved} 督办{r.problems_escalated}")  # fmt: skip
+    if args.district:
+        for p in vs.district_problems(database, args.district):
+            print(f"  督办 {p.office_name} {p.community} {p.category} 期限{p.deadline} {p.status}")

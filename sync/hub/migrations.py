@@ -114,6 +114,11 @@ def _v8_person_identity(conn: Connection) -> None:
     persons.index_stored(conn)
 
 
+def _v10_problem_escalations(conn: Connection) -> None:
+    """区级督办 of overdue visit problems."""
+    db.problem_escalations.create(conn)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -132,6 +137,7 @@ STEPS: tuple[Step, ...] = (
     Step(7, "each device's audit-chain checkpoints", audit_chain.create_tables),
     Step(8, "person identity: one live person per ID number, merges", _v8_person_identity),
     Step(9, "the city's policy table (市级政策参数)", city_policy.create_tables),
+    Step(10, "district supervision of overdue visit problems", _v10_problem_escalations),
 )
 HEAD = STEPS[-1].version
 

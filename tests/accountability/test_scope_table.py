@@ -23,6 +23,7 @@ from desktop.services.family.finances import IncomeInput, add_income
 from desktop.services.outreach.coordinators import assign_communities
 from desktop.services.scope import check_scope
 from desktop.store.models import Application, Document, Household, IncomeItem, Person
+from desktop.store.visit_models import HomeVisit, VisitProblem
 from tests.support import Desk
 
 USERNAMES = {r: r.value for r in Role}
@@ -104,6 +105,16 @@ def foreign(desk: Desk) -> dict[str, Any]:
                 .values(residence_office_id=other, hukou_office_id=other)
             )
         assert s.get(Document, doc.id) is not None and s.get(IncomeItem, income.id) is not None
+        visit = HomeVisit(household_id=household_id, visited_on=date(2026, 11, 2))
+        s.add(visit)
+        s.flush()
+        problem = VisitProblem(
+            household_id=household_id, visit_id=visit.id, category="other",
+            found_on=date(2026, 11, 2), office_code="120104099",
+        )  # fmt: skip
+        s.add(problem)
+        s.flush()
+        visit_id, problem_id = visit.id, problem.id
     return {
         "store": store,
         "office": other,
@@ -113,6 +124,8 @@ def foreign(desk: Desk) -> dict[str, Any]:
         "applications": [app_id],
         "document": doc.id,
         "finance_item": income.id,
+        "visit": visit_id,
+        "visit_problem": problem_id,
     }
 
 

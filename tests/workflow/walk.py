@@ -74,6 +74,7 @@ GOOD: dict[str, Callable[[CaseSnapshot, date], dict[str, Any]]] = {
     "record_review": lambda c, w: {"outcome": "unchanged"},
     "start_gradual_exit": lambda c, w: {"months": 6, "reason": "家庭成员就业"},
     "end_gradual_exit": lambda c, w: {},
+    "report_change": lambda c, w: {"change": "走访发现家庭成员新增工资收入"},
     "report_death": lambda c, w: {"member": "张老汉", "died_on": w},
     "pay_emergency_aid": lambda c, w: {"amount": "3000.00"},
     "complete_backfill": lambda c, w: {"documents_received": list(c.missing_documents)},

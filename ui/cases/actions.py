@@ -129,6 +129,7 @@ def fields_for(
             Field("months", "渐退期（月）", "int", default=6),
             Field("reason", "渐退原因", "note"),
         ],
+        "report_change": [Field("change", "家庭变化情况", "note")],
         "report_death": [
             Field("member", "死亡成员", "choice", options={m.name: m.name for m in case.members}),
             Field("died_on", "死亡日期", "date"),

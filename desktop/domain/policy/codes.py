@@ -133,3 +133,28 @@ REQUEST_REPLY_DAYS: dict[str, int] = {
     "patrol": 5,
     "warning": 5,
 }
+
+#: Who is visited regularly (巡访对象): the categories a household's cases and members put it
+#: in, most frequent first; each has its visit frequency as policy (``visit.frequency_days.*``).
+VISIT_CATEGORIES: dict[str, str] = {
+    "tekun_dispersed": "分散供养特困人员",
+    "elderly_alone": "独居老年人",
+    "severe_disability": "重度残疾人",
+    "child_hardship": "困境儿童",
+    "dibao": "低保家庭",
+    "bianyuan": "低保边缘家庭",
+    "after_stop": "停发后跟踪家庭",
+}
+#: Days between visits, per category (the defaults; rows with effective dates decide) [U].
+VISIT_FREQUENCY_DAYS: dict[str, int] = {
+    "tekun_dispersed": 30,
+    "elderly_alone": 30,
+    "severe_disability": 30,
+    "child_hardship": 30,
+    "dibao": 90,
+    "bianyuan": 90,
+    "after_stop": 90,
+}
+#: Urgency of a problem found on a visit; working days to handle it, per urgency [U].
+PROBLEM_URGENCIES: dict[str, str] = {"urgent": "紧急", "normal": "一般"}
+PROBLEM_DEADLINE_DAYS: dict[str, int] = {"urgent": 3, "normal": 10}

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from desktop.domain.policy.codes import DISABILITY_LEVELS, DISABILITY_TYPES, REQUEST_REPLY_DAYS
+from desktop.domain.policy.codes import (
+    DISABILITY_LEVELS,
+    DISABILITY_TYPES,
+    PROBLEM_DEADLINE_DAYS,
+    REQUEST_REPLY_DAYS,
+    VISIT_FREQUENCY_DAYS,
+)
 from desktop.domain.policy.tables import PolicyRow
 
 PERIODS: tuple[tuple[date, date | None], ...] = (
@@ -84,6 +90,8 @@ _ILLNESS = {
 
 
 _REPLY_SOURCE = "[U] reply deadline of a request in working days, per channel"
+_VISIT_SOURCE = "[U] days between visits (巡访) of a household, per category"
+_PROBLEM_SOURCE = "[U] working days to handle a problem found on a visit, per urgency"
 
 
 def _disability_amount(kind: str, level: int) -> str:
@@ -115,6 +123,14 @@ def _period_rows(index: int, start: date, end: date | None) -> list[PolicyRow]:
     rows += [
         PolicyRow(f"request.reply_days.{c}", str(days), start, end, None, _REPLY_SOURCE)
         for c, days in REQUEST_REPLY_DAYS.items()
+    ]
+    rows += [
+        PolicyRow(f"visit.frequency_days.{c}", str(days), start, end, None, _VISIT_SOURCE)
+        for c, days in VISIT_FREQUENCY_DAYS.items()
+    ]
+    rows += [
+        PolicyRow(f"visit.problem_days.{c}", str(days), start, end, None, _PROBLEM_SOURCE)
+        for c, days in PROBLEM_DEADLINE_DAYS.items()
     ]
     rows += [
         PolicyRow(f"deduction.illness.{c}", v, start, end, None, "[S] 2025 deduction table")

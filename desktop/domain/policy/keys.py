@@ -8,7 +8,9 @@ from desktop.domain.policy.codes import (
     DISABILITY_LEVELS,
     DISABILITY_TYPES,
     ILLNESS_CLASSES,
+    PROBLEM_URGENCIES,
     REQUEST_CHANNELS,
+    VISIT_CATEGORIES,
 )
 
 
@@ -67,6 +69,10 @@ def _build() -> dict[str, KeySpec]:
     }
     for code, label in REQUEST_CHANNELS.items():
         specs[f"request.reply_days.{code}"] = KeySpec(i, f"诉求答复时限（{label}，工作日）")
+    for code, label in VISIT_CATEGORIES.items():
+        specs[f"visit.frequency_days.{code}"] = KeySpec(i, f"走访周期（{label}，天）")
+    for code, label in PROBLEM_URGENCIES.items():
+        specs[f"visit.problem_days.{code}"] = KeySpec(i, f"走访发现问题办理时限（{label}，工作日）")
     for code, label in DISABILITY_TYPES.items():
         for level in DISABILITY_LEVELS:
             specs[f"deduction.disability.{code}.{level}"] = KeySpec(m, f"{label}{level}级扣减额")

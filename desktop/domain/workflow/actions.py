@@ -198,6 +198,8 @@ _SPECS = [
           steps_aftercare.start_gradual_exit, _archived),
     _spec("end_gradual_exit", "渐退期满停发", {S.GRADUAL_EXIT}, (S.STOPPED,), LEAD, HUKOU,
           steps_aftercare.end_gradual_exit, _exit_last_month),
+    _spec("report_change", "登记家庭情况变化", {S.PAYING, S.GRADUAL_EXIT}, (), WINDOW, BOTH,
+          steps_aftercare.report_change, _archived),
     _spec("report_death", "登记家庭成员死亡", {S.PAYING, S.GRADUAL_EXIT}, (), WINDOW, BOTH,
           steps_aftercare.report_death, _archived),
     _spec("pay_emergency_aid", "先行救助（备用金支付）", {S.ACCEPTED}, (S.AID_PAID,), LEAD,

@@ -38,7 +38,7 @@ _STANDARD_STEPS = _INTAKE | {
     "start_payment",
     "archive",
 }
-_AFTERCARE = frozenset({"record_review", "report_death"})
+_AFTERCARE = frozenset({"record_review", "report_change", "report_death"})
 _GRADUAL_EXIT = frozenset({"start_gradual_exit", "end_gradual_exit"})
 _EMERGENCY_STEPS = _INTAKE | {
     "pay_emergency_aid",

@@ -35,6 +35,9 @@ class DeadlineRules:
     """定期核查 for irregular income or members able to work."""
     death_review_months: int = 3
     """A death in the family → review within 3 months."""
+    change_review_months: int = 1
+    """Another change in the family (income, someone moving in or out) → review within 1
+    month of its report [U]."""
     gradual_exit_max_months: int = 6
     """渐退: benefits continue up to 6 months [N] (Tianjin length [U])."""
     min_surveyors: int = 2

@@ -64,6 +64,17 @@ def end_gradual_exit(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     )
 
 
+def report_change(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
+    """家庭情况变化 (e.g. found on a visit): the periodic review is brought forward to within
+    ``change_review_months`` of the report (never pushed later)."""
+    ctx.p.text("change", "家庭变化情况")
+    ctx.p.text("visit_id", "走访记录", required=False)
+    due = add_months(ctx.when, ctx.rules.change_review_months)
+    if case.next_review_due is not None:
+        due = min(due, case.next_review_due)
+    return replace(case, next_review_due=due)
+
+
 def report_death(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """家庭成员死亡: a review is due within 3 months of the death."""
     ctx.p.text("member", "死亡成员")

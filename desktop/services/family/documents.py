@@ -11,12 +11,13 @@ from PIL import Image
 from sqlalchemy import select
 
 from desktop.domain.documents import DOCUMENT_KINDS
-from desktop.errors import NotFound, ValidationError
+from desktop.errors import NotFound, PermissionDenied, ValidationError
 from desktop.services.base import (
     ALL_ROLES,
     Actor,
     Role,
     Scope,
+    UnitOfWork,
     choice,
     require_text,
     service,
@@ -93,7 +94,15 @@ def _check_image(kind: str, data: bytes) -> None:
         raise ValidationError(field, "签字为空白，请重新签字", code="blank")
 
 
-@service(scope=Scope.HOUSEHOLD("household_id"), roles=WRITERS, changes={"documents"})
+#: Community coordinators attach only what they take on a visit: photos and signatures.
+VISIT_FILE_KINDS = frozenset({"photo", "signature"})
+
+
+@service(
+    scope=Scope.HOUSEHOLD("household_id"),
+    roles=WRITERS | {Role.COORDINATOR},
+    changes={"documents"},
+)
 def attach_document(
     store: Store,
     actor: Actor,
@@ -105,14 +114,18 @@ def attach_document(
     application_id: str | None = None,
     title: str = "",
     document_id: str | None = None,
+    within: UnitOfWork | None = None,
 ) -> DocumentView:
-    """Store a file (encrypted, content-addressed) and record it; fills a required slot if given."""
+    """Store a file (encrypted, content-addressed) and record it; fills a required slot if given.
+    ``within`` records it inside the caller's transaction (a visit and its photos)."""
     choice(kind, "材料类别", {k: v.title for k, v in DOCUMENT_KINDS.items()})
+    if actor.role == Role.COORDINATOR and (kind not in VISIT_FILE_KINDS or application_id):
+        raise PermissionDenied(f"{actor.role.label}只能上传走访照片和签字")
     name = require_text(file_name, "文件名", max_len=200)
     if kind in IMAGE_KINDS:
         _check_image(kind, data)
     title = require_text(title or DOCUMENT_KINDS[kind].title, "材料名称", max_len=100)
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         s = uow.session
         household = s.get(Household, household_id)
         if household is None or household.deleted:

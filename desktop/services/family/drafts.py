@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop.errors import ValidationError
 from desktop.services.base import ALL_ROLES, Actor, Scope, json_safe, service
@@ -108,3 +109,11 @@ def list_drafts(store: Store, actor: Actor, kind: str | None = None) -> list[Dra
             _draft, _user, row_kind, row_key = row.key.split("/", 3)
             found.append(DraftInfo(row_kind, row_key, decoded[0]))
     return sorted(found, key=lambda d: d.saved_at, reverse=True)
+
+
+def discard_draft_within(session: Session, actor: Actor, kind: str, key: str) -> None:
+    """Remove the actor's draft inside the caller's transaction, so a record submitted from
+    it and the draft's removal commit together (or neither)."""
+    row = session.get(Setting, _setting_key(actor, kind, key))
+    if row is not None:
+        session.delete(row)

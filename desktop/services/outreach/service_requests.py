@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 from desktop.domain.ids import parse_id
 from desktop.domain.policy.codes import REQUEST_CHANNELS, REQUEST_REPLY_DAYS
 from desktop.errors import NotFound, PolicyError, ValidationError
-from desktop.services.base import Actor, Role, Scope, choice, require_text, service, unit_of_work
+from desktop.services.base import (
+    Actor,
+    Role,
+    Scope,
+    UnitOfWork,
+    choice,
+    require_text,
+    service,
+    unit_of_work,
+)
 from desktop.services.cases.applications import ASSISTANCE_TYPES, ApplicationInput
 from desktop.services.cases.case_policy import policy_value
 from desktop.services.cases.case_steps import perform
@@ -157,10 +166,13 @@ def _clean(data: RequestInput) -> RequestInput:
     roles=WRITERS,
     changes=CHANGES,
 )
-def log_request(store: Store, actor: Actor, data: RequestInput) -> RequestView:
-    """Log a request received by this office; its reply deadline follows from the channel."""
+def log_request(
+    store: Store, actor: Actor, data: RequestInput, *, within: UnitOfWork | None = None
+) -> RequestView:
+    """Log a request received by this office; its reply deadline follows from the channel.
+    ``within`` logs it inside the caller's transaction (a visit's follow-up)."""
     clean = _clean(data)
-    with unit_of_work(store, actor) as uow:
+    with unit_of_work(store, actor, within=within) as uow:
         s = uow.session
         req = ServiceRequest(
             channel=clean.channel,

@@ -1,0 +1,1 @@
+"""The 巡访 screens: the visit plan, the visit form, problems, coverage and the ledger."""
