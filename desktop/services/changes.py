@@ -29,6 +29,7 @@ class Change(StrEnum):
     COMMUNITIES = "communities"
     AUDIT = "audit"
     REQUESTS = "requests"
+    SUPPORT = "support"
 
 
 def change_kinds(kinds: Iterable[str]) -> frozenset[Change]:

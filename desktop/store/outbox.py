@@ -64,6 +64,14 @@ ENTITY_NAMES = {
     "check_requests": "check_request",
     "warning_disposals": "warning_disposal",
     "service_requests": "service_request",
+    "support_policies": "support_policy",
+    "support_partners": "support_partner",
+    "referrals": "referral",
+    "support_programmes": "support_programme",
+    "programme_rosters": "programme_roster",
+    "roster_lines": "roster_line",
+    "purchased_services": "purchased_service",
+    "service_records": "service_record",
 }
 """Table name → entity name on the wire of each record a service queues with its row."""
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}
