@@ -68,11 +68,11 @@ def seed_support(store: Store, admin: Actor) -> None:
         save_policy(store, admin, policy)
     partners = [save_partner(store, admin, p) for p in DEMO_PARTNERS]
     insurance = save_programme(store, admin, ProgrammeInput(
-        "insurance", f"{today.year}年困难群众商业医疗保险", "住院医疗补充保险（特困人员含住院护理）",
+        "insurance", f"困难群众商业医疗保险（{today.year}年）", "住院医疗补充保险（特困人员含住院护理）",
         "中国人寿天津分公司", "区财政", year_start, year_end,
         {"adult": "30", "child": "150", "tekun": "150"}))  # fmt: skip
     relief = save_programme(store, admin, ProgrammeInput(
-        "relief", f"{today.year}年春节慰问", "", "区慈善协会", "区慈善协会慈善资金",
+        "relief", f"春节慰问（{today.year}年）", "", "区慈善协会", "区慈善协会慈善资金",
         year_start, year_end, {"adult": "1000", "child": "1000", "tekun": "1000"}))  # fmt: skip
     for programme in (insurance, relief):
         try:

@@ -31,6 +31,6 @@ def open_cases(store: Store, actor: Actor) -> list[tuple[str, str]]:
             ).order_by(Application.number)
         ).all()  # fmt: skip
     out: dict[str, str] = {}
-    for app_id, household_id, state in sorted(rows, key=lambda r: r[2] != "investigating"):
+    for app_id, household_id, _state in sorted(rows, key=lambda r: r[2] != "investigating"):
         out.setdefault(household_id, app_id)
     return [(a, h) for h, a in out.items()]

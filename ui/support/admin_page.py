@@ -4,6 +4,7 @@ directory, the group programmes (with their rosters) and the purchased services.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -273,7 +274,7 @@ class ProgrammesPage(_ListPage):
     def show_rows(self, rows: Any) -> None:
         fill_table(self.table, [
             (p.kind_cn, p.name, p.plan or p.funding_source, p.payer, f"{p.period_from}至{p.period_to}",
-             *(fmt_yuan(p.rates.get(c)) for c in CATEGORIES))
+             *(fmt_yuan(p.rates.get(c, Decimal(0))) for c in CATEGORIES))
             for p in rows
         ], [p.id for p in rows])  # fmt: skip
         self.status.setText(f"共 {len(rows)} 个项目")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from ui.admin.users import _SubmitDialog
 
-Field = QLineEdit | QPlainTextEdit | QComboBox | QDateEdit
 Call = (
     tuple[Callable[..., Any], tuple[Any, ...]]
     | tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
@@ -50,7 +49,7 @@ def combo(options: dict[str, str] | Sequence[tuple[str, str]]) -> QComboBox:
     return box
 
 
-def value_of(widget: Field) -> Any:
+def value_of(widget: QWidget) -> Any:
     """What a field holds: text, the combo's code, or the date."""
     if isinstance(widget, QLineEdit):
         return widget.text()
@@ -58,7 +57,9 @@ def value_of(widget: Field) -> Any:
         return widget.toPlainText()
     if isinstance(widget, QComboBox):
         return widget.currentData()
-    return widget.date().toPython()
+    if isinstance(widget, QDateEdit):
+        return widget.date().toPython()
+    raise TypeError(f"no value for {type(widget).__name__}")
 
 
 class FormDialog(_SubmitDialog):
@@ -67,7 +68,7 @@ class FormDialog(_SubmitDialog):
     def __init__(
         self,
         title: str,
-        fields: Sequence[tuple[str, str, Field]],
+        fields: Sequence[tuple[str, str, QWidget]],
         call: Callable[[dict[str, Any]], Call],
         parent: QWidget | None = None,
         note: str = "",
@@ -75,7 +76,7 @@ class FormDialog(_SubmitDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("supportForm")
-        self.fields = {key: widget for key, _label, widget in fields}
+        self.fields: dict[str, Any] = {key: widget for key, _label, widget in fields}
         self._call = call
         form = QFormLayout()
         for key, label, widget in fields:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -70,7 +71,8 @@ class RosterDialog(QDialog):
         self.setWindowTitle(f"名单审核 — {programme.name}")
         self.setObjectName("rosterDialog")
         rates = "　".join(
-            f"{label} {fmt_yuan(programme.rates.get(c))}元" for c, label in CATEGORIES.items()
+            f"{label} {fmt_yuan(programme.rates.get(c, Decimal(0)))}元"
+            for c, label in CATEGORIES.items()
         )
         head = QLabel(
             f"<b>{programme.name}</b>（{programme.kind_cn}）　{programme.payer}　保障期 {programme.period_from}至{programme.period_to}<br>{rates}"

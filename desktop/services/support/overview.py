@@ -10,7 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from desktop.domain.workflow.model import TYPE_LABELS, AssistanceType
 from desktop.services.base import PROVIDER_ROLES, Actor, Scope, service
+from desktop.services.support.common import PAYING_CODES
 from desktop.services.support.purchased import SERVICE_ITEMS
 from desktop.services.support.referrals import PARTNER_KINDS, REFERRAL_STATUS
 from desktop.store.models import Application
@@ -54,10 +56,28 @@ def _cash(store: Store, household_id: str) -> list[SupportLine]:
     for month, amount, _kind in rows:
         n, total, _last = by_year.get(month.year, (0, ZERO, month))
         by_year[month.year] = (n + 1, total + (amount or ZERO), month)
-    return [
+    out = [
         SupportLine(y, "现金救助", "按月发放", f"{n}个月救助金", total, last)
         for y, (n, total, last) in sorted(by_year.items())
     ]
+    if not out:
+        # no monthly run on this desk yet: the amount in payment is shown, not counted
+        with store.sessions.read() as s:
+            for kind, monthly in s.execute(
+                select(Application.assistance_type, Application.benefit_amount).where(
+                    Application.household_id == household_id,
+                    Application.deleted.is_(False),
+                    Application.state.in_(PAYING_CODES),
+                )
+            ):
+                label = TYPE_LABELS.get(AssistanceType(kind), kind)
+                what = (
+                    f"{label}在保，每月{monthly or ZERO}元（本机尚无按月发放核算记录，未计入合计）"
+                )
+                out.append(
+                    SupportLine(date.today().year, "现金救助", "按月发放", what, ZERO, date.today())
+                )
+    return out
 
 
 @service(roles=PROVIDER_ROLES, scope=Scope.HOUSEHOLD("household_id"))
@@ -79,7 +99,7 @@ def family_support(store: Store, actor: Actor, household_id: str) -> FamilySuppo
                     line.period_from.year,
                     kind,
                     line.programme_name,
-                    f"{len(line.members)}人：{names}",
+                    f"{names}（{len(line.members)}人）",
                     line.amount,
                     line.period_from,
                 )
