@@ -170,3 +170,21 @@ def test_the_case_page_tab_shows_the_whole_support_and_makes_a_referral(
     idle()
     assert tab.dialog is not None and tab.dialog.document.pageCount() >= 1  # type: ignore[attr-defined]
     tab.dialog.close()
+
+
+def test_a_provider_gets_only_the_case_list_of_its_families(qtbot, desk, captured_errors) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.support.purchased import assign_provider_households
+    from tests.beyond_cash.helpers import open_cases
+    from ui.main_window import MainWindow
+
+    store, admin = desk.as_user("admin")
+    store2, provider = desk.as_user("provider")
+    mine = open_cases(store, admin)[0][1]
+    assign_provider_households(store, admin, provider.user_id, [mine])
+    window = MainWindow(store2, provider)
+    qtbot.addWidget(window)
+    window.show()
+    idle()
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert not {"预警处置", "诉求登记", "系统管理", "工作台"} & set(titles), titles
+    assert [r.message for r in captured_errors] == []
