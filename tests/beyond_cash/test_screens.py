@@ -188,3 +188,31 @@ def test_a_provider_gets_only_the_case_list_of_its_families(qtbot, desk, capture
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert not {"预警处置", "诉求登记", "系统管理", "工作台"} & set(titles), titles
     assert [r.message for r in captured_errors] == []
+
+
+def test_the_administrator_ticks_a_providers_families(qtbot, desk) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from desktop.services.support.purchased import provider_households
+
+    store, admin = desk.as_user("admin")
+    _, provider = desk.as_user("provider")
+    panel = AdminPanel(store, admin)
+    qtbot.addWidget(panel)
+    dialog = panel.support.services.assign()
+    idle()
+    assert dialog.provider.currentData() == provider.user_id
+    ticked = dialog.checked()
+    assert ticked == provider_households(store, admin, provider.user_id), "the demo's assignment"
+    first = dialog.families.item(0)
+    first.setCheckState(
+        Qt.CheckState.Unchecked
+        if first.checkState() == Qt.CheckState.Checked
+        else Qt.CheckState.Checked
+    )
+    wanted = dialog.checked()
+    dialog.save()
+    idle()
+    assert not dialog.isVisible() and provider_households(store, admin, provider.user_id) == sorted(
+        wanted
+    )

@@ -50,6 +50,7 @@ from ui.dashboard_parts import fill_table, read_only_table, row_key
 from ui.errors import error_message, show_error
 from ui.ops import change_bus, run_op
 from ui.support.forms import FormDialog, combo, date_edit
+from ui.support.provider_dialog import ProviderFamiliesDialog
 from ui.support.roster_dialog import RosterDialog
 
 ChooseFile = Callable[[QWidget], str]
@@ -318,6 +319,9 @@ class ServicesPage(_ListPage):
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(store, actor, parent)
         self.button("新增购买服务…", self.add, "addService")
+        self.button("分配服务家庭…", self.assign, "assignFamilies").setEnabled(
+            actor.role == Role.ADMIN
+        )
         self.finish_buttons()
         self.reload()
 
@@ -352,6 +356,12 @@ class ServicesPage(_ListPage):
                 self,
             )
         )
+
+    def assign(self) -> ProviderFamiliesDialog:
+        dialog = ProviderFamiliesDialog(self.store, self.actor, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
 
 class SupportAdminPage(QTabWidget):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from desktop.domain.workflow.model import STATE_LABELS, State
 from desktop.errors import NotFound, ValidationError
 from desktop.money import to_money
 from desktop.services.base import (
@@ -22,8 +23,9 @@ from desktop.services.base import (
     service,
     unit_of_work,
 )
+from desktop.services.scope import visible_households
 from desktop.services.support.common import check_period, live_household, require_date
-from desktop.store.models import User
+from desktop.store.models import Application, Household, Person, User
 from desktop.store.store import Store
 from desktop.store.support_models import ProviderHousehold, PurchasedService, ServiceRecord
 
@@ -252,5 +254,52 @@ def my_assigned_households(store: Store, actor: Actor) -> list[str]:
                 select(ProviderHousehold.household_id).where(
                     ProviderHousehold.user_id == actor.user_id
                 )
+            )
+        )
+
+
+@dataclass(frozen=True)
+class AssignableFamily:
+    """A family of the office an administrator may assign to a provider (its latest case)."""
+
+    household_id: str
+    number: str
+    applicant_name: str
+    state: str
+    community: str
+
+
+@service(roles={Role.ADMIN}, scope=Scope.NONE("results are filtered by visible_households"))
+def assignable_families(store: Store, actor: Actor) -> list[AssignableFamily]:
+    """The office's families with their latest case, newest first."""
+    with store.sessions.read() as s:
+        rows = s.execute(
+            select(
+                Application.household_id,
+                Application.number,
+                Person.name,
+                Application.state,
+                Household.community,
+            )
+            .join(Household, Household.id == Application.household_id)
+            .join(Person, Person.id == Application.applicant_id)
+            .where(Application.deleted.is_(False), visible_households(s, actor))
+            .order_by(Application.applied_on.desc())
+        ).all()
+    seen: dict[str, AssignableFamily] = {}
+    for hid, number, name, state, community in rows:
+        if hid not in seen:
+            label = STATE_LABELS.get(State(state), state)
+            seen[hid] = AssignableFamily(hid, number, name, label, community)
+    return list(seen.values())
+
+
+@service(roles={Role.ADMIN}, scope=Scope.NONE("assignments of a provider's user, no family read"))
+def provider_households(store: Store, actor: Actor, user_id: str) -> list[str]:
+    """The families assigned to a provider's user."""
+    with store.sessions.read() as s:
+        return sorted(
+            s.scalars(
+                select(ProviderHousehold.household_id).where(ProviderHousehold.user_id == user_id)
             )
         )
