@@ -26,6 +26,7 @@ from desktop.demo_data import (
     ROADS,
     SURNAMES,
 )
+from desktop.demo_support import seed_support
 from desktop.demo_workflow import (
     demo_case_rows,
     insert_case_events,
@@ -443,6 +444,7 @@ def create_demo_store(
     if households:
         seed(store, households, seed_value)
         _assign_demo_coordinators(store, admin)
+        seed_support(store, admin)
         if visits:
             from desktop.demo_visits import seed_visits
 

@@ -226,4 +226,5 @@ PASSWORDS = {
     "surveyor": ("王调查", "surveyor", "Survey2026!"),
     "supervisor": ("张审核", "supervisor", "Review2026!"),
     "coordinator": ("赵协理", "coordinator", "Visit2026!"),
+    "provider": ("津南社工服务中心", "provider", "Serve2026!"),
 }

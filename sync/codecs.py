@@ -17,6 +17,16 @@ from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, String, T
 
 from desktop.store.models import LOCAL_COLUMNS, SYNCED_ENTITIES, Fixed2, Synced
 from desktop.store.request_models import ServiceRequest
+from desktop.store.support_models import (
+    ProgrammeRoster,
+    PurchasedService,
+    Referral,
+    RosterLine,
+    ServiceRecord,
+    SupportPartner,
+    SupportPolicy,
+    SupportProgramme,
+)
 from desktop.store.sync_models import (
     CheckReport,
     CheckRequest,
@@ -39,6 +49,14 @@ LOCAL_ENTITIES: dict[str, type[Synced]] = {
     "service_request": ServiceRequest,
     "home_visit": HomeVisit,
     "visit_problem": VisitProblem,
+    "support_policy": SupportPolicy,
+    "support_partner": SupportPartner,
+    "referral": Referral,
+    "support_programme": SupportProgramme,
+    "programme_roster": ProgrammeRoster,
+    "roster_line": RosterLine,
+    "purchased_service": PurchasedService,
+    "service_record": ServiceRecord,
 }
 #: Columns that never travel (the hub's rev comes with the record, the rest is local).
 LOCAL_ONLY = LOCAL_COLUMNS

@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.logout_requested.emit(switch)
 
     def _add_supervisor_panels(self) -> None:
-        """工作台 and 发放核算 for supervisors and administrators, 预警处置 for everyone,
+        """工作台 and 发放核算 for supervisors and administrators, 预警处置 and 诉求登记 for staff,
         巡访走访 for coordinators (opened first) and supervisors, 系统管理 for administrators
         (all pages) and supervisors (calendar, fund, policy view)."""
         if self.actor.role in SUPERVISOR_ROLES:
@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
             self.add_panel("工作台", self.dashboard)
             self.benefit_run = BenefitRunPanel(self.store, self.actor)
             self.add_panel("发放核算", self.benefit_run)
+        if self.actor.role == Role.PROVIDER:
+            return  # a purchased-service provider works only on its assigned families' cases
         self.warnings = WarningsPanel(self.store, self.actor)
         self.add_panel("预警处置", self.warnings)
         from ui.requests_panel import RequestsPanel

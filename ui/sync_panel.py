@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.base import Actor, Role
+from desktop.services.base import ALL_ROLES, Actor, Role
 from desktop.services.cases.case_numbers import renumber_refused_case, renumberable_cases
 from desktop.settings import get_setting
 from desktop.store.outbox import OutboxState
@@ -429,10 +429,13 @@ def _panel_data(
 
 
 def install_sync(window: Any) -> SyncController:
-    """Add the 同步 tab, the 立即同步 action and the background sync to the main window."""
+    """Add the 同步 tab, the 立即同步 action and the background sync to the main window (a
+    purchased-service provider syncs its work but gets no 同步 tab: its conflicts and outbox
+    list other families' records)."""
     controller = SyncController(window.store, window, parent=window)
-    window.sync_panel = SyncPanel(window.store, window.actor, controller)
-    window.add_panel("同步", window.sync_panel)
+    if window.actor.role in ALL_ROLES:
+        window.sync_panel = SyncPanel(window.store, window.actor, controller)
+        window.add_panel("同步", window.sync_panel)
     window.sync_action = window.add_action("立即同步", controller.toggle)
     controller.busy_changed.connect(
         lambda busy: window.sync_action.setText("取消同步" if busy else "立即同步")

@@ -46,6 +46,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
     COORDINATOR = "coordinator"
+    PROVIDER = "provider"
 
     @property
     def label(self) -> str:
@@ -58,9 +59,14 @@ ROLE_LABELS = {
     Role.SUPERVISOR: "审核负责人",
     Role.ADMIN: "系统管理员",
     Role.COORDINATOR: "社区救助协理员",
+    Role.PROVIDER: "购买服务机构",
 }
 
-ALL_ROLES = frozenset(Role)
+ALL_ROLES = frozenset(Role) - {Role.PROVIDER}
+"""Every office staff role. A purchased-service provider (政府购买服务机构) is not staff: each
+service it may call names it, and the scope check limits it to the families assigned to it."""
+PROVIDER_ROLES = ALL_ROLES | {Role.PROVIDER}
+"""Staff and the provider: what a provider may read or fill for its assigned families."""
 # Roles that may see ID numbers and phone numbers in full; community coordinators, who only
 # visit and report, see them masked.
 FULL_PERSONAL_DATA_ROLES = frozenset({Role.CLERK, Role.SUPERVISOR, Role.ADMIN, Role.SURVEYOR})

@@ -30,6 +30,7 @@ class Change(StrEnum):
     AUDIT = "audit"
     REQUESTS = "requests"
     VISITS = "visits"
+    SUPPORT = "support"
 
 
 def change_kinds(kinds: Iterable[str]) -> frozenset[Change]:

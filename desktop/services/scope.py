@@ -1,7 +1,8 @@
 """Office and community scope, declared by every service and checked centrally by ``@service``.
 
 一城通办: an office acts on a family only where it lives (居住地) or is registered (户籍地); a
-community coordinator (社区救助协理员) moreover only in the communities assigned to them. A
+community coordinator (社区救助协理员) moreover only in the communities assigned to them, and a
+purchased-service provider (购买服务机构) only the families assigned to it. A
 service names what it reaches — ``Scope.HOUSEHOLD("household_id")``, ``Scope.APPLICATION(…)``,
 ``Scope.NONE("why")`` … — and the decorator resolves that parameter to the family before the
 service body runs, so no caller (screen, sync, script) can skip the check.
@@ -27,6 +28,7 @@ from desktop.store.models import (
     IncomeItem,
     Person,
 )
+from desktop.store.support_models import ProviderHousehold
 from desktop.store.visit_models import HomeVisit, VisitProblem
 from desktop.store.workflow_models import HomeSurveyRecord
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from desktop.services.base import Actor
 
 COORDINATOR = "coordinator"
+PROVIDER = "provider"
 
 # kind → how an id of that kind leads to its household
 _HOUSEHOLD_OF: dict[str, Any] = {
@@ -71,6 +74,11 @@ class Scope:
     def APPLICATIONS(cls, param: str) -> Scope:  # noqa: N802
         """A list of application ids; every one is checked."""
         return cls("applications", param)
+
+    @classmethod
+    def HOUSEHOLDS(cls, param: str) -> Scope:  # noqa: N802
+        """A list of household ids; every one is checked."""
+        return cls("households", param)
 
     @classmethod
     def DOCUMENT(cls, param: str) -> Scope:  # noqa: N802
@@ -123,10 +131,25 @@ def assigned_communities(session: Session, user_id: str) -> set[str]:
     )
 
 
+def assigned_households(session: Session, user_id: str) -> set[str]:
+    """The families assigned to a service provider's user (admin-managed)."""
+    return set(
+        session.scalars(
+            select(ProviderHousehold.household_id).where(ProviderHousehold.user_id == user_id)
+        )
+    )
+
+
 def check_family(
-    session: Session, actor: Actor, residence_office_id: str, hukou_office_id: str, community: str
+    session: Session,
+    actor: Actor,
+    residence_office_id: str,
+    hukou_office_id: str,
+    community: str,
+    household_id: str | None = None,
 ) -> None:
-    """Refuse an actor outside the family's offices, or a coordinator outside its community."""
+    """Refuse an actor outside the family's offices, a coordinator outside its community, or
+    a service provider the family is not assigned to (a new family is never assigned)."""
     if not in_office_scope(actor.office_id, residence_office_id, hukou_office_id):
         raise PermissionDenied(
             f"{actor.office_name}既不是该家庭的居住地也不是户籍地街道，无权查看或办理（一城通办）"
@@ -135,6 +158,10 @@ def check_family(
         raise PermissionDenied(
             f"社区“{community or '未填写'}”未分配给您（{actor.display_name}），无权查看或办理"
         )
+    if actor.role == PROVIDER and (
+        household_id is None or household_id not in assigned_households(session, actor.user_id)
+    ):
+        raise PermissionDenied(f"该家庭未分配给您（{actor.display_name}），无权查看或办理")
 
 
 def _household_id(session: Session, kind: str, value: str) -> str | None:
@@ -178,9 +205,12 @@ def check_scope(session: Session, actor: Actor, scope: Scope, value: Any) -> Non
     if scope.kind == "community":
         if actor.role == COORDINATOR and value not in assigned_communities(session, actor.user_id):
             raise PermissionDenied(f"社区“{value}”未分配给您（{actor.display_name}），无权查看")
+        if actor.role == PROVIDER:
+            raise PermissionDenied(f"社区“{value}”未分配给您（{actor.display_name}），无权查看")
         return
-    ids: Iterable[str] = value if scope.kind == "applications" else [value]
-    kind = "application" if scope.kind == "applications" else scope.kind
+    lists = {"applications": "application", "households": "household"}
+    ids: Iterable[str] = value if scope.kind in lists else [value]
+    kind = lists.get(scope.kind, scope.kind)
     for one in ids:
         household_id = _household_id(session, kind, str(one))
         household = session.get(Household, household_id) if household_id else None
@@ -191,15 +221,20 @@ def check_scope(session: Session, actor: Actor, scope: Scope, value: Any) -> Non
                 household.residence_office_id,
                 household.hukou_office_id,
                 household.community,
+                household.id,
             )
 
 
 def visible_households(session: Session, actor: Actor) -> Any:
     """A SQL condition on ``Household`` for lists: this office's families and, for a
-    coordinator, only the assigned communities."""
+    coordinator, only the assigned communities; for a service provider, only its families."""
     cond = (Household.residence_office_id == actor.office_id) | (
         Household.hukou_office_id == actor.office_id
     )
     if actor.role == COORDINATOR:
         cond = cond & Household.community.in_(sorted(assigned_communities(session, actor.user_id)))
+    if actor.role == PROVIDER:
+        cond = cond & Household.id.in_(
+            select(ProviderHousehold.household_id).where(ProviderHousehold.user_id == actor.user_id)
+        )
     return cond

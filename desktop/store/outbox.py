@@ -66,6 +66,14 @@ ENTITY_NAMES = {
     "service_requests": "service_request",
     "home_visits": "home_visit",
     "visit_problems": "visit_problem",
+    "support_policies": "support_policy",
+    "support_partners": "support_partner",
+    "referrals": "referral",
+    "support_programmes": "support_programme",
+    "programme_rosters": "programme_roster",
+    "roster_lines": "roster_line",
+    "purchased_services": "purchased_service",
+    "service_records": "service_record",
 }
 """Table name → entity name on the wire of each record a service queues with its row."""
 APPEND_ONLY_ENTITIES = {"case_events": "timeline_event"}

@@ -119,6 +119,7 @@ def foreign(desk: Desk) -> dict[str, Any]:
         "store": store,
         "office": other,
         "household": household_id,
+        "households": [household_id],
         "person": person_id,
         "application": app_id,
         "applications": [app_id],
@@ -188,6 +189,41 @@ def test_a_coordinator_sees_only_assigned_communities(desk: Desk) -> None:
         get_household(store, coordinator, hid)
     assign_communities(store, admin, coordinator.user_id, [community])
     assert get_household(store, coordinator, hid).id == hid
+
+
+def test_a_service_provider_sees_only_its_assigned_families(desk: Desk) -> None:
+    """The same check limits a purchased-service provider to the families assigned to it,
+    in one family's services and in lists alike."""
+    from desktop.services.family.households import get_household
+    from desktop.services.family.search import CaseFilter, fetch_cases
+    from desktop.services.support.purchased import assign_provider_households
+
+    store, admin = desk.as_user("admin")
+    _, provider = desk.as_user("provider")
+    with store.sessions.read() as s:
+        mine, other = list(
+            s.scalars(
+                select(Application.household_id)
+                .where(Application.residence_office_id == admin.office_id)
+                .order_by(Application.number)
+                .distinct()
+                .limit(2)
+            )
+        )
+    assign_provider_households(store, admin, provider.user_id, [])
+    with pytest.raises(PermissionDenied, match="未分配给您"):
+        get_household(store, provider, mine)
+    assert fetch_cases(store, provider, CaseFilter(), 0, 100) == []
+    assign_provider_households(store, admin, provider.user_id, [mine])
+    assert get_household(store, provider, mine).id == mine
+    with pytest.raises(PermissionDenied, match="未分配给您"):
+        get_household(store, provider, other)
+    with store.sessions.read() as s:
+        check_scope(s, provider, Scope.HOUSEHOLDS("x"), [mine])
+        with pytest.raises(PermissionDenied, match="未分配给您"):
+            check_scope(s, provider, Scope.HOUSEHOLDS("x"), [mine, other])
+        with pytest.raises(PermissionDenied, match="未分配给您"):
+            check_scope(s, provider, Scope.COMMUNITY("x"), "任一社区")
 
 
 def test_a_nested_service_sees_its_callers_uncommitted_rows(desk: Desk) -> None:

@@ -142,11 +142,13 @@ def test_pages_by_role(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untype
     store, admin = desk.as_user("admin")
     panel = AdminPanel(store, admin)
     qtbot.addWidget(panel)
-    assert panel.page_titles() == ["用户", "街道", "政策参数", "节假日调整", "备用金", "操作日志"]
+    assert panel.page_titles() == [
+        "用户", "街道", "政策参数", "节假日调整", "备用金", "帮扶资源", "操作日志"
+    ]  # fmt: skip
     store2, supervisor = desk.as_user("supervisor")
     panel2 = AdminPanel(store2, supervisor)
     qtbot.addWidget(panel2)
-    assert panel2.page_titles() == ["政策参数", "节假日调整", "备用金", "操作日志"]
+    assert panel2.page_titles() == ["政策参数", "节假日调整", "备用金", "帮扶资源", "操作日志"]
     assert not panel2.policy.editable and not hasattr(panel2.policy, "add_button")
     assert panel2.policy.table.rowCount() == len(panel.policy.rows) > 0
     page = ReserveFundPage(*desk.as_user("clerk"))

@@ -64,7 +64,7 @@ def test_tabs_by_role(qtbot, desk, sync_ops) -> None:  # type: ignore[no-untyped
     w2 = MainWindow(store2, supervisor)
     qtbot.addWidget(w2)
     assert {"案件列表", "工作台", "发放核算", "预警处置", "系统管理"} <= set(_tabs(w2))
-    assert w2.admin.page_titles() == ["政策参数", "节假日调整", "备用金", "操作日志"]
+    assert w2.admin.page_titles() == ["政策参数", "节假日调整", "备用金", "帮扶资源", "操作日志"]
     assert w2.dashboard.data is not None and w2.benefit_run.run_button.isEnabled()
 
 

@@ -1,5 +1,5 @@
 """The 系统管理 tab: users and offices (administrators), policy rows, holiday overrides, the
-reserve fund and the audit trail's check (administrators and supervisors; policy rows read-only
+reserve fund, the support catalogues (帮扶资源) and the audit trail's check (administrators and supervisors; policy rows read-only
 for supervisors)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from ui.admin.offices import OfficesPanel
 from ui.admin.policy_rows import PolicyRowsPage
 from ui.admin.reserve_fund import ReserveFundPage
 from ui.admin.users import UsersPanel
+from ui.support.admin_page import SupportAdminPage
 
 ADMIN_ROLES = {Role.ADMIN, Role.SUPERVISOR}
 
@@ -32,6 +33,8 @@ class AdminPanel(QTabWidget):
         self.addTab(self.policy, "政策参数")
         self.addTab(self.calendar, "节假日调整")
         self.addTab(self.reserve, "备用金")
+        self.support = SupportAdminPage(store, actor)
+        self.addTab(self.support, "帮扶资源")
         self.audit = AuditPage(store, actor)
         self.addTab(self.audit, "操作日志")
 

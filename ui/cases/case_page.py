@@ -44,6 +44,7 @@ from ui import theme
 from ui.cases.actions import ActionDialog, ActionPanel, fields_for
 from ui.cases.documents import CheckPanel, DocumentsPanel, FileDialog
 from ui.cases.household import AssessmentTab, HouseholdTab
+from ui.cases.support_tab import SupportTab
 from ui.cases.timeline import DeadlineTable, TimelineTable
 from ui.errors import error_message, show_error
 from ui.ops import change_bus, run_op
@@ -139,6 +140,7 @@ class CasePage(QWidget):
         self.deadlines = DeadlineTable()
         self.documents = DocumentsPanel(self.store, self.actor, file_dialog=file_dialog)
         self.checks = CheckPanel(self.store, self.actor)
+        self.support = SupportTab(self.store, self.actor)
         history = QWidget()
         hl = QVBoxLayout(history)
         hl.addWidget(QLabel("<b>办理时限</b>"))
@@ -147,7 +149,7 @@ class CasePage(QWidget):
         hl.addWidget(self.timeline, 3)
         for widget, label in ((self.household, "家庭情况"), (self.assessment, "资格测算"),
                               (history, "时限和记录"), (self.documents, "申请材料"),
-                              (self.checks, "经济状况核对")):  # fmt: skip
+                              (self.checks, "经济状况核对"), (self.support, "综合帮扶")):  # fmt: skip
             self.tabs.addTab(widget, label)
         body = QHBoxLayout()
         body.addWidget(self.tabs, 3)
@@ -221,6 +223,7 @@ class CasePage(QWidget):
         self.assessment.set_case(c, editable=not locked)
         self.documents.set_documents(c.id, c.household_id, data.documents, editable=not locked)
         self.checks.set_reports(c.household_id, data.check_reports, editable=not locked)
+        self.support.set_household(c.household_id)
         self.step_panel.set_options(data.actions, locked)
         allowed, why = may_fill_survey(self.actor, c)
         self.survey_button.setEnabled(allowed)

@@ -19,7 +19,7 @@ from desktop.errors import (
 )
 from desktop.services.accounts.login_guard import LOCK_SECONDS, LoginGuard, wait_after
 from desktop.services.base import (
-    ALL_ROLES,
+    PROVIDER_ROLES,
     ROLE_LABELS,
     Actor,
     Role,
@@ -226,7 +226,7 @@ def _check_password(data_dir: Path, name: str, password: str, clock: Callable[[]
     return key
 
 
-@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
+@service(roles=PROVIDER_ROLES, scope=Scope.NONE("the actor's own password"))
 def unlock(
     store: Store, actor: Actor, password: str, *, clock: Callable[[], float] = time.time
 ) -> None:
@@ -238,7 +238,7 @@ def unlock(
         uow.audit("unlock", "user", actor.user_id, f"{actor.display_name} 解除锁屏")
 
 
-@service(roles=ALL_ROLES, scope=Scope.NONE("the actor's own password"))
+@service(roles=PROVIDER_ROLES, scope=Scope.NONE("the actor's own password"))
 def change_password(
     store: Store,
     actor: Actor,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from desktop.domain.workflow import DEFAULT_RULES, AssistanceType, definition_of
 from desktop.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from desktop.services.base import (
-    ALL_ROLES,
+    PROVIDER_ROLES,
     Actor,
     Role,
     Scope,
@@ -26,7 +26,8 @@ from desktop.store.models import Application, Document, Person
 from desktop.store.store import Store
 from desktop.store.workflow_models import HomeSurveyRecord
 
-SURVEY_ROLES = {Role.SURVEYOR, Role.SUPERVISOR}
+# A commissioned survey company (购买服务机构) fills the surveys of the cases assigned to it.
+SURVEY_ROLES = {Role.SURVEYOR, Role.SUPERVISOR, Role.PROVIDER}
 TEXT_SECTIONS = {
     "income": "收入情况",
     "assets": "财产情况",
@@ -256,7 +257,7 @@ def finalize_survey(store: Store, actor: Actor, application_id: str, today: date
         return _view(row)
 
 
-@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
+@service(roles=PROVIDER_ROLES, scope=Scope.APPLICATION("application_id"))
 def survey_for_form(store: Store, actor: Actor, application_id: str) -> SurveyView:
     """The survey as the form opens it: the stored record, or for a new one the surveyors and
     date of the 安排入户调查 step (all scheduled surveyors; the user when none was scheduled).

@@ -34,6 +34,7 @@ from desktop.pinyin import given_name, name_keys
 from desktop.services.base import (
     ALL_ROLES,
     PAYER_ROLES,
+    PROVIDER_ROLES,
     Actor,
     Role,
     Scope,
@@ -552,7 +553,7 @@ def _get_household(session: Session, household_id: str) -> Household:
     return household
 
 
-@service(roles=ALL_ROLES, scope=Scope.HOUSEHOLD("household_id"))
+@service(roles=PROVIDER_ROLES, scope=Scope.HOUSEHOLD("household_id"))
 def get_household(store: Store, actor: Actor, household_id: str) -> HouseholdView:
     """Read a whole household (audited: a read of a full file)."""
     with unit_of_work(store, actor) as uow:
@@ -593,6 +594,7 @@ def find_person_by_id_number(store: Store, actor: Actor, id_number: str) -> Pers
                 household.residence_office_id,
                 household.hukou_office_id,
                 household.community,
+                household.id,
             )
         except PermissionDenied:
             return person_view(person, None)

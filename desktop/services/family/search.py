@@ -11,9 +11,15 @@ from sqlalchemy import Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.ids import mask_id
-from desktop.services.base import ALL_ROLES, Actor, Scope, service
+from desktop.services.base import PROVIDER_ROLES, Actor, Scope, service
 from desktop.services.cases.applications import ASSISTANCE_TYPES
-from desktop.services.scope import COORDINATOR, assigned_communities, visible_households
+from desktop.services.scope import (
+    COORDINATOR,
+    PROVIDER,
+    assigned_communities,
+    assigned_households,
+    visible_households,
+)
 from desktop.store.models import Application, Household, Person
 from desktop.store.store import Store
 
@@ -72,7 +78,7 @@ def _person_ids(session: Session, query: str, limit: int) -> list[str]:
     return list(session.scalars(by_name.union(by_given).limit(limit)))
 
 
-@service(roles=ALL_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
+@service(roles=PROVIDER_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
 def search_persons(store: Store, actor: Actor, query: str, limit: int = 50) -> list[PersonHit]:
     """People matching what the clerk typed; ID numbers masked for roles that need not see them."""
     with store.sessions.read() as s:
@@ -172,16 +178,20 @@ def _filtered(session: Session, f: CaseFilter, stmt: Select) -> Select:  # type:
 
 def _visible_ids(session: Session, actor: Actor, f: CaseFilter, stmt: Select) -> Select:  # type: ignore[type-arg]
     """``_filtered`` limited to the families ``actor`` may see: this office's (一城通办) and,
-    for a coordinator, those of the assigned communities."""
+    for a coordinator, those of the assigned communities; for a provider, its families."""
     stmt = _filtered(session, replace(f, office_id=actor.office_id), stmt)
     if actor.role == COORDINATOR:
         mine = sorted(assigned_communities(session, actor.user_id))
         in_mine = list(session.scalars(select(Household.id).where(Household.community.in_(mine))))
         stmt = stmt.where(Application.household_id.in_(in_mine))
+    if actor.role == PROVIDER:
+        stmt = stmt.where(
+            Application.household_id.in_(sorted(assigned_households(session, actor.user_id)))
+        )
     return stmt
 
 
-@service(roles=ALL_ROLES, scope=Scope.NONE("counts only the families visible to the actor"))
+@service(roles=PROVIDER_ROLES, scope=Scope.NONE("counts only the families visible to the actor"))
 def count_cases(store: Store, actor: Actor, f: CaseFilter) -> int:
     """How many cases the filter shows this actor (an index count: no joins)."""
     with store.sessions.read() as s:
@@ -204,7 +214,7 @@ _ROW_COLUMNS = (
 )
 
 
-@service(roles=ALL_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
+@service(roles=PROVIDER_ROLES, scope=Scope.NONE("results are filtered by visible_households"))
 def fetch_cases(
     store: Store, actor: Actor, f: CaseFilter, offset: int, limit: int
 ) -> list[CaseRow]:

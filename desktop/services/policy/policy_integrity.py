@@ -15,7 +15,7 @@ from desktop.domain.policy.integrity import (
     PolicyCheck,
     check_digest,
 )
-from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service, unit_of_work
+from desktop.services.base import PROVIDER_ROLES, Actor, Role, Scope, service, unit_of_work
 from desktop.store.db import current_revision
 from desktop.store.models import AuditEvent
 from desktop.store.policy_table import table_digest
@@ -67,7 +67,7 @@ def needs_baseline(session: Session, revision: str | None) -> bool:
 
 
 @service(
-    roles=ALL_ROLES,
+    roles=PROVIDER_ROLES,
     scope=Scope.NONE("records the policy table's digest at login, no family"),
     changes=(),
 )
