@@ -29,7 +29,7 @@ from desktop.domain.workflow import (
 from desktop.services.cases.case_codec import snapshot_from_json
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
-from desktop.store.workflow_models import CalendarOverride
+from desktop.store.workflow_models import CalendarOverride, DeadlineCount
 
 _SPAN_BEFORE, _SPAN_AFTER = 6, 4
 
@@ -288,8 +288,49 @@ class DeadlineSummary:
     """step → (open, overdue)."""
 
 
+def _summary(rows) -> DeadlineSummary:  # type: ignore[no-untyped-def]
+    """Rows of (step, open, overdue, due today) as a summary."""
+    by_step: dict[str, tuple[int, int]] = {}
+    due_today = 0
+    for step, n, late, now in rows:
+        opened, overdue = by_step.get(step, (0, 0))
+        by_step[step] = (opened + int(n), overdue + int(late or 0))
+        due_today += int(now or 0)
+    return DeadlineSummary(
+        sum(v[0] for v in by_step.values()),
+        sum(v[1] for v in by_step.values()),
+        due_today,
+        by_step,
+    )
+
+
 def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSummary:
-    """Open deadlines of this office counted by step and overdue (one grouped query)."""
+    """Open deadlines of this office counted by step and overdue.
+
+    Read from ``deadline_counts`` (one row per step, due day and pause, kept by triggers on
+    every change of an application: migration 0021), a few hundred rows however many cases
+    the office has; ``deadline_summary_plain`` counts the cases themselves and gives the same
+    result."""
+    overdue = case(
+        ((DeadlineCount.due < today) & DeadlineCount.paused.is_(False), DeadlineCount.n), else_=0
+    )
+    stmt = (
+        select(
+            DeadlineCount.step,
+            func.sum(DeadlineCount.n),
+            func.sum(overdue),
+            func.sum(case((DeadlineCount.due == today, DeadlineCount.n), else_=0)),
+        )
+        .where(DeadlineCount.office_id == office_id)
+        .group_by(DeadlineCount.step)
+    )
+    with store.sessions.read() as s:
+        return _summary(s.execute(stmt).all())
+
+
+def deadline_summary_plain(store: Store, office_id: str, today: date) -> DeadlineSummary:
+    """The same summary counted over the office's cases (one grouped query): the reference
+    the kept counts are tested against."""
     overdue = case(
         (
             (Application.next_deadline < today) & (Application.state != State.SUPPLEMENTING.value),
@@ -309,14 +350,7 @@ def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSumma
         .group_by(Application.deadline_step)
     )
     with store.sessions.read() as s:
-        rows = s.execute(stmt).all()
-    by_step = {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
-    return DeadlineSummary(
-        sum(v[0] for v in by_step.values()),
-        sum(v[1] for v in by_step.values()),
-        sum(int(r[3] or 0) for r in rows),
-        by_step,
-    )
+        return _summary(s.execute(stmt).all())
 
 
 def recompute_deadlines(session: Session, office_id: str, today: date) -> int:
