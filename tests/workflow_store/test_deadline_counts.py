@@ -12,6 +12,8 @@ from sqlalchemy import select, text, update
 from desktop.services.cases.deadlines import (
     deadline_summary,
     deadline_summary_plain,
+    due_list,
+    due_list_plain,
     recompute_deadlines,
 )
 from desktop.services.cases.workflow import accept_application, add_calendar_override, get_case
@@ -146,3 +148,22 @@ def test_an_upgraded_store_starts_with_counts_of_its_existing_cases(tmp_path: Pa
         assert _assert_same(store) == (3 + 2) * len(TODAYS)
     finally:
         store.close()
+
+
+def test_the_due_list_read_as_tuples_equals_the_orm_list(offices: Offices) -> None:
+    """``due_list`` (one SQL statement over covering indexes, due days counted once) gives
+    exactly the rows of ``due_list_plain`` (ORM, row by row): every office, several days, a
+    window, a page, and an office calendar with an override."""
+    o = offices
+    new_application(o, "dibao", D(2026, 9, 1))
+    add_calendar_override(o.store, o.admin, D(2026, 12, 1), "holiday", "测试")
+    with o.store.sessions.read() as s:
+        office_ids = s.scalars(select(Office.id)).all()
+    seen = 0
+    for office in office_ids:
+        for today in TODAYS:
+            for within, limit in ((None, None), (14, None), (None, 100), (30, 7)):
+                fast = due_list(o.store, office, today, within, limit)
+                assert fast == due_list_plain(o.store, office, today, within, limit)
+                seen += len(fast)
+    assert seen > 0 and any(i.overdue for i in due_list(o.store, o.clerk.office_id, TODAYS[1]))
