@@ -1,5 +1,5 @@
-"""The deadline summary read from the trigger-kept counts (migration 0021) equals the summary
-counted over the cases themselves, on the demo store, after workflow steps, calendar changes,
+"""The deadline summary and the counts by owner read from the trigger-kept counts (migration
+0021) equal those counted over the cases themselves, on the demo store, after workflow steps, calendar changes,
 deletions, office moves, raw upserts such as a sync pull writes, and after an upgrade."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from desktop.services.cases.deadlines import (
     recompute_deadlines,
 )
 from desktop.services.cases.workflow import accept_application, add_calendar_override, get_case
+from desktop.services.dashboard.statistics import deadlines_by_owner, deadlines_by_owner_plain
 from desktop.store.db import make_engine, migrate
 from desktop.store.keys import new_database_key
 from desktop.store.models import Application, Office
@@ -38,6 +39,9 @@ def _assert_same(store: Store) -> int:
         for today in TODAYS:
             kept = deadline_summary(store, office, today)
             assert kept == deadline_summary_plain(store, office, today), (office, today)
+            owners = deadlines_by_owner(store, office, today)
+            assert owners == deadlines_by_owner_plain(store, office, today), (office, today)
+            assert sum(v[0] for v in owners.values()) == kept.total
             seen += kept.total
     return seen
 
@@ -70,7 +74,11 @@ def test_kept_counts_equal_the_recount_through_every_kind_of_change(offices: Off
         s.execute(
             update(Application)
             .where(Application.id == ids[2])
-            .values(deadline_step="定期核查", next_deadline=D(2026, 11, 29))
+            .values(
+                deadline_step="定期核查",
+                deadline_owner="hukou:supervisor",
+                next_deadline=D(2026, 11, 29),
+            )
         )
         s.execute(update(Application).where(Application.id == ids[3]).values(next_deadline=None))
         s.execute(update(Application).where(Application.id == ids[4]).values(state="supplementing"))

@@ -1,4 +1,4 @@
-"""deadline_counts: open deadlines per office, step, due day and pause, kept by triggers
+"""deadline_counts: open deadlines per office, step, owner, due day and pause (triggers)
 
 Revision ID: 0021
 Revises: 0017
@@ -6,9 +6,9 @@ Create Date: 2026-12-02
 
 The supervisor's deadline summary used to group every open case of the office (38,000 rows
 at a big office, about a second on an encrypted store). This table holds the same counts,
-one row per (office, step, due day, paused), raised and lowered by triggers on every insert,
+one row per (office, step, owner, due day, paused), raised and lowered by triggers on every insert,
 update and delete of an application (services, sync pulls and bulk seeding alike), so the
-summary reads a few hundred rows. A case counts once for its residence office and once for
+summary and the counts by owner read a few hundred rows. A case counts once for its residence office and once for
 its registration office when that is another office; only cases with a next deadline that
 are not deleted count. The table is local (never synced) and is filled from the existing
 rows here.
@@ -29,16 +29,22 @@ depends_on: str | Sequence[str] | None = None
 # Kept in step with desktop.services.cases.deadlines (State.SUPPLEMENTING pauses the clock).
 _PAUSED = "{who}.state = 'supplementing'"
 _COUNTED = "{who}.next_deadline IS NOT NULL AND {who}.deleted = 0"
-_COLUMNS = "next_deadline, deadline_step, state, deleted, residence_office_id, hukou_office_id"
+_COLUMNS = (
+    "next_deadline, deadline_step, deadline_owner, state, deleted, residence_office_id, "
+    "hukou_office_id"
+)
 
 
 def _add(who: str) -> str:
-    key = f"{who}.deadline_step, {who}.next_deadline, {_PAUSED.format(who=who)}"
-    upsert = "ON CONFLICT (office_id, step, due, paused) DO UPDATE SET n = n + 1;"
+    key = (
+        f"{who}.deadline_step, coalesce({who}.deadline_owner, ''), {who}.next_deadline, "
+        f"{_PAUSED.format(who=who)}"
+    )
+    upsert = "ON CONFLICT (office_id, step, owner, due, paused) DO UPDATE SET n = n + 1;"
     return (
-        f"INSERT INTO deadline_counts (office_id, step, due, paused, n) "
+        f"INSERT INTO deadline_counts (office_id, step, owner, due, paused, n) "
         f"VALUES ({who}.residence_office_id, {key}, 1) {upsert} "
-        f"INSERT INTO deadline_counts (office_id, step, due, paused, n) "
+        f"INSERT INTO deadline_counts (office_id, step, owner, due, paused, n) "
         f"SELECT {who}.hukou_office_id, {key}, 1 "
         f"WHERE {who}.hukou_office_id IS NOT {who}.residence_office_id {upsert}"
     )
@@ -51,7 +57,8 @@ def _remove(who: str) -> str:
         (f"{who}.hukou_office_id", f" AND {who}.hukou_office_id IS NOT {who}.residence_office_id"),
     ):
         match = (
-            f"office_id = {office} AND step = {who}.deadline_step AND due = {who}.next_deadline "
+            f"office_id = {office} AND step = {who}.deadline_step "
+            f"AND owner = coalesce({who}.deadline_owner, '') AND due = {who}.next_deadline "
             f"AND paused = ({_PAUSED.format(who=who)}){extra}"
         )
         out.append(f"UPDATE deadline_counts SET n = n - 1 WHERE {match};")
@@ -78,23 +85,26 @@ TRIGGER_NAMES = (
 
 # The counts recounted from the applications table (the plain path; also the backfill).
 RECOUNT = (
-    "SELECT office_id, step, due, paused, count(*) FROM ("
-    "SELECT residence_office_id AS office_id, deadline_step AS step, next_deadline AS due, "
-    "state = 'supplementing' AS paused FROM applications "
+    "SELECT office_id, step, owner, due, paused, count(*) FROM ("
+    "SELECT residence_office_id AS office_id, deadline_step AS step, coalesce(deadline_owner, '') AS owner, "
+    "next_deadline AS due, state = 'supplementing' AS paused FROM applications "
     "WHERE next_deadline IS NOT NULL AND deleted = 0 "
-    "UNION ALL SELECT hukou_office_id, deadline_step, next_deadline, state = 'supplementing' "
-    "FROM applications WHERE next_deadline IS NOT NULL AND deleted = 0 "
-    "AND hukou_office_id IS NOT residence_office_id) GROUP BY office_id, step, due, paused"
+    "UNION ALL SELECT hukou_office_id, deadline_step, coalesce(deadline_owner, ''), "
+    "next_deadline, "
+    "state = 'supplementing' FROM applications WHERE next_deadline IS NOT NULL AND deleted = 0 "
+    "AND hukou_office_id IS NOT residence_office_id) "
+    "GROUP BY office_id, step, owner, due, paused"
 )
 
 
 def upgrade() -> None:
     op.execute(
         "CREATE TABLE deadline_counts (office_id VARCHAR(36) NOT NULL, "
-        "step VARCHAR(40) NOT NULL, due DATE NOT NULL, paused BOOLEAN NOT NULL, "
-        "n INTEGER NOT NULL, PRIMARY KEY (office_id, step, due, paused)) WITHOUT ROWID"
+        "step VARCHAR(40) NOT NULL, owner VARCHAR(20) NOT NULL, due DATE NOT NULL, "
+        "paused BOOLEAN NOT NULL, n INTEGER NOT NULL, "
+        "PRIMARY KEY (office_id, step, owner, due, paused)) WITHOUT ROWID"
     )
-    op.execute(f"INSERT INTO deadline_counts (office_id, step, due, paused, n) {RECOUNT}")
+    op.execute(f"INSERT INTO deadline_counts (office_id, step, owner, due, paused, n) {RECOUNT}")
     for sql in TRIGGERS:
         op.execute(sql)
     op.execute("CREATE INDEX ix_persons_id_name ON persons (id, name)")
