@@ -18,6 +18,7 @@ from desktop.services.cases.deadlines import (
     due_list,
     due_list_plain,
 )
+from desktop.services.dashboard.statistics import deadlines_by_owner, deadlines_by_owner_plain
 from desktop.store.models import Application, Household, Office, Person, new_id
 from desktop.store.store import Store
 from tests.support import TEST_KDF
@@ -109,6 +110,7 @@ def run(smoke: bool) -> list[dict]:  # type: ignore[type-arg]
             base = timed(bare, reps)[0]
             page = timed(bare_page, reps)[0]
             plain = timed(lambda: due_list_plain(store, office, TODAY), reps)[0]
+            owners = timed(lambda: deadlines_by_owner_plain(store, office, TODAY), reps)[0]
             recount = timed(lambda: deadline_summary_plain(store, office, TODAY), reps)[0]
             extra = {
                 "cases": cases,
@@ -125,6 +127,8 @@ def run(smoke: bool) -> list[dict]:  # type: ignore[type-arg]
                     "bare indexed SELECT, first 100 rows", page, TARGET, **extra),
                 row(f"deadline summary by step (kept counts), {cases:,} cases", timed(lambda: deadline_summary(store, office, TODAY), reps),
                     "the same summary recounted over the cases (grouped query)", recount, TARGET, **extra),
+                row(f"deadlines by owner (kept counts), {cases:,} cases", timed(lambda: deadlines_by_owner(store, office, TODAY), reps),
+                    "the same counts recounted over the cases (grouped query)", owners, TARGET, **extra),
             ]  # fmt: skip
         finally:
             store.close()
