@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -88,3 +89,19 @@ class ReserveFundEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     __table_args__ = (Index("ix_reserve_fund_office_on", "office_id", "on"),)
+
+
+class DeadlineCount(Base):
+    """Local, never synced (migration 0021): how many open deadlines one office has at one step,
+    owed by one side and role, due on one day, paused (补正材料) or running; kept by triggers on ``applications``."""
+
+    __tablename__ = "deadline_counts"
+    office_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    step: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(20), primary_key=True)
+    """Who owes the deadline, "side:role" (``applications.deadline_owner``)."""
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    paused: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import case, func, or_, select, union_all, update
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from desktop.domain.workflow import (
 from desktop.services.cases.case_codec import snapshot_from_json
 from desktop.store.models import Application, Office, Person
 from desktop.store.store import Store
-from desktop.store.workflow_models import CalendarOverride
+from desktop.store.workflow_models import CalendarOverride, DeadlineCount
 
 _SPAN_BEFORE, _SPAN_AFTER = 6, 4
 
@@ -160,9 +161,8 @@ def deadline_columns(found: Deadline | None) -> dict[str, object]:
     return {"next_deadline": found.due, "deadline_step": found.step_cn, "deadline_owner": owner}
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One line of the due/overdue list."""
+class DueItem(NamedTuple):
+    """One line of the due/overdue list (a named tuple: a big office lists 38,000)."""
 
     application_id: str
     number: str
@@ -228,6 +228,30 @@ def _due_query(office_id: str, until: date | None):  # type: ignore[no-untyped-d
     return union_all(*parts).subquery()
 
 
+_DUE_COLUMNS = (
+    "a.id, a.number, a.applicant_id, a.assistance_type, a.state, a.deadline_step, "
+    "a.deadline_owner, a.next_deadline"
+)
+_DUE_PART = (
+    f"SELECT {_DUE_COLUMNS} FROM applications a WHERE a.{{own}} = :office "
+    "AND a.next_deadline IS NOT NULL AND a.deleted = 0{other}{until}"
+)
+# Both sides of the office as a UNION ALL of two covering-index range scans; the names come
+# from the covering (id, name) index: the planner prefers the unique id index and would then
+# read (and decrypt) one large table page per applicant.
+_DUE_SQL = (
+    "SELECT u.id, u.number, p.name, u.assistance_type, u.state, u.deadline_step, "
+    "u.deadline_owner, u.next_deadline FROM ("
+    + _DUE_PART.format(own="residence_office_id", other="", until="{until}")
+    + " UNION ALL "
+    + _DUE_PART.format(
+        own="hukou_office_id", other=" AND a.residence_office_id != :office", until="{until}"
+    )
+    + ") u JOIN persons p INDEXED BY ix_persons_id_name ON p.id = u.applicant_id "
+    "ORDER BY u.next_deadline, u.number{limit}"
+)
+
+
 def due_list(
     store: Store,
     office_id: str,
@@ -239,8 +263,46 @@ def due_list(
 
     ``within_days`` keeps deadlines due up to that many calendar days from today (overdue ones
     always stay); ``limit`` returns only the first rows (a UI page). Working days left are
-    counted on the office's calendar.
+    counted on the office's calendar. One SQL statement read as plain tuples;
+    ``due_list_plain`` is the same list through the ORM (the reference it is tested against).
     """
+    params: dict[str, object] = {"office": office_id}
+    until = ""
+    if within_days is not None:
+        until = " AND a.next_deadline <= :until"
+        params["until"] = (today + timedelta(days=within_days)).isoformat()
+    sql = _DUE_SQL.format(until=until, limit=" LIMIT :limit" if limit is not None else "")
+    if limit is not None:
+        params["limit"] = limit
+    with store.sessions.read() as s:
+        cal = office_calendar(s, office_id, today)
+        rows = s.connection().exec_driver_sql(sql, params).fetchall()
+    paused_state = State.SUPPLEMENTING.value
+    days: dict[str, tuple[date, int]] = {}  # a few hundred distinct due days
+    out = []
+    for app_id, number, name, kind, state, step, owner, raw_due in rows:
+        side, _, role = (owner or ":").partition(":")
+        paused = state == paused_state
+        found = days.get(raw_due)
+        if found is None:
+            due = date.fromisoformat(raw_due)
+            found = days[raw_due] = (due, cal.working_days_between(today, due))
+        due, left = found
+        out.append(
+            DueItem(app_id, number, name, kind, state, step, side, role, due, left,
+                    today > due and not paused, paused)
+        )  # fmt: skip
+    return out
+
+
+def due_list_plain(
+    store: Store,
+    office_id: str,
+    today: date,
+    within_days: int | None = None,
+    limit: int | None = None,
+) -> list[DueItem]:
+    """The due list through the ORM, row by row: the reference ``due_list`` is tested against."""
     until = today + timedelta(days=within_days) if within_days is not None else None
     u = _due_query(office_id, until)
     stmt = (
@@ -288,8 +350,49 @@ class DeadlineSummary:
     """step → (open, overdue)."""
 
 
+def _summary(rows) -> DeadlineSummary:  # type: ignore[no-untyped-def]
+    """Rows of (step, open, overdue, due today) as a summary."""
+    by_step: dict[str, tuple[int, int]] = {}
+    due_today = 0
+    for step, n, late, now in rows:
+        opened, overdue = by_step.get(step, (0, 0))
+        by_step[step] = (opened + int(n), overdue + int(late or 0))
+        due_today += int(now or 0)
+    return DeadlineSummary(
+        sum(v[0] for v in by_step.values()),
+        sum(v[1] for v in by_step.values()),
+        due_today,
+        by_step,
+    )
+
+
 def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSummary:
-    """Open deadlines of this office counted by step and overdue (one grouped query)."""
+    """Open deadlines of this office counted by step and overdue.
+
+    Read from ``deadline_counts`` (one row per step, due day and pause, kept by triggers on
+    every change of an application: migration 0021), a few hundred rows however many cases
+    the office has; ``deadline_summary_plain`` counts the cases themselves and gives the same
+    result."""
+    overdue = case(
+        ((DeadlineCount.due < today) & DeadlineCount.paused.is_(False), DeadlineCount.n), else_=0
+    )
+    stmt = (
+        select(
+            DeadlineCount.step,
+            func.sum(DeadlineCount.n),
+            func.sum(overdue),
+            func.sum(case((DeadlineCount.due == today, DeadlineCount.n), else_=0)),
+        )
+        .where(DeadlineCount.office_id == office_id)
+        .group_by(DeadlineCount.step)
+    )
+    with store.sessions.read() as s:
+        return _summary(s.execute(stmt).all())
+
+
+def deadline_summary_plain(store: Store, office_id: str, today: date) -> DeadlineSummary:
+    """The same summary counted over the office's cases (one grouped query): the reference
+    the kept counts are tested against."""
     overdue = case(
         (
             (Application.next_deadline < today) & (Application.state != State.SUPPLEMENTING.value),
@@ -309,14 +412,7 @@ def deadline_summary(store: Store, office_id: str, today: date) -> DeadlineSumma
         .group_by(Application.deadline_step)
     )
     with store.sessions.read() as s:
-        rows = s.execute(stmt).all()
-    by_step = {r[0]: (int(r[1]), int(r[2] or 0)) for r in rows}
-    return DeadlineSummary(
-        sum(v[0] for v in by_step.values()),
-        sum(v[1] for v in by_step.values()),
-        sum(int(r[3] or 0) for r in rows),
-        by_step,
-    )
+        return _summary(s.execute(stmt).all())
 
 
 def recompute_deadlines(session: Session, office_id: str, today: date) -> int:

@@ -20,7 +20,7 @@ from desktop.store.models import Application, Office
 from desktop.store.request_models import ServiceRequest
 from desktop.store.store import Store
 from desktop.store.sync_models import MonitorWarning, WarningDisposal
-from desktop.store.workflow_models import ReserveFundEntry
+from desktop.store.workflow_models import DeadlineCount, ReserveFundEntry
 
 DUE_LIMIT = 15
 LEDGER_LIMIT = 6
@@ -125,7 +125,25 @@ def month_intake(store: Store, office_id: str, month: date) -> MonthIntake:
 
 
 def deadlines_by_owner(store: Store, office_id: str, today: date) -> dict[str, tuple[int, int]]:
-    """Running deadlines of the office by owner ("side:role") → (open, overdue)."""
+    """Running deadlines of the office by owner ("side:role") → (open, overdue), read from the
+    trigger-kept ``deadline_counts`` (migration 0021); ``deadlines_by_owner_plain`` recounts
+    the cases and gives the same result."""
+    late = case(
+        ((DeadlineCount.due < today) & DeadlineCount.paused.is_(False), DeadlineCount.n), else_=0
+    )
+    stmt = (
+        select(DeadlineCount.owner, func.sum(DeadlineCount.n), func.sum(late))
+        .where(DeadlineCount.office_id == office_id)
+        .group_by(DeadlineCount.owner)
+    )
+    with store.sessions.read() as s:
+        return {r[0] or "": (int(r[1]), int(r[2] or 0)) for r in s.execute(stmt)}
+
+
+def deadlines_by_owner_plain(
+    store: Store, office_id: str, today: date
+) -> dict[str, tuple[int, int]]:
+    """The counts by owner recounted over the office's cases: the reference in tests."""
     overdue = case(
         (
             and_(Application.next_deadline < today, Application.state != State.SUPPLEMENTING.value),
