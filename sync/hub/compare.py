@@ -20,10 +20,11 @@ from desktop.domain.calendar import WorkCalendar
 from sync.hub import db, registry
 from sync.hub.feeds import DIRECTIONS, FeedKind, Rule, load_kinds
 from sync.hub.feeds.tables import bulk, feed_files, feed_rows, runs, warnings
-from sync.hub.records import dumps, upsert_hub_records
+from sync.hub.records import dumps, publish_hub_records
 from sync.protocol import WARNING
 
 NAMESPACE = uuid.UUID("9c41a7e2-0d3b-4f8e-b6a1-7e52d9c03f44")
+PUBLISH_CHUNK = 20000  # warnings published per write transaction
 
 
 @dataclass
@@ -159,15 +160,16 @@ def _publish(database: db.Database, ids: list[str], kinds: dict[str, FeedKind]) 
         .join(feed_rows, feed_rows.c.row_key == w.row_key)
         .join(feed_files, feed_files.c.sha256 == f.file_sha, isouter=True)
     )
-    for i in range(0, len(ids), 2000):
+    for i in range(0, len(ids), PUBLISH_CHUNK):
+        chunk = ids[i : i + PUBLISH_CHUNK]
         with database.write() as conn:
-            rows = conn.execute(query.where(w.evidence_key.in_(ids[i : i + 2000]))).mappings().all()
+            rows = conn.execute(query.where(w.evidence_key.in_(chunk))).mappings().all()
             items = [
                 (WARNING, r["id"], dumps(warning_payload(dict(r), dict(r), r["file_name"], kinds)),
                  list(dict.fromkeys(o for o in (r["office_code"], r["residence_office"]) if o)))
                 for r in rows
             ]  # fmt: skip
-            upsert_hub_records(conn, items)
+            publish_hub_records(conn, items)
 
 
 def run(
