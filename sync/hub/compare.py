@@ -294,11 +294,7 @@ def _stamp(
             .values(pushed_on=today.isoformat(),
                     deadline=cal.add_working_days(today, days).isoformat())
         )  # fmt: skip
-    bulk(
-        conn,
-        "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s",
-        [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new],
-    )
+    _set_ids(conn, [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new])
     offices: Counter[str] = Counter(office for _k, office in new)
     if new:
         report.new_by_kind[kind.label] = len(new)
@@ -308,6 +304,30 @@ def _stamp(
         text("SELECT COUNT(*) FROM hub_discovery_warnings WHERE kind = :k"), {"k": kind.kind}
     ).scalar()
     report.matched[kind.kind] = int(matched or 0)
+
+
+def _set_ids(conn: Connection, pairs: list[tuple[str, str]]) -> None:
+    """Give warnings (evidence key) their record id: executemany on SQLite; on PostgreSQL a
+    COPY into a temporary table and one UPDATE … FROM."""
+    if conn.dialect.name == "sqlite" or not pairs:
+        bulk(conn, "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s", pairs)
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS warning_ids (id VARCHAR(36), "
+        "evidence_key VARCHAR(80)) ON COMMIT DELETE ROWS"
+    )
+    with cur.copy("COPY warning_ids (id, evidence_key) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for pair in pairs:
+            copy.write_row(pair)
+    cur.execute(
+        "UPDATE hub_discovery_warnings w SET id = x.id FROM warning_ids x "
+        "WHERE w.evidence_key = x.evidence_key"
+    )
+    cur.execute("DELETE FROM warning_ids")
+    cur.close()
 
 
 def _new_keys(database: db.Database, run_id: str) -> list[str]:
