@@ -11,19 +11,21 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, RowMapping, func, select, text
 
 from desktop.domain.calendar import WorkCalendar
 from sync.hub import db, registry
 from sync.hub.feeds import DIRECTIONS, FeedKind, Rule, load_kinds
 from sync.hub.feeds.tables import bulk, feed_files, feed_rows, runs, warnings
-from sync.hub.records import dumps, upsert_hub_records
+from sync.hub.records import dumps, publish_hub_records
 from sync.protocol import WARNING
 
 NAMESPACE = uuid.UUID("9c41a7e2-0d3b-4f8e-b6a1-7e52d9c03f44")
+PUBLISH_CHUNK = 50000  # warnings published per write transaction
 
 
 @dataclass
@@ -159,15 +161,41 @@ def _publish(database: db.Database, ids: list[str], kinds: dict[str, FeedKind]) 
         .join(feed_rows, feed_rows.c.row_key == w.row_key)
         .join(feed_files, feed_files.c.sha256 == f.file_sha, isouter=True)
     )
-    for i in range(0, len(ids), 2000):
+    for i in range(0, len(ids), PUBLISH_CHUNK):
+        chunk = ids[i : i + PUBLISH_CHUNK]
         with database.write() as conn:
-            rows = conn.execute(query.where(w.evidence_key.in_(ids[i : i + 2000]))).mappings().all()
-            items = [
-                (WARNING, r["id"], dumps(warning_payload(dict(r), dict(r), r["file_name"], kinds)),
-                 list(dict.fromkeys(o for o in (r["office_code"], r["residence_office"]) if o)))
-                for r in rows
-            ]  # fmt: skip
-            upsert_hub_records(conn, items)
+            rows = conn.execute(query.where(w.evidence_key.in_(chunk))).mappings().all()
+            publish_hub_records(conn, _items(rows, kinds))
+
+
+def _items(rows: Sequence[RowMapping], kinds: dict[str, FeedKind]) -> list:
+    return [
+        (WARNING, r["id"], dumps(warning_payload(dict(r), dict(r), r["file_name"], kinds)),
+         list(dict.fromkeys(o for o in (r["office_code"], r["residence_office"]) if o)))
+        for r in rows
+    ]  # fmt: skip
+
+
+def _publish_run(database: db.Database, run_id: str, kinds: dict[str, FeedKind]) -> None:
+    """``_publish`` of every warning of run ``run_id``, read page by page in key order."""
+    w, f = warnings.c, feed_rows.c
+    query = (
+        select(warnings, f.event_date, f.code, f.amount, f.data, f.line,
+               feed_files.c.name.label("file_name"))
+        .join(feed_rows, feed_rows.c.row_key == w.row_key)
+        .join(feed_files, feed_files.c.sha256 == f.file_sha, isouter=True)
+        .where(w.run_id == run_id)
+        .order_by(w.evidence_key)
+        .limit(PUBLISH_CHUNK)
+    )  # fmt: skip
+    last = ""
+    while True:
+        with database.write() as conn:
+            rows = conn.execute(query.where(w.evidence_key > last)).mappings().all()
+            if not rows:
+                return
+            publish_hub_records(conn, _items(rows, kinds))
+        last = rows[-1]["evidence_key"]
 
 
 def run(
@@ -231,8 +259,7 @@ def run(
                     report.refused_rows += 1
                     reason = f"{e['column']}：{e['reason']}"
                     report.refused_reasons[reason] = report.refused_reasons.get(reason, 0) + 1
-    new_ids = _new_keys(database, report.run_id)
-    _publish(database, new_ids, kinds)
+    _publish_run(database, report.run_id, kinds)
     if report.status == "running":
         report.status = "done"
     with database.write() as conn:
@@ -292,11 +319,7 @@ def _stamp(
             .values(pushed_on=today.isoformat(),
                     deadline=cal.add_working_days(today, days).isoformat())
         )  # fmt: skip
-    bulk(
-        conn,
-        "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s",
-        [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new],
-    )
+    _set_ids(conn, [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new])
     offices: Counter[str] = Counter(office for _k, office in new)
     if new:
         report.new_by_kind[kind.label] = len(new)
@@ -308,13 +331,28 @@ def _stamp(
     report.matched[kind.kind] = int(matched or 0)
 
 
-def _new_keys(database: db.Database, run_id: str) -> list[str]:
-    with database.read() as conn:
-        return list(
-            conn.execute(
-                select(warnings.c.evidence_key).where(warnings.c.run_id == run_id)
-            ).scalars()
-        )
+def _set_ids(conn: Connection, pairs: list[tuple[str, str]]) -> None:
+    """Give warnings (evidence key) their record id: executemany on SQLite; on PostgreSQL a
+    COPY into a temporary table and one UPDATE … FROM."""
+    if conn.dialect.name == "sqlite" or not pairs:
+        bulk(conn, "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s", pairs)
+        return
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS warning_ids (id VARCHAR(36), "
+        "evidence_key VARCHAR(80)) ON COMMIT DELETE ROWS"
+    )
+    with cur.copy("COPY warning_ids (id, evidence_key) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        for pair in pairs:
+            copy.write_row(pair)
+    cur.execute(
+        "UPDATE hub_discovery_warnings w SET id = x.id FROM warning_ids x "
+        "WHERE w.evidence_key = x.evidence_key"
+    )
+    cur.execute("DELETE FROM warning_ids")
+    cur.close()
 
 
 def direction_label(direction: str) -> str:

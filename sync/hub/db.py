@@ -269,6 +269,15 @@ class Database:
                 yield conn
 
     @contextmanager
+    def writing(self, conn: Connection) -> Iterator[None]:
+        """Make the open transaction of ``conn`` a writer from here to its commit, which the
+        caller makes inside the block (its earlier statements ran without the lock)."""
+        with self._write_lock:
+            if not self.is_sqlite:
+                conn.exec_driver_sql("SELECT value FROM hub_counters WHERE name = 'seq' FOR UPDATE")
+            yield
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot on both backends)."""
         with self.engine.connect() as conn, conn.begin():

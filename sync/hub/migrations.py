@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, inspect, select
+from sqlalchemy.exc import DBAPIError
 
 from sync.hub import audit_chain, city_policy, db
 
@@ -119,6 +120,25 @@ def _v10_problem_escalations(conn: Connection) -> None:
     db.problem_escalations.create(conn)
 
 
+def _v11_feed_import(conn: Connection) -> None:
+    """Feed rows indexed by kind alone (a row appends to its kind's run of the index; the
+    (kind, id number) index took an insert at a random place per row and halved the import
+    rate, and the matching joins on the registry's key, not on it); on PostgreSQL the pgcrypto
+    extension when the server offers it (its SHA-1 makes the content keys in SQL,
+    sync/hub/feeds/staged.py; without it the import keeps its Python path)."""
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_hub_feed_rows_kind_id")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_hub_feed_rows_kind ON hub_feed_rows (kind)")
+    if conn.dialect.name != "postgresql":
+        return
+    if conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'pgcrypto'").scalar():
+        return
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pgcrypto SCHEMA public")
+    except DBAPIError:
+        pass  # not available to this role or server: the Python path
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -138,6 +158,7 @@ STEPS: tuple[Step, ...] = (
     Step(8, "person identity: one live person per ID number, merges", _v8_person_identity),
     Step(9, "the city's policy table (市级政策参数)", city_policy.create_tables),
     Step(10, "district supervision of overdue visit problems", _v10_problem_escalations),
+    Step(11, "feed rows indexed by kind; pgcrypto for the SQL feed import", _v11_feed_import),
 )
 HEAD = STEPS[-1].version
 

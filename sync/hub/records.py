@@ -623,3 +623,126 @@ def rejected_changes(database: db.Database, limit: int = 100) -> list[tuple[str,
         for device_id, text in conn.execute(query.limit(limit)):
             out.append((device_id, stored_result(text)))
     return out
+
+
+_STAGE = "hub_publish_stage"
+_PARENT_NEEDLES = tuple(f'"{key}"' for key, _parent in PARENT_KEYS)
+
+
+def _stage_table(conn: Connection) -> Any:
+    """The (empty) staging table of one set-based publish, on this transaction's cursor."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord BIGINT PRIMARY KEY, "
+        "entity VARCHAR(40) NOT NULL, id VARCHAR(36) NOT NULL, payload TEXT NOT NULL, "
+        "offices TEXT NOT NULL, state SMALLINT NOT NULL DEFAULT 0, rev INTEGER, "
+        "new_offices TEXT, add_offices TEXT, seq BIGINT)"
+    )
+    cur.execute(f"DELETE FROM {_STAGE}")
+    return cur
+
+
+def publish_hub_records(conn: Connection, items: list[tuple[str, str, str, list[str]]]) -> int:
+    """``upsert_hub_records`` set-based, for the hub's large publications (warnings, registry
+    persons): the records are staged in a temporary table (COPY on PostgreSQL) and compared,
+    inserted and updated by a few statements. Same rows, revs, offices and seq order as the
+    record-by-record path (tests/sync/test_publish_bulk.py); returns how many changed."""
+    keys = [(e, i) for e, i, _p, _o in items]
+    if len(set(keys)) != len(keys):  # one record twice: the record-by-record path decides
+        return upsert_hub_records(conn, items)
+    links: set[tuple[str, str, str, str]] = set()
+    staged: list[tuple] = []
+    for n, (entity, rid, payload, offices) in enumerate(items):
+        if any(needle in payload for needle in _PARENT_NEEDLES):
+            parent = parent_key(entity, json.loads(payload))
+            if parent is not None:
+                links.add((parent[0], parent[1], entity, rid))
+        staged.append((n, entity, rid, payload, dumps(list(offices))))
+    _write_links(conn, links)
+    if not staged:
+        return 0
+    sqlite = conn.dialect.name == "sqlite"
+    cur = _stage_table(conn)
+    columns = "ord, entity, id, payload, offices"
+    if sqlite:
+        cur.executemany(f"INSERT INTO {_STAGE} ({columns}) VALUES (?, ?, ?, ?, ?)", staged)
+    else:
+        with cur.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+            for r in staged:
+                copy.write_row(r)
+        cur.execute(f"ANALYZE {_STAGE}")
+    same_record = "r.entity = s.entity AND r.id = s.id"
+    if sqlite:
+        not_covered = (
+            "EXISTS (SELECT 1 FROM json_each(s.offices) j "
+            "WHERE j.value NOT IN (SELECT value FROM json_each(r.offices)))"
+        )
+    else:
+        not_covered = "NOT (r.offices::jsonb @> s.offices::jsonb)"
+    # stored records whose payload, deletion or offices differ: decided as upsert_hub_records
+    cur.execute(
+        f"SELECT s.ord, r.rev, r.offices, s.offices FROM {_STAGE} s JOIN hub_records r "
+        f"ON {same_record} WHERE r.deleted OR r.payload <> s.payload "
+        f"OR (r.offices <> s.offices AND {not_covered})"
+    )
+    changed_rows = []
+    for ord_, rev, stored, sent in cur.fetchall():
+        old = json.loads(stored)
+        offices = _union(old, json.loads(sent))
+        added = [o for o in offices if o not in set(old)]
+        changed_rows.append((rev + 1, dumps(offices), dumps(added), ord_))
+    p = "?" if sqlite else "%s"
+    if changed_rows:
+        cur.executemany(
+            f"UPDATE {_STAGE} SET state = 2, rev = {p}, new_offices = {p}, add_offices = {p} "
+            f"WHERE ord = {p}",
+            changed_rows,
+        )
+    cur.execute(
+        f"UPDATE {_STAGE} SET state = 1, rev = 1, new_offices = offices, add_offices = offices "
+        f"WHERE NOT EXISTS (SELECT 1 FROM hub_records r WHERE r.entity = {_STAGE}.entity "
+        f"AND r.id = {_STAGE}.id)"
+    )
+    new = int(cur.rowcount)
+    dirty = new + len(changed_rows)
+    if dirty:
+        first = db.next_seqs(conn, dirty)
+        cur.execute(
+            f"UPDATE {_STAGE} SET seq = x.rn + {p} - 1 FROM (SELECT ord, row_number() OVER "
+            f"(ORDER BY ord) AS rn FROM {_STAGE} WHERE state > 0) AS x "
+            f"WHERE {_STAGE}.ord = x.ord",
+            (first,),
+        )
+        now = time.time()
+        if changed_rows:
+            cur.execute(
+                f"UPDATE hub_record_offices SET seq = s.seq FROM {_STAGE} s WHERE s.state = 2 "
+                "AND hub_record_offices.entity = s.entity AND hub_record_offices.id = s.id"
+            )
+            cur.execute(
+                f"UPDATE hub_records SET rev = s.rev, deleted = {p}, payload = s.payload, "
+                f"offices = s.new_offices, seq = s.seq, updated_at = {p}, updated_by = NULL "
+                f"FROM {_STAGE} s WHERE s.state = 2 AND hub_records.entity = s.entity "
+                "AND hub_records.id = s.id",
+                (False, now),
+            )
+        cur.execute(
+            "INSERT INTO hub_records (entity, id, rev, deleted, payload, offices, seq, "
+            f"updated_at, updated_by) SELECT entity, id, 1, {p}, payload, offices, seq, {p}, "
+            f"NULL FROM {_STAGE} WHERE state = 1 ORDER BY ord",
+            (False, now),
+        )
+        each = (
+            "json_each(s.add_offices) o"
+            if sqlite
+            else "json_array_elements_text(s.add_offices::json) o"
+        )
+        cur.execute(
+            "INSERT INTO hub_record_offices (office_code, seq, entity, id) "
+            f"SELECT o.value, s.seq, s.entity, s.id FROM {_STAGE} s, {each} WHERE s.state > 0"
+        )
+    cur.execute(f"DELETE FROM {_STAGE}")
+    cur.close()
+    return dirty

@@ -20,7 +20,7 @@ from sync.hub import db
 from sync.hub.feeds.importer import FeedRefused, parse_date
 from sync.hub.feeds.reader import read_rows
 from sync.hub.feeds.tables import registry
-from sync.hub.records import dumps, upsert_hub_records
+from sync.hub.records import dumps, publish_hub_records
 
 #: Registry categories: the four in payment through a case, then listed groups.
 CATEGORIES = {
@@ -237,7 +237,7 @@ def publish(database: db.Database) -> int:
             (ENTITY, person_id(r["id_number"], r["category"], r["source"]), dumps(payload), offices)
         )
     changed = 0
-    for i in range(0, len(items), 5000):
+    for i in range(0, len(items), 50000):
         with database.write() as conn:
-            changed += upsert_hub_records(conn, items[i : i + 5000])
+            changed += publish_hub_records(conn, items[i : i + 50000])
     return changed

@@ -1,7 +1,7 @@
 """deadline_counts: open deadlines per office, step, owner, due day and pause (triggers)
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-02
 
 The supervisor's deadline summary used to group every open case of the office (38,000 rows
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0017"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -40,7 +40,7 @@ feed_rows = Table(
     Column("data", Text, nullable=False),  # the row as read (JSON), the warning's evidence
     Column("file_sha", String(64), nullable=False),
     Column("line", Integer, nullable=False),
-    Index("ix_hub_feed_rows_kind_id", "kind", "id_number"),
+    Index("ix_hub_feed_rows_kind", "kind"),  # hub step 11 (was kind, id_number)
 )
 
 feed_files = Table(
