@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from desktop.services.base import Actor, Role
+from desktop.services.cases.case_overview import case_overview
 from desktop.services.dashboard.status import unsynced_count
 from desktop.services.policy.calendar_admin import calendar_warning
 from desktop.store.store import Store
@@ -17,6 +18,7 @@ from ui import ops, print_defaults
 from ui.admin.panel import ADMIN_ROLES, AdminPanel
 from ui.admin.users import ask_password_change
 from ui.cases.list_panel import CaseListPanel
+from ui.errors import show_error
 from ui.screen import restore_geometry, save_geometry
 from ui.settings_dialog import SettingsDialog
 from ui.sync_panel import install_sync
@@ -173,8 +175,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.add_panel(title, widget))
         return widget
 
-    def open_case(self, application_id: str) -> QWidget:
-        """Show the case page of ``application_id`` (one tab per case, closable)."""
+    def open_case(self, application_id: str) -> QWidget | None:
+        """Show the case page of ``application_id`` (one tab per case, closable); a
+        purchased-service provider gets the case's home-survey form, the one thing it does."""
+        if self.actor.role == Role.PROVIDER:
+            ops.run_op(
+                self, case_overview, self.store, self.actor, application_id,
+                on_done=self._open_survey,
+            )  # fmt: skip
+            return None
         from ui.cases.case_page import CasePage
 
         for index in range(self.tabs.count()):
@@ -193,6 +202,18 @@ class MainWindow(QMainWindow):
         page.title_changed.connect(lambda title: self._retitle(page, title))
         self.tabs.setCurrentIndex(index)
         return page
+
+    def _open_survey(self, case: Any, error: BaseException | None) -> None:
+        if error is not None or case is None:
+            if error is not None:
+                show_error(self, error)
+            return
+        from ui.survey.form import SurveyWindow
+
+        window = SurveyWindow(self.store, self.actor, case, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.survey_window = window
+        window.show()
 
     def _retitle(self, page: QWidget, title: str) -> None:
         index = self.tabs.indexOf(page)

@@ -216,3 +216,49 @@ def test_the_administrator_ticks_a_providers_families(qtbot, desk) -> None:  # t
     assert not dialog.isVisible() and provider_households(store, admin, provider.user_id) == sorted(
         wanted
     )
+
+
+def test_a_provider_fills_the_home_survey_of_its_case_in_the_real_form(
+    qtbot, desk, captured_errors
+) -> None:  # type: ignore[no-untyped-def]
+    """A third-party survey company: its case opens the 入户调查表 (not the staff case page);
+    the draft and a drawn signature are stored; a file of another kind, or a family not
+    assigned to it, is refused in the core."""
+    import pytest
+
+    from desktop.errors import PermissionDenied
+    from desktop.services.cases.case_overview import save_survey_signature
+    from desktop.services.cases.surveys import get_survey
+    from desktop.services.family.documents import attach_document
+    from desktop.services.support.purchased import assign_provider_households
+    from tests.beyond_cash.helpers import open_cases
+    from tests.support import png_bytes
+    from ui.main_window import MainWindow
+
+    store, admin = desk.as_user("admin")
+    store2, provider = desk.as_user("provider")
+    cases = open_cases(store, admin)
+    (mine_app, mine), (other_app, _other) = cases[0], cases[-1]
+    assign_provider_households(store, admin, provider.user_id, [mine])
+    window = MainWindow(store2, provider)
+    qtbot.addWidget(window)
+    window.show()
+    idle()
+    assert window.open_case(mine_app) is None
+    qtbot.waitUntil(lambda: getattr(window, "survey_window", None) is not None, timeout=10_000)
+    form = window.survey_window.form
+    assert form.application_id == mine_app
+    form.texts["housing"].setPlainText("租住平房一间，约20平方米，屋顶有渗水")
+    form.save_now()
+    idle()
+    save_survey_signature(store2, provider, mine_app, "王调查", png_bytes(9))
+    stored = get_survey(store2, mine_app)
+    assert stored is not None and "屋顶有渗水" in stored.sections["housing"]
+    assert "王调查" in stored.sections["signatures"]
+    with pytest.raises(PermissionDenied, match="只能上传入户调查的照片和签字"):
+        attach_document(store2, provider, household_id=mine, kind="application_form",
+                        data=b"%PDF-1.4", file_name="x.pdf", application_id=mine_app)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        save_survey_signature(store2, provider, other_app, "王调查", png_bytes(9))
+    window.survey_window.close()
+    assert [r.message for r in captured_errors] == []

@@ -26,7 +26,7 @@ from desktop.domain.workflow import (
     holder,
 )
 from desktop.errors import DeskError, NotFound
-from desktop.services.base import ALL_ROLES, Actor, Role, Scope, service
+from desktop.services.base import ALL_ROLES, PROVIDER_ROLES, Actor, Role, Scope, service
 from desktop.services.cases.applications import CHANNELS
 from desktop.services.cases.case_steps import get_case
 from desktop.services.cases.case_views import (
@@ -173,7 +173,7 @@ def _survey_status(store: Store, application_id: str) -> str:
     return "已定稿" if survey.locked else "草稿"
 
 
-@service(roles=ALL_ROLES, scope=Scope.APPLICATION("application_id"))
+@service(roles=PROVIDER_ROLES, scope=Scope.APPLICATION("application_id"))
 def case_overview(store: Store, actor: Actor, application_id: str) -> CaseOverview:
     """The case for the case page; reads the household file (audited) and masks IDs for
     roles that may not see them in full."""

@@ -100,7 +100,7 @@ VISIT_FILE_KINDS = frozenset({"photo", "signature"})
 
 @service(
     scope=Scope.HOUSEHOLD("household_id"),
-    roles=WRITERS | {Role.COORDINATOR},
+    roles=WRITERS | {Role.COORDINATOR, Role.PROVIDER},
     changes={"documents"},
 )
 def attach_document(
@@ -121,6 +121,8 @@ def attach_document(
     choice(kind, "材料类别", {k: v.title for k, v in DOCUMENT_KINDS.items()})
     if actor.role == Role.COORDINATOR and (kind not in VISIT_FILE_KINDS or application_id):
         raise PermissionDenied(f"{actor.role.label}只能上传走访照片和签字")
+    if actor.role == Role.PROVIDER and (kind not in VISIT_FILE_KINDS or not application_id):
+        raise PermissionDenied(f"{actor.role.label}只能上传入户调查的照片和签字")
     name = require_text(file_name, "文件名", max_len=200)
     if kind in IMAGE_KINDS:
         _check_image(kind, data)
