@@ -65,7 +65,7 @@ def refresh_city_policy(
 
 
 def _keep_city_policy(store: Store, answer: dict[str, Any]) -> str | None:
-    at = datetime.now().isoformat(timespec="seconds")
+    at = datetime.now().isoformat(sep=" ", timespec="minutes")
     changed = save_city_copy(store, answer.get("digest"), answer.get("rows") or [], at)
     if not changed or answer.get("digest") is None:
         return None
