@@ -7,20 +7,15 @@ from datetime import date
 from desktop.services.base import Actor, Role, Scope, service
 from desktop.services.outreach.visit_coverage import ledger_title, visit_ledger
 from desktop.store.store import Store
-from reports.visit_ledger import LedgerLine, LedgerSheet, render_visit_ledger
+from reports.visit_ledger import LedgerSheet, render_visit_ledger
 
 
 @service(roles={Role.SUPERVISOR, Role.ADMIN, Role.COORDINATOR}, scope=Scope.COMMUNITY("community"))
 def visit_ledger_sheet(store: Store, actor: Actor, community: str, month: date) -> LedgerSheet:
     """The ledger as the printed sheet shows it (IDs masked by the core)."""
     ledger = visit_ledger(store, actor, community, month)
-    lines = [
-        LedgerLine(r.visited_on, r.name, r.id_number, r.address, r.visitor, r.met, r.findings,
-                   r.problems, r.leaflet, r.signed, r.follow_up)
-        for r in ledger.rows
-    ]  # fmt: skip
     return LedgerSheet(ledger_title(ledger), ledger.office_name, community, ledger.start,
-                       ledger.end, tuple(lines), ledger.prepared_by)  # fmt: skip
+                       ledger.end, ledger.rows, ledger.prepared_by)  # fmt: skip
 
 
 @service(roles={Role.SUPERVISOR, Role.ADMIN, Role.COORDINATOR}, scope=Scope.COMMUNITY("community"))

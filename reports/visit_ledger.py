@@ -10,6 +10,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from desktop.domain.visits import VisitLedgerLine
 from desktop.errors import ReportError
 from reports.fonts import FontConfig
 from reports.layout import (
@@ -30,23 +31,6 @@ _FRACTIONS = (0.04, 0.08, 0.07, 0.13, 0.17, 0.07, 0.09, 0.1, 0.08, 0.05, 0.07, 0
 
 
 @dataclass(frozen=True)
-class LedgerLine:
-    """One visit as printed (plain data; the ID number in full is masked here)."""
-
-    visited_on: date
-    name: str
-    id_number: str
-    address: str
-    visitor: str
-    met: str
-    findings: str
-    problems: str
-    leaflet: str
-    signed: str
-    follow_up: str
-
-
-@dataclass(frozen=True)
 class LedgerSheet:
     """What the printed ledger shows."""
 
@@ -55,7 +39,7 @@ class LedgerSheet:
     community: str
     start: date
     end: date
-    lines: Sequence[LedgerLine]
+    lines: Sequence[VisitLedgerLine]
     prepared_by: str
 
 

@@ -202,3 +202,21 @@ def period_bounds(month: date) -> tuple[date, date]:
     start = month.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
     return start, following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class VisitLedgerLine:
+    """One visit in the ledger (走访台账) as the export and the printed sheet show it; the
+    ID number is masked by the core before it gets here."""
+
+    visited_on: date
+    name: str
+    id_number: str
+    address: str
+    visitor: str
+    met: str
+    findings: str
+    problems: str
+    leaflet: str
+    signed: str
+    follow_up: str

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from desktop.domain.ids import mask_id
-from desktop.domain.visits import CHECKLIST, PROBLEM_CATEGORIES, period_bounds
+from desktop.domain.visits import CHECKLIST, PROBLEM_CATEGORIES, VisitLedgerLine, period_bounds
 from desktop.services.base import Actor, Role, Scope, service
 from desktop.services.outreach.visits import Target, derive_targets
 from desktop.store.models import CoordinatorCommunity, Household, Person, User
@@ -168,23 +168,6 @@ def _workloads(rows: list[CommunityCoverage]) -> list[Workload]:
 
 
 @dataclass(frozen=True)
-class LedgerRow:
-    """One visit in the ledger (走访台账), as printed: the ID number masked."""
-
-    visited_on: date
-    name: str
-    id_number: str
-    address: str
-    visitor: str
-    met: str
-    findings: str
-    problems: str
-    leaflet: str
-    signed: str
-    follow_up: str
-
-
-@dataclass(frozen=True)
 class VisitLedger:
     """The ledger of one community and period."""
 
@@ -192,7 +175,7 @@ class VisitLedger:
     community: str
     start: date
     end: date
-    rows: tuple[LedgerRow, ...]
+    rows: tuple[VisitLedgerLine, ...]
     prepared_by: str
 
 
@@ -226,7 +209,7 @@ def visit_ledger(store: Store, actor: Actor, community: str, month: date) -> Vis
             name, number = heads.get(v.household_id, ("", ""))
             concerns = [CHECKLIST[k] for k, a in (v.checklist or {}).items() if a == "concern"]
             rows.append(
-                LedgerRow(
+                VisitLedgerLine(
                     v.visited_on, name, mask_id(number), address, v.visitor,
                     "、".join(v.met or ()), "、".join(concerns) + "有问题" if concerns else "正常",
                     "、".join(problems.get(v.id, ())) or "无", "已发放" if v.leaflet_given else "—",
