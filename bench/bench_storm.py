@@ -240,8 +240,11 @@ def _fresh(desks: list[HubApi]) -> None:
         api.http.session.close()
 
 
-def _push_storm(desks: list[HubApi], changes: int, rep: int) -> tuple[Storm, list[str], int]:
-    """Every desk pushes ``changes`` new households of its office in one request, all at once."""
+def _push_storm(
+    desks: list[HubApi], changes: int, rep: int, started: threading.Event | None = None
+) -> tuple[Storm, list[str], int]:
+    """Every desk pushes ``changes`` new households of its office in one request, all at once
+    (``started`` is set when they are released)."""
     ids: list[str] = []
     bodies = []
     bad = [0]
@@ -263,7 +266,7 @@ def _push_storm(desks: list[HubApi], changes: int, rep: int) -> tuple[Storm, lis
                 }
             )
         bodies.append(batch)
-    gate = threading.Barrier(len(desks))
+    gate = threading.Barrier(len(desks), action=started.set if started else None)
 
     def push(api: HubApi, batch: list[dict[str, Any]]) -> None:
         gate.wait()
@@ -329,8 +332,8 @@ def _info(api: HubApi) -> None:
 
 def run(smoke: bool) -> list[dict]:
     """Measure the storms against the hub in worker processes (PostgreSQL)."""
-    offices, per_office, pushers, changes, reps, window_s = (
-        (5, 4, 5, 20, 1, 1.0) if smoke else (250, 4, 100, 100, 3, 60.0)
+    offices, per_office, pushers, changes, reps, window_s, readers_n, during_s = (
+        (8, 4, 5, 20, 1, 1.0, 12, 0.2) if smoke else (250, 4, 100, 100, 3, 60.0, 200, 2.0)
     )
     workers = max(1, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as tmp, _database(smoke, Path(tmp)) as (url, backend):
@@ -345,8 +348,22 @@ def run(smoke: bool) -> list[dict]:
             noop_runs, info_runs, push_runs, push_base = [], [], [], []
             paced_runs: list[tuple[Storm, Storm]] = []
             applied_ok = True
+            # desks of offices nobody pushes to: their pulls stay no-ops during the push storm
+            readers = desks[min(pushers, offices) * per_office :][:readers_n]
+            during_runs: list[tuple[Storm, Storm]] = []
             for rep in range(reps):
-                storm, ids, bad = _push_storm(push_desks, changes, rep)
+                _fresh(readers)
+                started = threading.Event()
+                background = ThreadPoolExecutor(1)
+                pushed = background.submit(_push_storm, push_desks, changes, rep, started)
+                started.wait()
+                side: list[tuple[str, Callable[[], object]]] = []
+                for a in readers:
+                    side += [("pull", partial(_noop, a, "0")), ("info", partial(_info, a))]
+                during = _storms(side, PACED_THREADS, during_s)
+                during_runs.append((during["pull"], during["info"]))
+                storm, ids, bad = pushed.result()
+                background.shutdown()
                 push_runs.append(storm)
                 held = _applied_once(database, ids)
                 applied_ok = applied_ok and held == len(ids) and bad == 0
@@ -368,7 +385,7 @@ def run(smoke: bool) -> list[dict]:
         finally:
             hub.stop()
             database.dispose()
-    paced_all = [s for pair in paced_runs for s in pair]
+    paced_all = [s for pair in paced_runs + during_runs for s in pair]
     failures = sum(len(s.errors) for s in noop_runs + push_runs + paced_all)
     if smoke and (failures or not applied_ok):  # the smoke run proves the storm still passes
         errors = [e for s in noop_runs + push_runs + paced_all for e in s.errors]
@@ -378,6 +395,7 @@ def run(smoke: bool) -> list[dict]:
     return _rows(
         backend, workers, len(desks), len(push_desks), changes, reps, window_s,
         noop_runs, info_runs, paced_runs, push_runs, push_base, applied_ok,
+        during_runs, len(readers), during_s,
     )  # fmt: skip
 
 
@@ -399,6 +417,9 @@ def _rows(
     push: list[Storm],
     push_base: list[Storm],
     applied_ok: bool,
+    during: list[tuple[Storm, Storm]],
+    n_readers: int,
+    during_s: float,
 ) -> list[dict]:
     from bench.common import row
 
@@ -441,6 +462,17 @@ def _rows(
             records_per_s=med(n_push * changes / s.wall for s in push),
             errors=sum(len(s.errors) for s in push),
             applied_once=applied_ok,
+            runs=reps,
+        ),
+        row(
+            f"no-op pull during the push storm, {n_readers} desks within {during_s:.1f} s: p99",
+            _spread([p.p(0.99) for p, _i in during]),
+            f"GET /v1/info x{n_readers} in the same window, p99",
+            med(i.p(0.99) for _p, i in during),
+            "p99 <= 200 ms, 0 errors",
+            p50_ms=med(p.p(0.5) for p, _i in during) * 1000,
+            base_p50_ms=med(i.p(0.5) for _p, i in during) * 1000,
+            errors=sum(len(p.errors) + len(i.errors) for p, i in during),
             runs=reps,
         ),
     ]
