@@ -1,5 +1,6 @@
-"""Hub under a sync storm: 1,000 enrolled desks each doing a no-op pull at once, and 100 desks
-pushing 100 households each at once, against the hub in worker processes on PostgreSQL."""
+"""Hub under a sync storm: 1,000 enrolled desks each doing a no-op pull (spread over a minute,
+and as one burst), 100 desks pushing 100 households each at once, and other desks' pulls
+during that push, against the hub in one worker process per core on PostgreSQL."""
 
 from __future__ import annotations
 
