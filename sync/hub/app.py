@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+import anyio
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -52,6 +55,22 @@ from sync.protocol import (
 
 log = logging.getLogger("sync.hub")
 JSON = "application/json"
+#: threads of one hub process that may wait for the writer at once. Writes are serialised
+#: (``Database.write``), so more would only park in the shared thread pool, where a crowd of
+#: waiting pushes would hold every thread that token checks and pulls need.
+WRITER_THREADS = 2
+
+
+class Writers:
+    """Runs the work of write routes on threads of their own (at most ``WRITER_THREADS``),
+    so readers keep the shared pool however many writes are queued."""
+
+    def __init__(self) -> None:
+        self._limiter = anyio.CapacityLimiter(WRITER_THREADS)
+
+    async def run[T](self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on a writer thread, once one is free."""
+        return await anyio.to_thread.run_sync(partial(fn, *args), limiter=self._limiter)
 
 
 def _json(model: BaseModel, status: int = 200) -> Response:
@@ -107,9 +126,10 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     app.state.database = database
     app.state.settings = settings
     _install_error_handlers(app)
-    _add_account_routes(app, database, settings)
-    _add_record_routes(app, database, settings)
-    _add_attachment_routes(app, database, settings)
+    writers = Writers()
+    _add_account_routes(app, database, settings, writers)
+    _add_record_routes(app, database, settings, writers)
+    _add_attachment_routes(app, database, settings, writers)
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -152,7 +172,9 @@ async def _device(request: Request, database: Database) -> accounts.Device:
     return await run_in_threadpool(accounts.authenticate, database, header)
 
 
-def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
+def _add_account_routes(
+    app: FastAPI, database: Database, settings: HubSettings, writers: Writers
+) -> None:
     attempts = accounts.EnrolAttempts()  # wrong enrolment codes per caller, this hub only
 
     @app.get("/v1/info")
@@ -171,16 +193,14 @@ def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings)
     async def register(request: Request) -> Response:
         req = await _parse(request, RegisterRequest)
         caller = request.client.host if request.client else ""
-        answer = await run_in_threadpool(
-            accounts.register, database, req, settings, caller, attempts
-        )
+        answer = await writers.run(accounts.register, database, req, settings, caller, attempts)
         return _json(answer, 201)
 
     @app.post("/v1/devices/me/token")
     async def rotate(request: Request) -> Response:
         device = await _device(request, database)
         req = await _parse(request, RotateTokenRequest)
-        await run_in_threadpool(accounts.rotate_token, database, device, req.token_sha256)
+        await writers.run(accounts.rotate_token, database, device, req.token_sha256)
         return _json(accounts.device_info(device))
 
     @app.get("/v1/devices/me")
@@ -196,7 +216,7 @@ def _add_account_routes(app: FastAPI, database: Database, settings: HubSettings)
     async def lease_numbers(request: Request) -> Response:
         device = await _device(request, database)
         req = await _parse(request, NumberLeaseRequest)
-        return _json(await run_in_threadpool(numbers.lease, database, device, req))
+        return _json(await writers.run(numbers.lease, database, device, req))
 
 
 def _pull_args(request: Request) -> tuple[int, int]:
@@ -238,12 +258,14 @@ def _pull(database: Database, office: str, cursor: int, limit: int) -> bytes:
     return records.pull_page(database, office, cursor, limit)
 
 
-def _add_record_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
+def _add_record_routes(
+    app: FastAPI, database: Database, settings: HubSettings, writers: Writers
+) -> None:
     @app.post("/v1/push")
     async def push(request: Request) -> Response:
         device = await _device(request, database)
         changes = await _push_changes(request)
-        body = await run_in_threadpool(_push_and_report, database, settings, device, changes)
+        body = await writers.run(_push_and_report, database, settings, device, changes)
         return Response(body, media_type=JSON)
 
     @app.get("/v1/pull")
@@ -270,7 +292,9 @@ def _range(header: str | None) -> tuple[int, int | None] | None:
     return int(start), int(end) if end else None
 
 
-def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettings) -> None:
+def _add_attachment_routes(
+    app: FastAPI, database: Database, settings: HubSettings, writers: Writers
+) -> None:
     @app.get("/v1/attachments/{sha256}/status")
     async def status(sha256: str, request: Request) -> Response:
         device = await _device(request, database)
@@ -285,7 +309,7 @@ def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettin
         total = int(total_text)
         # read the chunk first: answering before the body is consumed resets the connection
         data = await _body(request, settings.max_attachment_bytes)
-        result = await run_in_threadpool(
+        result = await writers.run(
             attachments.put_chunk,
             database,
             device,
@@ -300,7 +324,7 @@ def _add_attachment_routes(app: FastAPI, database: Database, settings: HubSettin
     @app.post("/v1/attachments/{sha256}/commit")
     async def commit(sha256: str, request: Request) -> Response:
         device = await _device(request, database)
-        return _json(await run_in_threadpool(attachments.commit, database, device, _sha(sha256)))
+        return _json(await writers.run(attachments.commit, database, device, _sha(sha256)))
 
     @app.get("/v1/attachments/{sha256}")
     async def download(sha256: str, request: Request) -> Response:
