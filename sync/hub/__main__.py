@@ -5,11 +5,12 @@ scan-feeds, import-registry, run, escalate, stats)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from sync.hub import accounts, city_policy, discovery_cli, migrations, monitoring, records
-from sync.hub.config import HubSettings
+from sync.hub.config import SECRET_ENV, HubSettings, secret_from_env
 from sync.hub.db import Database
 from sync.protocol import DEFAULT_MAX_ATTACHMENT_BYTES
 
@@ -66,10 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from sync.hub.server import serve
 
+        try:
+            secret = secret_from_env(os.environ.get(SECRET_ENV))
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
         settings = HubSettings(
             db_url=args.db,
             check_delay_s=args.check_delay,
             max_attachment_bytes=int(args.max_attachment_mib * 1048576),
+            public_secret=secret,
         )
         serve(settings, args.host, args.port)
         return 0

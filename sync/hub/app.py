@@ -136,7 +136,7 @@ def create_app(settings: HubSettings, database: Database | None = None) -> FastA
     async def openapi() -> Response:
         return _json_doc(openapi_document(app))
 
-    public.install(app, database)
+    public.install(app, database, settings.public_secret)
     audit_chain.add_routes(app, database)
     city_policy.add_routes(app, database)
     return app

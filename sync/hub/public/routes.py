@@ -5,6 +5,8 @@ logged by the server; refusals are logged without the form)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -53,9 +55,13 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def install(app: FastAPI, database: Database) -> PublicState:
-    """Register the public pages on the hub's app."""
+def install(app: FastAPI, database: Database, secret: bytes | None = None) -> PublicState:
+    """Register the public pages on the hub's app; ``secret`` shared by every process of the
+    hub lets a form served by one be posted to another (random when None: one process)."""
     state = PublicState()
+    if secret is not None:
+        state.csrf = Csrf(hmac.new(secret, b"csrf", hashlib.sha256).digest())
+        state.salt = hmac.new(secret, b"limiter-salt", hashlib.sha256).digest()[:16]
     app.state.public = state
 
     @app.middleware("http")
