@@ -38,8 +38,9 @@ from desktop.store.store import Store
 from printing.support_sheets import render_policy_sheet
 from ui.dashboard_parts import fill_table, heading, read_only_table, row_key
 from ui.errors import error_message
+from ui.intake.common import code_combo
 from ui.ops import change_bus, run_op
-from ui.support.forms import Call, FormDialog, combo, date_edit
+from ui.support.forms import Call, FormDialog, date_edit
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
 OVERDUE = "#b42318"
@@ -184,7 +185,7 @@ class SupportTab(QWidget):
         if error is not None:
             self.message.setText(error_message(error))
             return
-        fields = [("partner", "转介单位", combo([(p.id, f"{p.name}（{p.kind_cn}）") for p in partners])),
+        fields = [("partner", "转介单位", code_combo([(p.id, f"{p.name}（{p.kind_cn}）") for p in partners])),
                   ("need", "转介事项", QPlainTextEdit()), ("made_on", "转介日期", date_edit())]  # fmt: skip
         hid = self.household_id
         dialog = FormDialog("转介", fields, lambda v: (make_referral, (self.store, self.actor, hid, v["partner"], v["need"], v["made_on"])), self,
@@ -197,7 +198,7 @@ class SupportTab(QWidget):
         if not key:
             self.message.setText("请先选中一条转介记录")
             return None
-        fields = [("status", "结果", combo(OUTCOMES)), ("on", "日期", date_edit()), ("amount", "帮扶金额（元）", QLineEdit()),
+        fields = [("status", "结果", code_combo(OUTCOMES)), ("on", "日期", date_edit()), ("amount", "帮扶金额（元）", QLineEdit()),
                   ("service_given", "提供的服务", QLineEdit()), ("reason", "未予帮扶原因", QLineEdit())]  # fmt: skip
         hid = self.household_id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
@@ -15,11 +16,14 @@ WARNING_STYLE = "color: #8a4b00; background: #fff1d0; border-radius: 4px; paddin
 _PARTIAL_ID = re.compile(r"^\d{0,17}$")
 
 
-def code_combo(options: dict[str, str], name: str) -> QComboBox:
-    """A combo box showing Chinese labels and holding the codes as item data."""
+def code_combo(options: Mapping[str, str] | Sequence[tuple[str, str]], name: str = "") -> QComboBox:
+    """A combo box showing Chinese labels and holding the codes as item data (a mapping or
+    (code, label) pairs)."""
     box = QComboBox()
-    box.setAccessibleName(name)
-    for code, label in options.items():
+    if name:
+        box.setAccessibleName(name)
+    pairs = options.items() if isinstance(options, Mapping) else options
+    for code, label in pairs:
         box.addItem(label, code)
     return box
 

@@ -48,8 +48,9 @@ from desktop.services.support.referrals import (
 from desktop.store.store import Store
 from ui.dashboard_parts import fill_table, read_only_table, row_key
 from ui.errors import error_message, show_error
+from ui.intake.common import code_combo
 from ui.ops import change_bus, run_op
-from ui.support.forms import FormDialog, combo, date_edit
+from ui.support.forms import FormDialog, date_edit
 from ui.support.provider_dialog import ProviderFamiliesDialog
 from ui.support.roster_dialog import RosterDialog
 
@@ -75,6 +76,9 @@ class _ListPage(QWidget):
     """A table and a row of buttons; reloads when the support data changes."""
 
     HEADERS: tuple[str, ...] = ()
+    # Each page says how it reads its rows (on the writer) and shows them.
+    load: Callable[[], Any]
+    show_rows: Callable[[Any], None]
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,18 +111,12 @@ class _ListPage(QWidget):
     def reload(self) -> None:
         run_op(self, self.load, on_done=self._loaded)
 
-    def load(self) -> Any:
-        raise NotImplementedError
-
     def _loaded(self, rows: Any, error: BaseException | None) -> None:
         if error is not None:
             self.status.setText(error_message(error))
             return
         self.items = rows
         self.show_rows(rows)
-
-    def show_rows(self, rows: Any) -> None:
-        raise NotImplementedError
 
     def open_form(self, dialog: FormDialog) -> FormDialog:
         self.dialog = dialog
@@ -240,7 +238,7 @@ class PartnersPage(_ListPage):
         self.status.setText(f"共 {len(rows)} 家合作单位")
 
     def add(self) -> FormDialog:
-        fields = [("kind", "类别", combo(PARTNER_KINDS)), ("name", "名称", QLineEdit()), ("contact", "联系人", QLineEdit()),
+        fields = [("kind", "类别", code_combo(PARTNER_KINDS)), ("name", "名称", QLineEdit()), ("contact", "联系人", QLineEdit()),
                   ("phone", "电话", QLineEdit()), ("services", "可提供的帮扶", QLineEdit())]  # fmt: skip
         return self.open_form(
             FormDialog(
@@ -281,7 +279,7 @@ class ProgrammesPage(_ListPage):
         self.status.setText(f"共 {len(rows)} 个项目")
 
     def add(self) -> FormDialog:
-        fields = [("kind", "类型", combo(PROGRAMME_KINDS)), ("name", "项目名称", QLineEdit()),
+        fields = [("kind", "类型", code_combo(PROGRAMME_KINDS)), ("name", "项目名称", QLineEdit()),
                   ("plan", "保险方案", QLineEdit()), ("payer", "承保机构/发放单位", QLineEdit()),
                   ("funding_source", "资金来源", QLineEdit()), ("period_from", "保障期起", date_edit()),
                   ("period_to", "保障期止", date_edit()),
@@ -346,7 +344,7 @@ class ServicesPage(_ListPage):
         self.status.setText(f"共 {len(rows)} 项购买服务")
 
     def add(self) -> FormDialog:
-        fields = [("item", "服务项目", combo(SERVICE_ITEMS)), ("provider", "服务机构", QLineEdit()),
+        fields = [("item", "服务项目", code_combo(SERVICE_ITEMS)), ("provider", "服务机构", QLineEdit()),
                   ("period_from", "服务期起", date_edit()), ("period_to", "服务期止", date_edit()), ("budget", "预算金额（元）", QLineEdit())]  # fmt: skip
         return self.open_form(
             FormDialog(

@@ -40,15 +40,6 @@ def date_edit(value: date | None = None) -> QDateEdit:
     return edit
 
 
-def combo(options: dict[str, str] | Sequence[tuple[str, str]]) -> QComboBox:
-    """A combo of (code, label) pairs; the code is the item data."""
-    box = QComboBox()
-    pairs = options.items() if isinstance(options, dict) else options
-    for code, label in pairs:
-        box.addItem(label, code)
-    return box
-
-
 def value_of(widget: QWidget) -> Any:
     """What a field holds: text, the combo's code, or the date."""
     if isinstance(widget, QLineEdit):
