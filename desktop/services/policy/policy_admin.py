@@ -19,7 +19,7 @@ from desktop.services.base import ALL_ROLES, Actor, Role, Scope, require_text, s
 from desktop.services.policy.policy_integrity import check_table, digest_data
 from desktop.store.models import Setting
 from desktop.store.policy_models import PolicyRowRecord
-from desktop.store.policy_table import city_copy
+from desktop.store.policy_table import city_copy, stored_rows
 from desktop.store.store import Store
 
 VERSION_KEY = "policy_rows.version"
@@ -74,10 +74,6 @@ def _view(r: PolicyRowRecord) -> PolicyRowView:
         r.source,
         r.changed_by,
     )
-
-
-def _as_row(r: PolicyRowRecord) -> PolicyRow:
-    return PolicyRow(r.key, r.value, r.effective_from, r.effective_to, r.district, r.source)
 
 
 def policy_key_labels() -> dict[str, str]:
@@ -138,7 +134,7 @@ def _check_dates(start: object, end: object) -> None:
 def _validate_all(session: Session) -> None:
     """Build a PolicySet over every row now in the session; refuse overlaps or bad rows."""
     session.flush()
-    rows = [_as_row(r) for r in session.scalars(select(PolicyRowRecord))]
+    rows = stored_rows(session)
     try:
         PolicySet.from_rows(rows)
     except PolicyError as exc:
@@ -294,7 +290,7 @@ def compare_with_city(store: Store, actor: Actor) -> CityComparison:
         copy = city_copy(s)
         if copy is None:
             return CityComparison(False, "", ())
-        local = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
+        local = stored_rows(s)
     return CityComparison(True, copy.fetched_at, tuple(policy_differences(local, copy.rows)))
 
 
@@ -307,7 +303,7 @@ def adopt_city_policy(store: Store, actor: Actor) -> int:
         copy = city_copy(s)
         if copy is None:
             raise ValidationError("市级政策参数", "尚未从市级平台取得政策参数表，请先同步")
-        local = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
+        local = stored_rows(s)
         differences = policy_differences(local, copy.rows)
         if not differences:
             raise ValidationError("市级政策参数", "本机政策参数已与市级平台一致，无需采用")
@@ -363,8 +359,8 @@ def load_policy(store: Store) -> PolicySet:
         cached = _CACHE.get(cache_key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        rows = [_as_row(r) for r in s.scalars(select(PolicyRowRecord))]
-        check = check_table(s)
+        rows = stored_rows(s)
+        check = check_table(s, rows)
     if not rows:
         raise PolicyError("本地数据库中没有政策参数，请由系统管理员录入")
     if not check.ok:

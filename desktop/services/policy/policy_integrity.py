@@ -14,7 +14,9 @@ from desktop.domain.policy.integrity import (
     REVISION_FIELD,
     PolicyCheck,
     check_digest,
+    policy_digest,
 )
+from desktop.domain.policy.tables import PolicyRow
 from desktop.services.base import PROVIDER_ROLES, Actor, Role, Scope, service, unit_of_work
 from desktop.store.db import current_revision
 from desktop.store.models import AuditEvent
@@ -36,11 +38,11 @@ def _chain_empty(session: Session) -> bool:
     return session.scalars(query).first() is None
 
 
-def check_table(session: Session) -> PolicyCheck:
-    """The policy table against the latest digest this desk's chain records."""
-    return check_digest(
-        table_digest(session), _digest_events(session), chain_empty=_chain_empty(session)
-    )
+def check_table(session: Session, rows: list[PolicyRow] | None = None) -> PolicyCheck:
+    """The policy table (``rows`` when the caller has just read them) against the latest
+    digest this desk's chain records."""
+    actual = table_digest(session) if rows is None else policy_digest(rows)
+    return check_digest(actual, _digest_events(session), chain_empty=_chain_empty(session))
 
 
 def digest_data(session: Session) -> dict[str, str]:
