@@ -59,9 +59,18 @@ def refresh_city_policy(
     run_db: DbRunner = _inline,
 ) -> str | None:
     """Keep a copy of the city's policy table; a notice when a new one differs from ours."""
-    answer = api.city_policy(cancelled=cancelled)
+    have = run_db(_copy_digest, store)
+    answer = api.city_policy(have, cancelled=cancelled)
+    if answer.get("unchanged"):
+        return None  # the copy here is the hub's table: nothing to write
     notice: str | None = run_db(_keep_city_policy, store, answer)
     return notice
+
+
+def _copy_digest(store: Store) -> str | None:
+    with store.sessions.read() as s:
+        copy = city_copy(s)
+    return copy.digest if copy is not None else None
 
 
 def _keep_city_policy(store: Store, answer: dict[str, Any]) -> str | None:

@@ -179,9 +179,15 @@ class HubApi:
         raw = self._call("GET", "/offices", what="读取街道名录", cancelled=cancelled)
         return OfficeDirectory.model_validate_json(raw)
 
-    def city_policy(self, cancelled: Cancelled | None = None) -> dict[str, Any]:
-        """The city's policy table on the hub: ``{"digest": str | None, "rows": [...]}``."""
-        raw = self._call("GET", "/policy", what="读取市级政策参数", cancelled=cancelled)
+    def city_policy(
+        self, have: str | None = None, cancelled: Cancelled | None = None
+    ) -> dict[str, Any]:
+        """The city's policy table on the hub: ``{"digest": str | None, "rows": [...],
+        "unchanged": bool}``; only the digest when it is ``have``, the copy already here."""
+        params = {"have": have} if have else None
+        raw = self._call(
+            "GET", "/policy", params=params, what="读取市级政策参数", cancelled=cancelled
+        )
         answer: dict[str, Any] = json.loads(raw)
         return answer
 

@@ -190,15 +190,22 @@ class CityPolicy(BaseModel):
 
     digest: str | None
     rows: list[CityPolicyRow]
+    unchanged: bool = False
+    """True (and no rows) when the caller's ``have`` digest is the table's."""
 
 
 def add_routes(app: FastAPI, database: Database) -> None:
-    """``GET /v1/policy``: the city's table and its digest (empty when none is loaded)."""
+    """``GET /v1/policy[?have=digest]``: the city's table and its digest (empty when none is
+    loaded; only the digest when the caller already has that table)."""
 
     @app.get("/v1/policy")
     async def policy(request: Request) -> Response:
         header = request.headers.get("authorization")
         await run_in_threadpool(accounts.authenticate, database, header)
         rows = await run_in_threadpool(stored_rows, database)
-        body = {"digest": policy_digest(rows) if rows else None, "rows": rows_json(rows)}
+        digest = policy_digest(rows) if rows else None
+        if digest is not None and digest == request.query_params.get("have"):
+            body: dict[str, Any] = {"digest": digest, "rows": [], "unchanged": True}
+        else:
+            body = {"digest": digest, "rows": rows_json(rows), "unchanged": False}
         return Response(json.dumps(body, ensure_ascii=False), media_type="application/json")

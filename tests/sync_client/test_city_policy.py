@@ -100,6 +100,12 @@ def test_the_city_table_reaches_the_pages_and_the_desk_which_adopts_it(
     assert "市级平台发布了新的政策参数" in summary.text()
     again = linked.sync()
     assert not again.notices  # said once, not at every sync
+    digest = linked.client.api.city_policy()["digest"]
+    assert linked.client.api.city_policy(digest) == {
+        "digest": digest,
+        "rows": [],
+        "unchanged": True,
+    }
 
     found = compare_with_city(store, admin)
     assert found.available and not found.same
