@@ -1,10 +1,13 @@
 """Hub under a sync storm: 1,000 enrolled desks each doing a no-op pull (spread over a minute,
-and as one burst), 100 desks pushing 100 households each at once, and other desks' pulls
-during that push, against the hub in one worker process per core on PostgreSQL."""
+and as one burst) and a desk's whole no-op sync (pull, office directory, city policy table,
+audit checkpoint against a chain of months of audit events), 100 desks pushing 100 households
+each at once, and other desks' pulls during that push, against the hub in one worker process
+per core on PostgreSQL."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import signal
@@ -26,7 +29,9 @@ from typing import Any
 import psycopg
 import requests
 
-from sync.hub import accounts, migrations
+from desktop.domain.audit_chain import GENESIS, event_hash
+from desktop.domain.policy.defaults import DEFAULT_POLICY_ROWS
+from sync.hub import accounts, city_policy, migrations
 from sync.hub.config import HubSettings
 from sync.hub.db import Database
 from sync.hub_client import HubApi
@@ -42,6 +47,8 @@ ONE_SHOT = HttpSettings(attempts=1, read_timeout_s=60)
 CONCURRENCY = 32
 #: threads of the paced storm (more than ever needed at once, so pacing is the hub's, not ours)
 PACED_THREADS = 64
+#: audit events each desk has pushed before the storm (a window PC's few months of work)
+CHAIN_LINKS = 1000
 
 
 def _office(k: int) -> str:
@@ -321,6 +328,73 @@ def _office_of(api: HubApi) -> str:
     return api.registration.office_code if api.registration else ""
 
 
+def _seed_chains(database: Database, desks: list[HubApi], links: int) -> dict[str, tuple[int, str]]:
+    """Every desk's audit chain on the hub, as its pushes left it (hub_records rows with the
+    desk as writer); returns each device's chain end."""
+    ends: dict[str, tuple[int, str]] = {}
+    lines: list[tuple[Any, ...]] = []
+    with database.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cur = raw.cursor()
+        cur.execute("SELECT value FROM hub_counters WHERE name = 'seq'")
+        got = cur.fetchone()
+        seq = int(got[0]) if got else 0
+        for api in desks:
+            assert api.registration is not None
+            device = str(api.registration.device_id)
+            prev = GENESIS
+            for k in range(1, links + 1):
+                seq += 1
+                fields = {"id": str(uuid.uuid4()), "at": "2026-11-02 09:30:00", "user_id": "u-1",
+                          "actor_name": "张明", "role": "clerk", "office_id": "o-1",
+                          "action": "accept", "entity": "application", "entity_id": "a-1",
+                          "summary": f"受理 第 {k} 件", "data": {}}  # fmt: skip
+                digest = event_hash(k, prev, fields)
+                payload = {f: v for f, v in fields.items() if f not in ("user_id", "office_id")}
+                payload["chain"] = {"seq": k, "prev": prev, "hash": digest, "user_id": "u-1",
+                                    "office_id": "o-1"}  # fmt: skip
+                lines.append(("audit_event", fields["id"], 1, False,
+                              json.dumps(payload, ensure_ascii=False), "[]", seq, 0.0, device))  # fmt: skip
+                prev = digest
+            ends[device] = (links, prev)
+        insert = (
+            "INSERT INTO hub_records (entity, id, rev, deleted, payload, offices, seq, "
+            "updated_at, updated_by) VALUES " + ("(?, ?, ?, ?, ?, ?, ?, ?, ?)" if database.is_sqlite
+                                                 else "(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        )  # fmt: skip
+        if database.is_sqlite:
+            cur.executemany(insert, lines)
+        else:
+            columns = "entity, id, rev, deleted, payload, offices, seq, updated_at, updated_by"
+            with cur.copy(f"COPY hub_records ({columns}) FROM STDIN") as copy:
+                for line in lines:
+                    copy.write_row(line)
+        cur.execute(f"UPDATE hub_counters SET value = {seq} WHERE name = 'seq'")
+        cur.execute("ANALYZE hub_records" if not database.is_sqlite else "ANALYZE")
+        raw.commit()
+        cur.close()
+    return ends
+
+
+def _sync(api: HubApi, cursor: str, have: str, end: tuple[int, str]) -> None:
+    """A desk's whole sync with nothing to push or pull: the requests ``SyncClient.sync_once``
+    makes then (pull, office directory, city policy table, audit checkpoint)."""
+    _noop(api, cursor)
+    api.offices()
+    if not api.city_policy(have).get("unchanged"):
+        raise RuntimeError("policy table sent again")
+    point = {"seq": end[0], "hash": end[1], "policy_digest": None}
+    answer = json.loads(api._call("POST", "/audit/checkpoint", json.dumps(point).encode()))
+    if not answer["ok"]:
+        raise RuntimeError(f"checkpoint refused: {answer['message']}")
+
+
+def _info4(api: HubApi) -> None:
+    for _ in range(4):
+        api.info()
+
+
 def _noop(api: HubApi, cursor: str) -> None:
     page = api.pull_wire(cursor, 1000)
     if page["records"] or page["has_more"]:
@@ -333,8 +407,10 @@ def _info(api: HubApi) -> None:
 
 def run(smoke: bool) -> list[dict]:
     """Measure the storms against the hub in worker processes (PostgreSQL)."""
-    offices, per_office, pushers, changes, reps, window_s, readers_n, during_s = (
-        (8, 4, 5, 20, 1, 1.0, 12, 0.2) if smoke else (250, 4, 100, 100, 3, 60.0, 200, 2.0)
+    offices, per_office, pushers, changes, reps, window_s, readers_n, during_s, links = (
+        (8, 4, 5, 20, 1, 1.0, 12, 0.2, 20)
+        if smoke
+        else (250, 4, 100, 100, 3, 60.0, 200, 2.0, int(os.environ.get("BENCH_CHAIN", CHAIN_LINKS)))
     )
     workers = max(1, os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as tmp, _database(smoke, Path(tmp)) as (url, backend):
@@ -343,6 +419,9 @@ def run(smoke: bool) -> list[dict]:
         hub = HubWorkers(url, workers)
         try:
             desks = _enrol(database, hub.base_url, offices, per_office)
+            ends = _seed_chains(database, desks, links)
+            have = city_policy.load(database, list(DEFAULT_POLICY_ROWS))
+            sync_runs: list[tuple[Storm, Storm]] = []
             # one pusher per office: desk 1 of the first ``pushers`` offices
             push_desks = [desks[k * per_office] for k in range(min(pushers, offices))]
             push_desks += desks[1 : 1 + pushers - len(push_desks)]
@@ -383,10 +462,20 @@ def run(smoke: bool) -> list[dict]:
                     mixed += [("pull", call), ("info", partial(_info, a))]
                 paced = _storms(mixed, PACED_THREADS, window_s)
                 paced_runs.append((paced["pull"], paced["info"]))
+                # each desk's whole no-op sync, spread over the minute, next to four bare calls
+                _fresh(desks)
+                whole: list[tuple[str, Callable[[], object]]] = []
+                for a in desks:
+                    cursor = at.get(_office_of(a), "0")
+                    end = ends[str(a.registration.device_id)] if a.registration else (0, GENESIS)
+                    whole += [("sync", partial(_sync, a, cursor, have, end)),
+                              ("info", partial(_info4, a))]  # fmt: skip
+                synced = _storms(whole, PACED_THREADS, window_s)
+                sync_runs.append((synced["sync"], synced["info"]))
         finally:
             hub.stop()
             database.dispose()
-    paced_all = [s for pair in paced_runs + during_runs for s in pair]
+    paced_all = [s for pair in paced_runs + during_runs + sync_runs for s in pair]
     failures = sum(len(s.errors) for s in noop_runs + push_runs + paced_all)
     if smoke and (failures or not applied_ok):  # the smoke run proves the storm still passes
         errors = [e for s in noop_runs + push_runs + paced_all for e in s.errors]
@@ -396,7 +485,7 @@ def run(smoke: bool) -> list[dict]:
     return _rows(
         backend, workers, len(desks), len(push_desks), changes, reps, window_s,
         noop_runs, info_runs, paced_runs, push_runs, push_base, applied_ok,
-        during_runs, len(readers), during_s,
+        during_runs, len(readers), during_s, sync_runs, links,
     )  # fmt: skip
 
 
@@ -421,6 +510,8 @@ def _rows(
     during: list[tuple[Storm, Storm]],
     n_readers: int,
     during_s: float,
+    synced: list[tuple[Storm, Storm]],
+    links: int,
 ) -> list[dict]:
     from bench.common import row
 
@@ -436,6 +527,18 @@ def _rows(
             p50_ms=med(p.p(0.5) for p, _i in paced) * 1000,
             base_p50_ms=med(i.p(0.5) for _p, i in paced) * 1000,
             errors=sum(len(p.errors) + len(i.errors) for p, i in paced),
+            runs=reps,
+        ),
+        row(
+            f"whole no-op sync (pull, directory, policy, checkpoint of {links} links), "
+            f"{n_desks} desks within {window_s:.0f} s: p99",
+            _spread([p.p(0.99) for p, _i in synced]),
+            f"4 x GET /v1/info x{n_desks} in the same window, p99",
+            med(i.p(0.99) for _p, i in synced),
+            "p99 <= 200 ms, 0 errors",
+            p50_ms=med(p.p(0.5) for p, _i in synced) * 1000,
+            base_p50_ms=med(i.p(0.5) for _p, i in synced) * 1000,
+            errors=sum(len(p.errors) + len(i.errors) for p, i in synced),
             runs=reps,
         ),
         row(

@@ -65,13 +65,21 @@ class ChainReport:
         return f"操作日志第 {self.broken_seq} 条处断链：{self.problem}{where}"
 
 
-def verify_chain(rows: Iterable[Mapping[str, Any]]) -> ChainReport:
+def verify_chain(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    after_seq: int = 0,
+    after_hash: str = GENESIS,
+    checked: int = 0,
+) -> ChainReport:
     """Walk the chain in ``chain_seq`` order; each row has ``chain_seq``, ``prev_hash``,
     ``hash`` and the hashed fields. Rows without ``chain_seq`` that claim a local user are
-    inserted off the chain and reported too (first)."""
-    prev = GENESIS
-    expected = 1
-    checked = 0
+    inserted off the chain and reported too (first).
+
+    ``after_seq``/``after_hash``/``checked`` continue a chain already verified up to that link
+    (``rows`` are then the links after it): the report is the one the whole walk would give."""
+    prev = after_hash
+    expected = after_seq + 1
     for row in rows:
         seq = row["chain_seq"]
         if seq is None:

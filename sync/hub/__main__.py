@@ -51,8 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "export-policy", help="导出市级政策参数表（CSV，未导入时为默认表）"
     )
     export_policy.add_argument("file", type=Path)
+    verify = sub.add_parser(
+        "verify-audit", help="逐台终端核对平台保存的操作日志链（定期审计；有断链时退出码为 1）"
+    )
     extra = discovery_cli.add_commands(sub)
-    policy_commands = (load_policy, export_policy)
+    policy_commands = (load_policy, export_policy, verify)
     for sp in (
         serve, sub.choices["migrate"], office, enrol, warn, orders, refused, revoke,
         *policy_commands, *extra,
@@ -113,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"已导入市级政策参数 {len(rows)} 行（校验值 {digest[:12]}），终端下次同步时可对照采用"
             )
+        elif args.command == "verify-audit":
+            from sync.hub.audit_chain import verify_all
+
+            chains = verify_all(database)
+            bad = [c for c in chains if not (c.report.ok and c.head_held)]
+            for c in chains:
+                mark = "正常" if c.report.ok and c.head_held else "异常"
+                print(f"{mark}\t{c.device_name}（{c.device_id}）\t{c.message()}")
+            print(f"共核对{len(chains)}台终端的操作日志，{len(bad)}台异常")
+            return 1 if bad else 0
         elif args.command == "export-policy":
             count = city_policy.export(database, args.file)
             print(f"已导出政策参数 {count} 行：{args.file}")

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    text,
 )
 
 metadata = MetaData()
@@ -93,6 +94,14 @@ records = Table(
     Column("updated_at", Float, nullable=False),
     Column("updated_by", String(36)),
     Index("ix_hub_records_seq", "seq", unique=True),
+    # each device's audit events, for the checkpoint (hub step 12)
+    Index(
+        "ix_hub_records_audit_device",
+        "updated_by",
+        "seq",
+        postgresql_where=text("entity = 'audit_event'"),
+        sqlite_where=text("entity = 'audit_event'"),
+    ),
 )
 
 # One row per (record, office), carrying the record's latest seq: pull reads only this index.

@@ -159,6 +159,11 @@ STEPS: tuple[Step, ...] = (
     Step(9, "the city's policy table (市级政策参数)", city_policy.create_tables),
     Step(10, "district supervision of overdue visit problems", _v10_problem_escalations),
     Step(11, "feed rows indexed by kind; pgcrypto for the SQL feed import", _v11_feed_import),
+    Step(
+        12,
+        "verified audit-chain heads; each device's audit events indexed",
+        audit_chain.create_heads,
+    ),
 )
 HEAD = STEPS[-1].version
 

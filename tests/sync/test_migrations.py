@@ -45,7 +45,7 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
 
     with HubThread(hub_settings) as hub:  # starting the hub upgrades the schema
         database = hub.app.state.database
-        assert migrations.current_version(database) == migrations.HEAD == 11
+        assert migrations.current_version(database) == migrations.HEAD == 12
         api = HubApi(hub.base_url, http=HttpClient(FAST_RETRY))
         api.register(OFFICE_A, code, "升级后的终端")
         [rec] = api.pull("0", 10).records
