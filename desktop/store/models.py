@@ -88,6 +88,10 @@ class Office(Synced, Base):
     region_code: Mapped[str] = mapped_column(String(6))
     phone: Mapped[str] = mapped_column(String(30), default="")
     address: Mapped[str] = mapped_column(String(120), default="")
+    # What the office's desk published for the public pages (its 社会救助热线 / 受理窗口地址
+    # settings); empty when it publishes the registered phone and address above.
+    window_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    window_address: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
 
 class User(Base):

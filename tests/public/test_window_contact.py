@@ -23,7 +23,8 @@ def test_a_new_hotline_reaches_the_public_page_with_the_next_sync(
     )
     with desk_a.store.sessions.read() as s:
         office = s.query(Office).filter(Office.code == "120103001").one()
-        assert office.phone == "022-28351234"
+        assert office.window_phone == "022-28351234"
+        assert office.phone != "022-28351234"  # the registered number stays
     assert not desk_a.sync().errors
     page = resident.get("/m/zhi").text
     assert "022-28351234" in page and "便民服务中心一楼3号窗口" in page
@@ -46,3 +47,27 @@ def test_a_bad_setting_publishes_nothing(desk_a: Linked) -> None:
         )
     with desk_a.store.sessions.read() as s:
         assert s.query(Office.phone).filter(Office.code == "120103001").scalar() == before
+
+
+def test_clearing_the_hotline_publishes_the_registered_phone_again(
+    desk_a: Linked, resident: Resident
+) -> None:
+    with desk_a.store.sessions.write() as s:
+        office = s.query(Office).filter(Office.code == "120103001").one()
+        office.phone, office.address = "022-23456789", "河西区友谊路32号"
+    update_settings(
+        desk_a.store,
+        desk_a.admin,
+        {"office_hotline": "022-28351234", "window_address": "便民服务中心一楼3号窗口"},
+    )
+    assert not desk_a.sync().errors
+    page = resident.get("/m/zhi").text
+    assert "022-28351234" in page and "022-23456789" not in page
+    update_settings(desk_a.store, desk_a.admin, {"office_hotline": "", "window_address": ""})
+    assert not desk_a.sync().errors
+    page = resident.get("/m/zhi").text
+    assert "022-23456789" in page and "河西区友谊路32号" in page
+    assert "022-28351234" not in page and "便民服务中心一楼3号窗口" not in page
+    with desk_a.store.sessions.read() as s:
+        office = s.query(Office).filter(Office.code == "120103001").one()
+        assert (office.phone, office.window_phone) == ("022-23456789", "")

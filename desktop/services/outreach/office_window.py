@@ -46,8 +46,10 @@ def publish_window(store: Store, actor: Actor, *, within: UnitOfWork | None = No
         office = uow.session.get(Office, actor.office_id)
         if office is None:
             raise NotFound("本街道不存在")
-        office.phone, office.address = window_contact(
-            store, office.phone, office.address, uow.session
-        )
+        # The settings go into fields of their own: the registered phone and address stay,
+        # so clearing a setting publishes them again.
+        office.window_phone = str(get_setting(store, "office_hotline", uow.session))
+        office.window_address = str(get_setting(store, "window_address", uow.session))
+        phone, address = window_contact(store, office.phone, office.address, uow.session)
         uow.record(office, action="publish_window", summary=f"发布受理窗口信息（{office.name}）")
-        return WindowView(office.code, office.name, office.phone, office.address)
+        return WindowView(office.code, office.name, phone, address)

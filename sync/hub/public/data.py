@@ -56,16 +56,16 @@ def windows(database: db.Database) -> list[Window]:
         for text in published:
             payload = json.loads(text)
             details[str(payload.get("code", ""))] = payload
-    return [
-        Window(
-            code,
-            name,
-            district,
-            str(details.get(code, {}).get("phone", "")),
-            str(details.get(code, {}).get("address", "")),
-        )
-        for code, name, district in offices
-    ]
+    return [Window(code, name, district, *_contact(details.get(code, {})))
+            for code, name, district in offices]  # fmt: skip
+
+
+def _contact(office: dict[str, Any]) -> tuple[str, str]:
+    """The window's public phone and address: what the desk published from its settings,
+    else the office's registered ones (desktop ``window_contact`` is the same rule)."""
+    phone = office.get("window_phone") or office.get("phone") or ""
+    address = office.get("window_address") or office.get("address") or ""
+    return str(phone), str(address)
 
 
 def policy(database: db.Database) -> PolicySet:
