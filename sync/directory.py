@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.domain.policy.integrity import policy_differences, policy_digest
 from desktop.store import number_blocks
-from desktop.store.policy_table import city_copy, save_city_copy, stored_rows
+from desktop.store.policy_table import city_copy, city_copy_digest, save_city_copy, stored_rows
 from desktop.store.store import Store
 from sync.apply import apply_directory
 from sync.hub_client import HubApi
@@ -61,16 +61,15 @@ def refresh_city_policy(
     """Keep a copy of the city's policy table; a notice when a new one differs from ours."""
     have = run_db(_copy_digest, store)
     answer = api.city_policy(have, cancelled=cancelled)
-    if answer.get("unchanged"):
-        return None  # the copy here is the hub's table: nothing to write
+    if answer.get("unchanged") or (have is None and answer.get("digest") is None):
+        return None  # the copy here is the hub's table (or neither has one): nothing to write
     notice: str | None = run_db(_keep_city_policy, store, answer)
     return notice
 
 
 def _copy_digest(store: Store) -> str | None:
     with store.sessions.read() as s:
-        copy = city_copy(s)
-    return copy.digest if copy is not None else None
+        return city_copy_digest(s)
 
 
 def _keep_city_policy(store: Store, answer: dict[str, Any]) -> str | None:

@@ -22,10 +22,10 @@ from desktop.store.store import Store
 def stored_rows(session: Session) -> list[PolicyRow]:
     """The policy table as this session sees it (flushed rows included)."""
     session.flush()
-    return [
-        PolicyRow(r.key, r.value, r.effective_from, r.effective_to, r.district, r.source)
-        for r in session.scalars(select(PolicyRowRecord))
-    ]
+    t = PolicyRowRecord
+    # plain rows, no ORM instances: every sync reads the whole table for its digest
+    cols = select(t.key, t.value, t.effective_from, t.effective_to, t.district, t.source)
+    return [PolicyRow(*r) for r in session.execute(cols)]
 
 
 def table_digest(session: Session) -> str:
@@ -67,6 +67,12 @@ def save_city_copy(store: Store, digest: str | None, rows: list[dict[str, Any]],
         else:
             row.value = text
         return before != digest
+
+
+def city_copy_digest(session: Session) -> str | None:
+    """The digest of the hub's table as last fetched (None when there is no copy)."""
+    value = session.execute(select(Setting.value).where(Setting.key == CITY_COPY_KEY)).scalar()
+    return None if value is None else str(json.loads(value)["digest"])
 
 
 def city_copy(session: Session) -> CityCopy | None:
