@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from desktop.domain.audit_chain import ChainReport
-from desktop.store.audit_log import chain_links, check_chain
+from desktop.store.audit_log import chain_links, check_chain_today
 from desktop.store.policy_table import stored_digest
 from desktop.store.store import Store
 from sync.hub_client import HubApi
@@ -60,8 +61,9 @@ class Verdict:
 
 
 def local_state(store: Store) -> LocalState:
-    """The local chain's check and the policy digest, read in one go (a store step)."""
-    return LocalState(check_chain(store), stored_digest(store))
+    """The local chain's check (whole at the day's first sync, then from the head it
+    verified) and the policy digest, read in one go (a store step)."""
+    return LocalState(check_chain_today(store, date.today()), stored_digest(store))
 
 
 def push_checkpoint(store: Store, api: HubApi) -> Verdict:
