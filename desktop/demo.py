@@ -428,7 +428,8 @@ def _rewalk(args: WalkArgs, names: dict[tuple[str, str], str], today: date) -> R
     return again
 
 
-def _offices(store: Store) -> list[dict[str, Any]]:
+def store_offices(store: Store) -> list[dict[str, Any]]:
+    """The offices of the store as the generator takes them."""
     with store.sessions.read() as s:
         return [
             {"id": o.id, "code": o.code, "name": o.name, "district": o.district,
@@ -459,7 +460,7 @@ def seed_plain(
     """The reference seeding (``seed`` writes the same rows): every row generated first, the
     families stored through the ORM, each confirmed monthly case walked again at the
     engine's amount computed from the stored family, then the cases and their events."""
-    offices = _offices(store)
+    offices = store_offices(store)
     ids = DemoIds(id_seed)
     rows = generate(seed_value, households, offices, today, ids=ids)
     policy = load_policy(store)
@@ -494,7 +495,7 @@ def seed(
     The rows of ``seed_plain``, written ``part`` families at a time in one transaction: each
     case is walked once, at the engine's amount computed from the family's own rows in
     memory, and the rows go to the driver in bulk (tests/core/test_demo_seeding.py)."""
-    offices = _offices(store)
+    offices = store_offices(store)
     ids = DemoIds(id_seed)
     policy = load_policy(store)
     counts = dict.fromkeys((*(t for t, _ in TABLES), "case_events"), 0)

@@ -38,10 +38,10 @@ def _default(column: Any) -> Any:
     raise TypeError(f"{column}: default is not a Python value")
 
 
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` in one driver executemany."""
-    if not rows:
-        return
+def insert_values(
+    conn: Connection, table: Table, rows: list[dict[str, Any]]
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The INSERT statement and the driver's values for ``rows`` (dicts with the same keys)."""
     keys = rows[0].keys()
     given = [c for c in table.columns if c.key in keys]
     missing = [c for c in table.columns if c.key not in keys and c.default is not None]
@@ -66,7 +66,11 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
     names = ", ".join(f'"{c.name}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',
-        [values(r) for r in rows],  # type: ignore[arg-type]
-    )
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [values(r) for r in rows]
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table`` in one driver executemany."""
+    if rows:
+        sql, values = insert_values(conn, table, rows)
+        conn.exec_driver_sql(sql, values)  # type: ignore[arg-type]

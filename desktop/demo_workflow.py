@@ -362,13 +362,14 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-def insert_case_events(session: Session, rows: list[dict[str, Any]], ids: DemoIds) -> None:
-    """Bulk insert of demo events through the driver (values pre-formatted the way SQLAlchemy
-    stores them: ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" times, JSON text), each given the
-    next id of the events' stream."""
+def case_event_values(
+    rows: list[dict[str, Any]], ids: DemoIds
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The INSERT statement and driver values of demo events (pre-formatted the way
+    SQLAlchemy stores them: ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" times, JSON text), each
+    given the next id of the events' stream."""
     cols = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
     marks = ", ".join("?" for _ in _EVENT_COLUMNS)
-    sql = f"INSERT INTO case_events ({cols}) VALUES ({marks})"
     dumps, draw, stream = json.dumps, ids.draw, ids.events
     values = [
         (
@@ -378,5 +379,11 @@ def insert_case_events(session: Session, rows: list[dict[str, Any]], ids: DemoId
         )
         for r in rows
     ]  # fmt: skip
-    if values:
+    return f"INSERT INTO case_events ({cols}) VALUES ({marks})", values
+
+
+def insert_case_events(session: Session, rows: list[dict[str, Any]], ids: DemoIds) -> None:
+    """Bulk insert of demo events through the driver (see ``case_event_values``)."""
+    if rows:
+        sql, values = case_event_values(rows, ids)
         session.connection().exec_driver_sql(sql, values)  # type: ignore[arg-type]

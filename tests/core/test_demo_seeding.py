@@ -13,58 +13,19 @@ from typing import Any
 import pytest
 
 from desktop.demo import DEMO_STATES, DEMO_TYPES, create_demo_store, seed, seed_plain
-from desktop.store.store import Store
-from tests.support import TEST_KDF
+from tests.support import TEST_KDF, table_rows
 
 TODAY = date(2026, 11, 30)
-# Filled by the database at the moment of writing (CURRENT_TIMESTAMP), so never equal
-# between two stores written at different moments; checked to be filled instead.
-CLOCK_COLUMNS = ("created_at", "updated_at")
-
-
-def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows in rowid order (the order they were written), office ids as their
-    codes (each store has its own office ids), the clock columns as 'filled'."""
-    with store.engine.connect() as c:
-        offices = dict(c.exec_driver_sql("SELECT id, code FROM offices").all())
-        names = [
-            n
-            for (n,) in c.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        out = {}
-        for name in names:
-            sql = c.exec_driver_sql(
-                "SELECT sql FROM sqlite_master WHERE name = ?", (name,)
-            ).scalar()
-            keyed = "WITHOUT ROWID" in (sql or "").upper()  # in key order, else written order
-            query = f'SELECT * FROM "{name}"' if keyed else f'SELECT rowid, * FROM "{name}" ORDER BY rowid'
-            result = c.exec_driver_sql(query)
-            cols = list(result.keys())
-            rows = [
-                tuple(
-                    ("filled" if v is not None else None)
-                    if col in CLOCK_COLUMNS
-                    else offices.get(v, v)
-                    if isinstance(v, str)
-                    else v
-                    for col, v in zip(cols, r, strict=True)
-                )
-                for r in result
-            ]
-            out[name] = sorted(rows, key=repr) if keyed else rows
-    return out
 
 
 def _seeded(tmp: Path, how: str, households: int, seed_value: int) -> dict[str, Any]:
     store, _ = create_demo_store(tmp / how, 0, kdf=TEST_KDF)
     try:
-        before = _tables(store)
+        before = table_rows(store)
         fn = seed_plain if how == "plain" else seed
         kw = {} if how == "plain" else {"part": 37}  # parts that do not divide the families
         counts = fn(store, households, seed_value, id_seed=seed_value, today=TODAY, **kw)
-        after = _tables(store)
+        after = table_rows(store)
         with store.engine.connect() as c:
             columns = [r[1] for r in c.exec_driver_sql("PRAGMA table_info(applications)")]
     finally:
