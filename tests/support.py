@@ -20,7 +20,7 @@ def table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows in rowid order (the order they were written), office ids as their
     codes (each store has its own office ids), the clock columns as 'filled'."""
     with store.engine.connect() as c:
-        offices = dict(c.exec_driver_sql("SELECT id, code FROM offices").all())
+        offices: dict[str, str] = dict(c.exec_driver_sql("SELECT id, code FROM offices").all())  # type: ignore[arg-type]
         names = [
             n
             for (n,) in c.exec_driver_sql(
