@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop.domain.policy import assess
+from desktop.domain.policy.household import Household
 from desktop.domain.policy.tables import PolicySet
 from desktop.errors import DeskError
 from desktop.services.base import Actor, Role
@@ -24,11 +25,25 @@ MONTHLY = {"dibao": "dibao", "bianyuan": "bianyuan", "tekun": "tekun"}
 DEMO_ASSESSOR = Actor("", "demo", "资格测算（演示数据）", Role.SUPERVISOR, "", "", "")
 
 Rewalk = Callable[[random.Random, Decimal], tuple[dict[str, Any], list[dict[str, Any]]]]
+Found = tuple[Decimal, dict[str, Any]]
 
 
-def engine_amount(
-    session: Session, policy: PolicySet, app: dict[str, Any]
-) -> tuple[Decimal, dict[str, Any]] | None:
+def at_engine(
+    facts: Callable[[], Household], month: date, policy: PolicySet, programme: str
+) -> Found | None:
+    """The engine's amount and assessment summary for ``programme`` in ``month`` from the
+    family's facts; None when the facts cannot be read or the family does not qualify."""
+    try:
+        result = assess(facts(), month, policy)
+    except DeskError:
+        return None
+    p = result.programmes[programme]
+    if not p.eligible:
+        return None
+    return p.amount, summary_of(result, programme, "", DEMO_ASSESSOR)
+
+
+def engine_amount(session: Session, policy: PolicySet, app: dict[str, Any]) -> Found | None:
     """The engine's monthly amount and assessment summary for a demo application at its
     decision month; None when the case was not confirmed, is not a monthly benefit, or the
     family does not qualify then (the case keeps its walked amount)."""
@@ -37,14 +52,9 @@ def engine_amount(
     if programme is None or not decided or app["workflow"].get("approved_amount") is None:
         return None
     month = date.fromisoformat(decided).replace(day=1)
-    try:
-        result = assess(household_facts(session, app["household_id"], month), month, policy)
-    except DeskError:
-        return None
-    p = result.programmes[programme]
-    if not p.eligible:
-        return None
-    return p.amount, summary_of(result, programme, "", DEMO_ASSESSOR)
+    return at_engine(
+        lambda: household_facts(session, app["household_id"], month), month, policy, programme
+    )
 
 
 def confirm_at_engine_amounts(
@@ -56,7 +66,8 @@ def confirm_at_engine_amounts(
 ) -> list[dict[str, Any]]:
     """Walk every confirmed monthly case again from its saved random state, confirming the
     engine's amount (the same dates and steps follow); returns the events with theirs
-    replaced. ``rewalks``: application id → (random state before its walk, re-walk)."""
+    replaced, in the same order. ``rewalks``: application id → (random state before its
+    walk, re-walk)."""
     redone: dict[str, list[dict[str, Any]]] = {}
     for app in applications:
         found = engine_amount(session, policy, app)
@@ -73,5 +84,13 @@ def confirm_at_engine_amounts(
         app.update(cols)
         app["assessment"] = summary
         redone[app["id"]] = rows
-    kept = [e for e in events if e["application_id"] not in redone]
-    return kept + [e for rows in redone.values() for e in rows]
+    out: list[dict[str, Any]] = []
+    written: set[str] = set()
+    for e in events:  # a case's events are contiguous: its new ones take the place of the old
+        new = redone.get(e["application_id"])
+        if new is None:
+            out.append(e)
+        elif e["application_id"] not in written:
+            written.add(e["application_id"])
+            out.extend(new)
+    return out

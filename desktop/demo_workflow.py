@@ -26,7 +26,6 @@ from desktop.domain.workflow.context import current_amount
 from desktop.services.cases.case_codec import snapshot_to_json
 from desktop.services.cases.case_steps import event_time
 from desktop.services.cases.deadlines import case_deadline, deadline_columns, plain_calendar
-from desktop.store.models import new_id
 
 SURVEYORS = ["王调查", "刘明"]
 _STANDARD_PATH = [
@@ -151,13 +150,45 @@ def _actor(case: CaseSnapshot, action: str) -> Actor:
     return Actor(role, case.residence_office if side is Side.RESIDENCE else case.hukou_office)
 
 
-_ID_RNG = random.Random()
+class DemoIds:
+    """Ids of demo rows: random version-4 UUIDs as text, drawn from three streams (the rows of
+    the families, the case events, the reserve fund) so every path that writes the same rows
+    in the same order gives them the same ids; seeded, the same ids for the same seed."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        def stream(name: str) -> random.Random:
+            return random.Random() if seed is None else random.Random(f"{seed}/{name}")
+
+        self.rows, self.events, self.funds = stream("rows"), stream("events"), stream("funds")
+
+    @staticmethod
+    def draw(rng: random.Random) -> str:
+        """A version-4 UUID as text, several times cheaper than uuid.uuid4() for bulk rows."""
+        h = f"{rng.getrandbits(128):032x}"
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+
+    def row(self) -> str:
+        return self.draw(self.rows)
 
 
-def fast_uuid() -> str:
-    """A random version-4 UUID as text, several times cheaper than uuid.uuid4() for bulk rows."""
-    h = f"{_ID_RNG.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
+Plan = list[tuple[str, int]]
+
+
+def plan_demo_case(rng: random.Random, kind: str, target: str, today: date) -> tuple[Plan, date]:
+    """The steps (action, days after the previous one) leading to ``target`` and the day the
+    case was filed: the first draws of ``walk_demo_case``."""
+    plan = _plan(rng, kind, target)
+    span = sum(days for _, days in plan)
+    return plan, today - timedelta(days=span + rng.randint(0, _SLACK.get(target, 12)))
+
+
+def step_dates(plan: Plan, start: date, today: date) -> list[date]:
+    """The day of each planned step (as ``walk_planned`` takes them)."""
+    out, when = [], start
+    for _action, days in plan:
+        when = min(today, when + timedelta(days=days))
+        out.append(when)
+    return out
 
 
 def walk_demo_case(
@@ -174,9 +205,27 @@ def walk_demo_case(
 ) -> tuple[CaseSnapshot, list[AuditEvent]]:
     """Walk one case to ``target`` (or the nearest state its type has) ending no later than today;
     ``amount`` (the engine's calculation) is the amount confirmed, else a plausible one."""
-    plan = _plan(rng, kind, target)
-    span = sum(days for _, days in plan)
-    start = today - timedelta(days=span + rng.randint(0, _SLACK.get(target, 12)))
+    plan, start = plan_demo_case(rng, kind, target, today)
+    return walk_planned(
+        rng, plan, start, case_id, kind, residence, hukou, filed, today, applicant, amount
+    )
+
+
+def walk_planned(
+    rng: random.Random,
+    plan: Plan,
+    start: date,
+    case_id: str,
+    kind: str,
+    residence: str,
+    hukou: str,
+    filed: str,
+    today: date,
+    applicant: str = "申请人",
+    amount: Decimal | None = None,
+) -> tuple[CaseSnapshot, list[AuditEvent]]:
+    """The rest of ``walk_demo_case`` once the plan is drawn: every step through the machine,
+    then the periodic reviews done so far. The draws do not depend on ``amount``."""
     opened = new_case(case_id, kind, residence, hukou, Actor(Role.CLERK, filed), start)
     case, events, when = opened.snapshot, [opened.event], start
     for action, days in plan:
@@ -215,7 +264,8 @@ def demo_case_rows(
     names: dict[tuple[str, str], str],
     today: date,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Column values of the application and the ``case_events`` rows of one walked case."""
+    """Column values of the application and the ``case_events`` rows of one walked case (their
+    ids are drawn when they are written, in the order they are written)."""
     cols: dict[str, Any] = {
         "state": case.state.value,
         "archived_on": case.archived_on,
@@ -233,7 +283,6 @@ def demo_case_rows(
     for seq, e in enumerate(events, start=1):
         rows.append(
             {
-                "id": fast_uuid(),
                 "application_id": app_id,
                 "seq": seq,
                 "at": event_time(e.on, seq),
@@ -259,45 +308,52 @@ def staff_names(home_code: str) -> dict[tuple[str, str], str]:
     return {(home_code, role): display for display, role, _ in PASSWORDS.values()}
 
 
-def reserve_fund_rows(
-    events: list[dict[str, Any]], offices: list[dict[str, Any]], today: date
-) -> list[dict[str, Any]]:
-    """A ledger consistent with the demo payouts: one deposit per paying office, then payouts."""
-    by_code = {o["code"]: o["id"] for o in offices}
-    rows: list[dict[str, Any]] = []
-    paid: dict[str, Decimal] = {}
-    first: dict[str, date] = {}
-    for e in events:
-        if e["action"] != "pay_emergency_aid":
-            continue
-        office_id = by_code[e["office_code"]]
-        amount = Decimal(e["data"]["amount"])
-        paid[office_id] = paid.get(office_id, Decimal(0)) + amount
-        first[office_id] = min(first.get(office_id, e["on"]), e["on"])
-        rows.append(
-            _fund_row(office_id, e["on"], -amount, "payout", e["application_id"], "先行救助")
-        )
-    for office_id, total in paid.items():
-        deposit = (total / 10000).to_integral_value(rounding="ROUND_UP") * 10000 + 50000
-        day = first[office_id] - timedelta(days=1)
-        rows.append(_fund_row(office_id, day, deposit, "deposit", None, "区民政局拨付备用金"))
-    return rows
+class ReserveFund:
+    """A ledger consistent with the demo payouts: one deposit per paying office, then payouts;
+    the events may come in parts (in their order)."""
 
+    def __init__(self, offices: list[dict[str, Any]], ids: DemoIds) -> None:
+        self.by_code = {o["code"]: o["id"] for o in offices}
+        self.ids = ids
+        self.payouts: list[tuple[str, date, Decimal, str]] = []
+        self.paid: dict[str, Decimal] = {}
+        self.first: dict[str, date] = {}
 
-def _fund_row(
-    office_id: str, on: date, amount: Decimal, kind: str, app: str | None, note: str
-) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "office_id": office_id,
-        "on": on,
-        "amount": amount,
-        "kind": kind,
-        "application_id": app,
-        "note": note,
-        "actor": "系统导入",
-        "created_at": datetime.combine(on, time(8, 30)),
-    }
+    def add(self, events: list[dict[str, Any]]) -> None:
+        for e in events:
+            if e["action"] != "pay_emergency_aid":
+                continue
+            office_id = self.by_code[e["office_code"]]
+            amount = Decimal(e["data"]["amount"])
+            self.paid[office_id] = self.paid.get(office_id, Decimal(0)) + amount
+            self.first[office_id] = min(self.first.get(office_id, e["on"]), e["on"])
+            self.payouts.append((office_id, e["on"], amount, e["application_id"]))
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = [
+            self._row(office_id, on, -amount, "payout", app, "先行救助")
+            for office_id, on, amount, app in self.payouts
+        ]
+        for office_id, total in self.paid.items():
+            deposit = (total / 10000).to_integral_value(rounding="ROUND_UP") * 10000 + 50000
+            day = self.first[office_id] - timedelta(days=1)
+            rows.append(self._row(office_id, day, deposit, "deposit", None, "区民政局拨付备用金"))
+        return rows
+
+    def _row(
+        self, office_id: str, on: date, amount: Decimal, kind: str, app: str | None, note: str
+    ) -> dict[str, Any]:
+        return {
+            "id": self.ids.draw(self.ids.funds),
+            "office_id": office_id,
+            "on": on,
+            "amount": amount,
+            "kind": kind,
+            "application_id": app,
+            "note": note,
+            "actor": "系统导入",
+            "created_at": datetime.combine(on, time(8, 30)),
+        }
 
 
 _EVENT_COLUMNS = (
@@ -306,20 +362,28 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-def insert_case_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert of demo events through the driver (values pre-formatted the way SQLAlchemy
-    stores them: ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" times, JSON text)."""
+def case_event_values(
+    rows: list[dict[str, Any]], ids: DemoIds
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The INSERT statement and driver values of demo events (pre-formatted the way
+    SQLAlchemy stores them: ISO dates, "YYYY-MM-DD HH:MM:SS.ffffff" times, JSON text), each
+    given the next id of the events' stream."""
     cols = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
     marks = ", ".join("?" for _ in _EVENT_COLUMNS)
-    sql = f"INSERT INTO case_events ({cols}) VALUES ({marks})"
-    dumps = json.dumps
+    dumps, draw, stream = json.dumps, ids.draw, ids.events
     values = [
         (
-            r["id"], r["application_id"], r["seq"], r["at"].strftime("%Y-%m-%d %H:%M:%S.000000"),
+            draw(stream), r["application_id"], r["seq"], r["at"].strftime("%Y-%m-%d %H:%M:%S.000000"),
             r["on"].isoformat(), r["action"], r["label"], r["from_state"], r["to_state"],
             r["actor_name"], r["role"], r["office_code"], r["side"], dumps(r["data"]),
         )
         for r in rows
     ]  # fmt: skip
-    if values:
+    return f"INSERT INTO case_events ({cols}) VALUES ({marks})", values
+
+
+def insert_case_events(session: Session, rows: list[dict[str, Any]], ids: DemoIds) -> None:
+    """Bulk insert of demo events through the driver (see ``case_event_values``)."""
+    if rows:
+        sql, values = case_event_values(rows, ids)
         session.connection().exec_driver_sql(sql, values)  # type: ignore[arg-type]

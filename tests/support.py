@@ -3,12 +3,57 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from desktop.demo_data import PASSWORDS
 from desktop.services.accounts.auth import login
 from desktop.services.base import Actor
 from desktop.store.keys import KdfParams
 from desktop.store.store import Store
+
+# Filled by the database at the moment of writing (CURRENT_TIMESTAMP), so never equal
+# between two stores written at different moments; checked to be filled instead.
+CLOCK_COLUMNS = ("created_at", "updated_at")
+
+
+def table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows in rowid order (the order they were written), office ids as their
+    codes (each store has its own office ids), the clock columns as 'filled'."""
+    with store.engine.connect() as c:
+        offices: dict[str, str] = dict(c.exec_driver_sql("SELECT id, code FROM offices").all())  # type: ignore[arg-type]
+        names = [
+            n
+            for (n,) in c.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        out = {}
+        for name in names:
+            sql = c.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (name,)
+            ).scalar()
+            keyed = "WITHOUT ROWID" in (sql or "").upper()  # in key order, else written order
+            query = (
+                f'SELECT * FROM "{name}"'
+                if keyed
+                else f'SELECT rowid, * FROM "{name}" ORDER BY rowid'
+            )
+            result = c.exec_driver_sql(query)
+            cols = list(result.keys())
+            rows = [
+                tuple(
+                    ("filled" if v is not None else None)
+                    if col in CLOCK_COLUMNS
+                    else offices.get(v, v)
+                    if isinstance(v, str)
+                    else v
+                    for col, v in zip(cols, r, strict=True)
+                )
+                for r in result
+            ]
+            out[name] = sorted(rows, key=repr) if keyed else rows
+    return out
+
 
 # Cheap key derivation for tests only; the program uses the default (64 MiB, 3 passes).
 TEST_KDF = KdfParams(time_cost=1, memory_kib=8192, parallelism=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -232,6 +232,90 @@ class UnitOfWork:
         shared = scope if self.actor.office_code in scope else None
         self.audit(action, entity, obj.id, summary, data, offices=shared)
 
+    def record_each(
+        self,
+        items: Sequence[tuple[Synced, str]],
+        *,
+        action: str,
+        op: str = "upsert",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """``record`` row by row for (row, summary) pairs: the plain form of ``record_many``."""
+        for obj, summary in items:
+            self.record(obj, action=action, summary=summary, op=op, data=data)
+
+    def record_many(
+        self,
+        items: Sequence[tuple[Synced, str]],
+        *,
+        action: str,
+        op: str = "upsert",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """``record`` for many (row, summary) pairs of one action: the same rows, outbox
+        entries and audit events in the same order, with one flush of the rows, one read of
+        their families and of their unsent entries, and one flush of the audit events,
+        instead of each once per row (tests/beyond_cash/test_record_many.py)."""
+        if any(isinstance(obj, Office) for obj, _ in items):
+            self.record_each(items, action=action, op=op, data=data)
+            return
+        for obj, _ in items:
+            obj.dirty = True
+            if op == "delete":
+                obj.deleted = True
+            self.session.add(obj)
+        self.session.flush()
+        objs = [obj for obj, _ in items]
+        held = [*self._households_of(objs), *self._reloaded(objs)]  # kept in the identity map
+        known = outbox.pending_entries(self.session, [obj.id for obj in objs])
+        for obj, summary in items:
+            entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
+            scope = self.scope_of(obj)
+            outbox.queue(
+                self.session,
+                entity=entity,
+                entity_id=obj.id,
+                op=op,
+                payload=payload_of(obj),
+                offices=scope,
+                base_rev=obj.rev or None,
+                known=known,
+            )
+            shared = scope if self.actor.office_code in scope else None
+            self.audit(action, entity, obj.id, summary, data, offices=shared, flush=False)
+        self.session.flush()
+        del held
+
+    def _households_of(self, objs: list[Synced]) -> list[Household]:
+        """The families of rows tied to one, read at once (``scope_of`` then finds them)."""
+        ids = sorted(
+            {
+                hid
+                for obj in objs
+                if not isinstance(obj, Household | Application)
+                and getattr(obj, "sync_offices", None) is None
+                and (hid := getattr(obj, "household_id", None))
+            }
+        )
+        out: list[Household] = []
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            out.extend(self.session.scalars(select(Household).where(Household.id.in_(part))))
+        return out
+
+    def _reloaded(self, objs: list[Synced]) -> list[Synced]:
+        """The rows again after their flush, at once per table: the columns the database
+        filled (times) are read here instead of one row at a time by ``payload_of``."""
+        out: list[Synced] = []
+        by_class: dict[type, list[str]] = {}
+        for obj in objs:
+            by_class.setdefault(type(obj), []).append(obj.id)
+        for cls, ids in by_class.items():
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                out.extend(self.session.scalars(select(cls).where(cls.id.in_(part))))  # type: ignore[attr-defined]
+        return out
+
     def append(self, entity: str, entity_id: str, payload: dict, offices: list[str]) -> None:
         """Queue an append-only record (e.g. a workflow timeline event) for sync as is."""
         outbox.queue(
@@ -252,8 +336,10 @@ class UnitOfWork:
         data: dict[str, Any] | None = None,
         *,
         offices: list[str] | None = None,
+        flush: bool = True,
     ) -> AuditEvent:
-        """Append an audit event (also queued for sync as an append-only record)."""
+        """Append an audit event (also queued for sync as an append-only record); without
+        ``flush`` it is written with the session's next flush."""
         event = AuditEvent(
             at=self.now,
             user_id=self.actor.user_id,
@@ -272,7 +358,8 @@ class UnitOfWork:
         event.hash = event_hash(seq, prev, event.__dict__)
         self._chain_head = (seq, event.hash)
         self.session.add(event)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         payload = {
             "id": event.id,
             "at": event.at.isoformat(),

@@ -114,31 +114,54 @@ def queue(
     op: str = "upsert",
     base_rev: int | None = None,
     fold: bool = True,
+    known: dict[str, OutboxEntry] | None = None,
 ) -> None:
     """Queue one change in the session's transaction; with ``fold`` an unsent (pending) entry
-    of the same record takes the change instead, keeping its idempotency key."""
+    of the same record takes the change instead, keeping its idempotency key. ``known``
+    (from ``pending_entries``, for many records at once) stands for the look-up: every
+    pending entry of those records, kept up to date here."""
     if fold:
-        pending = session.scalars(
-            select(OutboxEntry).where(
-                OutboxEntry.entity_id == entity_id, OutboxEntry.state == OutboxState.PENDING
-            )
-        ).first()
+        if known is None:
+            pending = session.scalars(
+                select(OutboxEntry).where(
+                    OutboxEntry.entity_id == entity_id, OutboxEntry.state == OutboxState.PENDING
+                )
+            ).first()
+        else:
+            pending = known.get(entity_id)
         if pending is not None:
             pending.payload = payload
             pending.op = op
             pending.offices = offices
             return
-    session.add(
-        OutboxEntry(
-            entity=entity,
-            entity_id=entity_id,
-            op=op,
-            base_rev=base_rev,
-            payload=payload,
-            offices=offices,
-            state=OutboxState.PENDING,
-        )
+    entry = OutboxEntry(
+        entity=entity,
+        entity_id=entity_id,
+        op=op,
+        base_rev=base_rev,
+        payload=payload,
+        offices=offices,
+        state=OutboxState.PENDING,
     )
+    session.add(entry)
+    if fold and known is not None:
+        known[entity_id] = entry
+
+
+def pending_entries(session: Session, entity_ids: list[str]) -> dict[str, OutboxEntry]:
+    """The first pending entry of each of these records (what ``queue`` would find), read at
+    once (the session flushed first, as the single look-up's autoflush does)."""
+    session.flush()
+    out: dict[str, OutboxEntry] = {}
+    for start in range(0, len(entity_ids), 500):
+        part = entity_ids[start : start + 500]
+        for entry in session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.entity_id.in_(part), OutboxEntry.state == OutboxState.PENDING)
+            .order_by(OutboxEntry.seq)
+        ):
+            out.setdefault(entry.entity_id, entry)
+    return out
 
 
 def queue_on(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ from desktop.domain.workflow.model import (
     Side,
     State,
     Transition,
+    evolve,
 )
 from desktop.domain.workflow.params import Params
 from desktop.domain.workflow.rules import DEFAULT_RULES, DeadlineRules
@@ -132,7 +132,7 @@ def apply(
         on=when,
         data=p.used,
     )
-    snapshot = replace(changed, last_action_on=when, events=(*case.events, event))
+    snapshot = evolve(changed, last_action_on=when, events=(*case.events, event))
     return Transition(snapshot, event)
 
 
@@ -181,7 +181,7 @@ def new_case(
     event = AuditEvent(
         CREATE, "登记申请", None, State.NEW, actor.role, actor.office, side, applied_on, data
     )
-    return Transition(replace(case, events=(event,)), event)
+    return Transition(evolve(case, events=(event,)), event)
 
 
 def replay(events: Iterable[AuditEvent], rules: DeadlineRules = DEFAULT_RULES) -> CaseSnapshot:

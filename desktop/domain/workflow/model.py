@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -345,3 +346,34 @@ class Transition:
 
     snapshot: CaseSnapshot
     event: AuditEvent
+
+
+_FIELDS: dict[type, frozenset[str] | None] = {}
+
+
+def _plain_fields(cls: type) -> frozenset[str] | None:
+    """The field names of a frozen dataclass ``evolve`` may copy, or None when it must not
+    (a __post_init__, a field outside __init__, slots)."""
+    if cls not in _FIELDS:
+        fs = dataclasses.fields(cls)
+        plain = not hasattr(cls, "__post_init__") and all(f.init for f in fs)
+        plain = plain and "__slots__" not in cls.__dict__
+        _FIELDS[cls] = frozenset(f.name for f in fs) if plain else None
+    return _FIELDS[cls]
+
+
+def evolve[T](obj: T, /, **changes: Any) -> T:
+    """``dataclasses.replace`` for the workflow's frozen value classes: the same new object,
+    its fields copied instead of passed through the generated ``__init__`` one by one (the
+    machine replaces the 44-field snapshot at every step); anything else goes to
+    ``dataclasses.replace`` itself."""
+    cls = type(obj)
+    names = _plain_fields(cls)
+    old = getattr(obj, "__dict__", None)
+    if names is None or old is None or len(old) != len(names) or not names.issuperset(changes):
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    new = object.__new__(cls)
+    fields = new.__dict__
+    fields.update(old)
+    fields.update(changes)
+    return new

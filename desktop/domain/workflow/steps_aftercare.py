@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desktop.domain.calendar import add_months, first_of_next_month
 from desktop.domain.workflow.context import StepContext, current_amount
 from desktop.domain.workflow.model import (
@@ -12,6 +10,7 @@ from desktop.domain.workflow.model import (
     Review,
     ReviewOutcome,
     State,
+    evolve,
 )
 from desktop.errors import WorkflowError
 
@@ -34,15 +33,15 @@ def record_review(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if outcome is not ReviewOutcome.UNCHANGED:
         reasons = ctx.p.texts("reasons", "调整理由", minimum=1)
     review = Review(ctx.when, outcome, effective, new_amount, reasons)
-    base = replace(case, reviews=(*case.reviews, review), death_review_due=None)
+    base = evolve(case, reviews=(*case.reviews, review), death_review_due=None)
     if outcome is ReviewOutcome.STOP:
-        return replace(base, state=State.STOPPED, stopped_on=effective, next_review_due=None)
+        return evolve(base, state=State.STOPPED, stopped_on=effective, next_review_due=None)
     cycle = ctx.p.integer(
         "review_cycle_months", "核查周期（月）", default=case.review_cycle_months or 12
     )
     if cycle < 1:
         raise WorkflowError("核查周期（月）：应至少1个月")
-    return replace(base, review_cycle_months=cycle, next_review_due=add_months(ctx.when, cycle))
+    return evolve(base, review_cycle_months=cycle, next_review_due=add_months(ctx.when, cycle))
 
 
 def start_gradual_exit(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -53,13 +52,13 @@ def start_gradual_exit(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         raise WorkflowError(f"渐退期（月）：应为1至{limit}个月")
     ctx.p.text("reason", "渐退原因")
     ends = add_months(first_of_next_month(ctx.when), months)
-    return replace(case, state=State.GRADUAL_EXIT, gradual_exit_ends_on=ends)
+    return evolve(case, state=State.GRADUAL_EXIT, gradual_exit_ends_on=ends)
 
 
 def end_gradual_exit(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """渐退期满停发, effective on the day after the last exit month."""
     assert case.gradual_exit_ends_on is not None
-    return replace(
+    return evolve(
         case, state=State.STOPPED, stopped_on=case.gradual_exit_ends_on, next_review_due=None
     )
 
@@ -72,7 +71,7 @@ def report_change(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     due = add_months(ctx.when, ctx.rules.change_review_months)
     if case.next_review_due is not None:
         due = min(due, case.next_review_due)
-    return replace(case, next_review_due=due)
+    return evolve(case, next_review_due=due)
 
 
 def report_death(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -84,4 +83,4 @@ def report_death(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     due = add_months(died, ctx.rules.death_review_months)
     if case.death_review_due is not None:
         due = min(due, case.death_review_due)
-    return replace(case, death_review_due=due)
+    return evolve(case, death_review_due=due)

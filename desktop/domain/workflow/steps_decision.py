@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from desktop.domain.calendar import add_months, days_in_month, first_of_next_month
 from desktop.domain.workflow.context import StepContext
-from desktop.domain.workflow.model import CaseSnapshot, Payment, State
+from desktop.domain.workflow.model import CaseSnapshot, Payment, State, evolve
 from desktop.errors import WorkflowError
 from desktop.money import round_money
 
@@ -54,7 +53,7 @@ def confirm(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         cycle = ctx.p.integer("review_cycle_months", "核查周期（月）", default=default)
         if cycle < 1:
             raise WorkflowError("核查周期（月）：应至少1个月")
-    return replace(
+    return evolve(
         case,
         state=State.CONFIRMED,
         decision_on=ctx.when,
@@ -69,13 +68,13 @@ def confirm(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
 def refuse(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """不予救助: written reasons are required; the letter is due within 3 working days."""
     reasons = ctx.p.texts("reasons", "不予救助理由", minimum=1)
-    return replace(case, state=State.REFUSED, decision_on=ctx.when, refusal_reasons=reasons)
+    return evolve(case, state=State.REFUSED, decision_on=ctx.when, refusal_reasons=reasons)
 
 
 def send_refusal_letter(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """送达不予救助决定书（书面说明理由）."""
     ctx.p.text("delivery", "送达方式", required=False)
-    return replace(case, refusal_letter_on=ctx.when)
+    return evolve(case, refusal_letter_on=ctx.when)
 
 
 def _pay_from(case: CaseSnapshot, ctx: StepContext) -> str:
@@ -95,7 +94,7 @@ def start_payment(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     amount = case.approved_amount
     if not ctx.definition.ongoing:
         payment = Payment(ctx.when, amount, amount, "one_off", one_off=True)
-        return replace(case, state=State.PAYING, payment=payment)
+        return evolve(case, state=State.PAYING, payment=payment)
     pay_from = _pay_from(case, ctx)
     if pay_from == "next_month":
         payment = Payment(first_of_next_month(case.decision_on), amount, amount, pay_from)
@@ -104,7 +103,7 @@ def start_payment(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         paid_days = dim - case.decision_on.day + 1
         first = round_money(amount * Decimal(paid_days) / Decimal(dim))
         payment = Payment(case.decision_on, amount, first, pay_from)
-    return replace(case, state=State.PAYING, payment=payment)
+    return evolve(case, state=State.PAYING, payment=payment)
 
 
 def archive(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -113,5 +112,5 @@ def archive(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if case.state is State.PAYING and ctx.definition.ongoing:
         assert case.decision_on is not None and case.review_cycle_months is not None
         due = add_months(case.decision_on, case.review_cycle_months)
-        return replace(case, archived_on=ctx.when, next_review_due=due)
-    return replace(case, state=State.CLOSED, archived_on=ctx.when)
+        return evolve(case, archived_on=ctx.when, next_review_due=due)
+    return evolve(case, state=State.CLOSED, archived_on=ctx.when)

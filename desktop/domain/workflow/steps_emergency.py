@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desktop.domain.workflow.context import StepContext
-from desktop.domain.workflow.model import CaseSnapshot, EmergencyAid, State
+from desktop.domain.workflow.model import CaseSnapshot, EmergencyAid, State, evolve
 from desktop.errors import WorkflowError
 
 
@@ -13,7 +11,7 @@ def pay_emergency_aid(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """先行救助: skips check, appraisal and notice; the back-fill clock starts now."""
     amount = ctx.p.money("amount", "先行救助金额", positive=True)
     aid = EmergencyAid(ctx.when, amount, ctx.side)
-    return replace(
+    return evolve(
         case,
         state=State.AID_PAID,
         emergency_aid=aid,
@@ -28,7 +26,7 @@ def complete_backfill(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     still = [doc for doc in case.missing_documents if doc not in received]
     if still:
         raise WorkflowError(f"补交材料：尚缺“{'、'.join(still)}”")
-    return replace(
+    return evolve(
         case,
         state=State.BACKFILLED,
         backfilled_on=ctx.when,

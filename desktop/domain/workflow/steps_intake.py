@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desktop.domain.workflow.context import StepContext, close_pause
 from desktop.domain.workflow.definitions import Clock
-from desktop.domain.workflow.model import CaseSnapshot, Pause, State
+from desktop.domain.workflow.model import CaseSnapshot, Pause, State, evolve
 from desktop.errors import WorkflowError
 
 
@@ -17,12 +15,12 @@ def accept(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """
     missing = ctx.p.texts("missing_documents", "一次性告知缺件清单")
     hard = ctx.p.flag("hard_case", "疑难案件")
-    base = replace(case, accepted_on=ctx.when, missing_documents=missing, hard_case=hard)
+    base = evolve(case, accepted_on=ctx.when, missing_documents=missing, hard_case=hard)
     if not missing:
-        return replace(base, state=State.ACCEPTED, materials_complete_on=ctx.when)
+        return evolve(base, state=State.ACCEPTED, materials_complete_on=ctx.when)
     if ctx.definition.clock is Clock.EMERGENCY:
-        return replace(base, state=State.ACCEPTED)
-    return replace(
+        return evolve(base, state=State.ACCEPTED)
+    return evolve(
         base,
         state=State.SUPPLEMENTING,
         return_to=State.ACCEPTED,
@@ -34,7 +32,7 @@ def return_for_supplement(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """退回补正: ask for more documents; the running clocks stop until they arrive."""
     missing = ctx.p.texts("missing_documents", "补正材料清单", minimum=1)
     merged = tuple(dict.fromkeys((*case.missing_documents, *missing)))
-    return replace(
+    return evolve(
         case,
         state=State.SUPPLEMENTING,
         return_to=case.state,
@@ -51,7 +49,7 @@ def resume(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         raise WorkflowError(f"已补齐材料：尚缺“{'、'.join(still)}”，不能恢复办理")
     if case.return_to is None:
         raise WorkflowError("案件不在补正状态")
-    return replace(
+    return evolve(
         case,
         state=case.return_to,
         return_to=None,
@@ -64,7 +62,7 @@ def resume(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
 def withdraw(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """撤回申请 at the family's request (before a decision)."""
     ctx.p.text("reason", "撤回原因", required=False)
-    return replace(
+    return evolve(
         case,
         state=State.WITHDRAWN,
         withdrawn_on=ctx.when,
@@ -76,4 +74,4 @@ def withdraw(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
 def mark_hard_case(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """认定为疑难案件: the confirmation limit becomes the long one (45 working days)."""
     ctx.p.text("reason", "疑难情形说明")
-    return replace(case, hard_case=True)
+    return evolve(case, hard_case=True)

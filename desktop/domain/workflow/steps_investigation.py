@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desktop.domain.workflow.context import StepContext
 from desktop.domain.workflow.model import (
     CaseSnapshot,
@@ -11,6 +9,7 @@ from desktop.domain.workflow.model import (
     HomeSurvey,
     State,
     SurveyPlan,
+    evolve,
 )
 from desktop.errors import WorkflowError
 
@@ -23,7 +22,7 @@ def _investigating(case: CaseSnapshot) -> State:
 
 def request_check(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """发起家庭经济状况核对."""
-    return replace(case, state=_investigating(case), check_requested_on=ctx.when)
+    return evolve(case, state=_investigating(case), check_requested_on=ctx.when)
 
 
 def record_check_report(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -31,7 +30,7 @@ def record_check_report(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     reference = ctx.p.text("reference", "核对报告编号")
     summary = ctx.p.text("summary", "核对结论摘要", required=False)
     report_id = ctx.p.text("report_id", "核对报告", required=False)
-    return replace(case, check_report=CheckReport(ctx.when, reference, summary, report_id))
+    return evolve(case, check_report=CheckReport(ctx.when, reference, summary, report_id))
 
 
 def schedule_survey(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -40,7 +39,7 @@ def schedule_survey(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if planned < ctx.when:
         raise WorkflowError("计划调查日期：不能早于安排日期")
     surveyors = ctx.p.texts("surveyors", "调查人员", minimum=ctx.rules.min_surveyors)
-    return replace(case, state=_investigating(case), survey_plan=SurveyPlan(planned, surveyors))
+    return evolve(case, state=_investigating(case), survey_plan=SurveyPlan(planned, surveyors))
 
 
 def record_survey(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -56,12 +55,12 @@ def record_survey(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if not ctx.p.flag("signed_by_family", "家庭成员签字"):
         raise WorkflowError("家庭成员签字：调查表须由在场家庭成员签字")
     survey = HomeSurvey(ctx.when, surveyors, present, findings, mode)
-    return replace(case, state=_investigating(case), survey=survey)
+    return evolve(case, state=_investigating(case), survey=survey)
 
 
 def hand_over(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     """移交户籍地初审: application, check report and survey form go to the hukou office."""
-    return replace(case, state=State.PRELIMINARY_REVIEW, handed_over_on=ctx.when)
+    return evolve(case, state=State.PRELIMINARY_REVIEW, handed_over_on=ctx.when)
 
 
 def record_preliminary(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -69,7 +68,7 @@ def record_preliminary(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     ctx.p.text("opinion", "初审意见")
     reviews = (*case.preliminary_reviews, ctx.when)
     if case.notice_closed_on is None:
-        return replace(case, state=State.NOTICE_PENDING, preliminary_reviews=reviews)
-    return replace(
+        return evolve(case, state=State.NOTICE_PENDING, preliminary_reviews=reviews)
+    return evolve(
         case, state=State.CONFIRMING, preliminary_reviews=reviews, confirming_since=ctx.when
     )

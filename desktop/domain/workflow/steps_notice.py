@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desktop.domain.workflow.context import StepContext, notice_ends_on
-from desktop.domain.workflow.model import Appraisal, CaseSnapshot, Objection, State
+from desktop.domain.workflow.model import Appraisal, CaseSnapshot, Objection, State, evolve
 from desktop.errors import WorkflowError
 
 
@@ -15,7 +13,7 @@ def open_notice(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
         raise WorkflowError("户籍地公示：须在户籍地村（社区）张贴公示")
     if case.split_household and not ctx.p.flag("posted_residence", "居住地公示"):
         raise WorkflowError("居住地公示：人户分离的家庭须同时在居住地村（社区）公示")
-    return replace(case, state=State.IN_NOTICE, notice_opened_on=ctx.when, objections=())
+    return evolve(case, state=State.IN_NOTICE, notice_opened_on=ctx.when, objections=())
 
 
 def record_objection(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -23,7 +21,7 @@ def record_objection(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     content = ctx.p.text("content", "异议内容")
     if ctx.when >= notice_ends_on(case, ctx.rules):
         raise WorkflowError("异议日期：公示期已满，不能再登记异议")
-    return replace(case, objections=(*case.objections, Objection(ctx.when, content)))
+    return evolve(case, objections=(*case.objections, Objection(ctx.when, content)))
 
 
 def close_notice(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
@@ -32,8 +30,8 @@ def close_notice(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if ctx.when < ends:
         raise WorkflowError(f"结束公示日期：公示期未满，{ends.isoformat()}起方可结束")
     if case.objections:
-        return replace(case, state=State.APPRAISAL, notice_closed_on=ctx.when)
-    return replace(
+        return evolve(case, state=State.APPRAISAL, notice_closed_on=ctx.when)
+    return evolve(
         case, state=State.CONFIRMING, notice_closed_on=ctx.when, confirming_since=ctx.when
     )
 
@@ -44,7 +42,7 @@ def record_appraisal(case: CaseSnapshot, ctx: StepContext) -> CaseSnapshot:
     if participants < 1:
         raise WorkflowError("参加评议人数：应至少1人")
     result = ctx.p.text("result", "评议结果")
-    return replace(
+    return evolve(
         case,
         state=State.PRELIMINARY_REVIEW,
         appraisal=Appraisal(ctx.when, participants, result),

@@ -28,16 +28,18 @@ def _encode(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _encode(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _SKIP
-        }
+        return {name: _encode(getattr(value, name)) for name in _encoded_fields(type(value))}
     if isinstance(value, tuple | list):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _encode(v) for k, v in value.items()}
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+@cache
+def _encoded_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass that are stored, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIP)
 
 
 @cache

@@ -271,6 +271,38 @@ def collect_households(
     return out, errors
 
 
+def facts_from_rows(
+    persons: list[tuple[Any, ...]],
+    incomes: list[tuple[Any, ...]],
+    assets: list[tuple[Any, ...]],
+    household: tuple[Any, ...],
+    month: date,
+) -> Household:
+    """The engine facts of one family for the benefit ``month`` from its rows as the store
+    reads them (tuples in the column order of the statements above: persons in the order
+    they were written, incomes without the look-back filter, money as fen): what
+    ``household_facts`` gives once those rows are stored (bulk demo seeding proves it);
+    raises ValidationError as it does."""
+    day = month.replace(day=1)
+    if not persons:
+        raise ValidationError("家庭成员", "该家庭没有登记成员", "required")
+    fam = _Family()
+    for r in persons:
+        try:
+            _add_person(fam, r, day)
+        except ValidationError as exc:
+            fam.error = fam.error or exc
+    fam.incomes = [(r[1], r[2], _date(r[3]), fen(r[4])) for r in incomes if r[3] < day]  # type: ignore[misc]
+    for r in assets:
+        try:
+            _add_asset(fam, r)
+        except ValidationError as exc:
+            fam.error = fam.error or exc
+    if fam.error is not None:
+        raise fam.error
+    return _build(fam, household)
+
+
 def household_facts(
     store_or_session: Store | Session,
     household_id: str,

@@ -285,12 +285,14 @@ def _roster_view(session: Session, roster: ProgrammeRoster) -> RosterView:
 
 
 def _drop_draft(uow: UnitOfWork, roster: ProgrammeRoster) -> None:
-    for line in uow.session.scalars(
+    lines = uow.session.scalars(
         select(RosterLine).where(RosterLine.roster_id == roster.id, RosterLine.deleted.is_(False))
-    ):
-        uow.record(
-            line, action="drop_roster_line", summary="重新生成名单，撤销原名单行", op="delete"
-        )
+    ).all()
+    uow.record_many(
+        [(line, "重新生成名单，撤销原名单行") for line in lines],
+        action="drop_roster_line",
+        op="delete",
+    )
     uow.record(roster, action="drop_roster", summary="重新生成名单，撤销原待审核名单", op="delete")
 
 
@@ -339,6 +341,7 @@ def generate_roster(store: Store, actor: Actor, programme_id: str, as_of: object
         by_household: dict[str, list[RosterPerson]] = {}
         for p in people:
             by_household.setdefault(p.household_id, []).append(p)
+        lines = []
         for hid, members in by_household.items():
             line = RosterLine(
                 roster_id=roster.id, household_id=hid, programme_name=programme.name,
@@ -347,11 +350,8 @@ def generate_roster(store: Store, actor: Actor, programme_id: str, as_of: object
                           "category": m.category, "amount": str(m.amount), "community": m.community} for m in members],
                 amount=sum((m.amount for m in members), Decimal("0.00")),
             )  # fmt: skip
-            uow.record(
-                line,
-                action="add_roster_line",
-                summary=f"纳入{programme.name}名单：{members[0].name}家 {len(members)}人",
-            )
+            lines.append((line, f"纳入{programme.name}名单：{members[0].name}家 {len(members)}人"))
+        uow.record_many(lines, action="add_roster_line")
         return _roster_view(uow.session, roster)
 
 
@@ -383,13 +383,14 @@ def review_roster(store: Store, actor: Actor, roster_id: str, on: date) -> Roste
             action="review_roster",
             summary=f"审核名单：{roster.persons}人，合计{roster.total}元",
         )
-        for line in uow.session.scalars(
+        lines = uow.session.scalars(
             select(RosterLine).where(
                 RosterLine.roster_id == roster.id, RosterLine.deleted.is_(False)
             )
-        ):
+        ).all()
+        for line in lines:
             line.status = "reviewed"
-            uow.record(line, action="review_roster_line", summary="名单已审核")
+        uow.record_many([(line, "名单已审核") for line in lines], action="review_roster_line")
         return _roster_view(uow.session, roster)
 
 
