@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.household import check_office_scope, in_office_scope
@@ -225,12 +225,21 @@ def check_scope(session: Session, actor: Actor, scope: Scope, value: Any) -> Non
             )
 
 
-def visible_households(session: Session, actor: Actor) -> Any:
+def visible_households(session: Session, actor: Actor, *, leads: bool = True) -> Any:
     """A SQL condition on ``Household`` for lists: this office's families and, for a
-    coordinator, only the assigned communities; for a service provider, only its families."""
-    cond = (Household.residence_office_id == actor.office_id) | (
-        Household.hukou_office_id == actor.office_id
-    )
+    coordinator, only the assigned communities; for a service provider, only its families.
+
+    ``leads=False`` writes the office condition as ``? IN (residence, hukou)``, the same test
+    that SQLite cannot answer from the office indexes: for a query led by a few known rows
+    (found people), where reading every family of the office first would take seconds."""
+    if leads:
+        cond = (Household.residence_office_id == actor.office_id) | (
+            Household.hukou_office_id == actor.office_id
+        )
+    else:
+        cond = literal(actor.office_id).in_(
+            [Household.residence_office_id, Household.hukou_office_id]
+        )
     if actor.role == COORDINATOR:
         cond = cond & Household.community.in_(sorted(assigned_communities(session, actor.user_id)))
     if actor.role == PROVIDER:

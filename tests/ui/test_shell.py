@@ -51,6 +51,7 @@ def test_main_window_lists_cases_and_searches_by_initials(qtbot, clerk) -> None:
     qtbot.addWidget(window)
     window.show()
     total = count_cases(store, actor, CaseFilter())
+    qtbot.waitUntil(lambda: not window.cases.model.counting, timeout=5000)  # may come later
     assert window.cases.model.rowCount() == total
     assert f"共 {total:,} 件" == window.cases.count_label.text()
     qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=3000)  # read off the GUI
