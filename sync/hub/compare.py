@@ -10,7 +10,6 @@ import json
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -21,11 +20,13 @@ from desktop.domain.calendar import WorkCalendar
 from sync.hub import db, registry
 from sync.hub.feeds import DIRECTIONS, FeedKind, Rule, load_kinds
 from sync.hub.feeds.tables import bulk, feed_files, feed_rows, runs, warnings
-from sync.hub.records import dumps, publish_hub_records
+from sync.hub.records import dumps, empty_table, publish_hub_records, publish_selected
+from sync.hub.sqltext import SqlText, lit, sql_text
 from sync.protocol import WARNING
 
 NAMESPACE = uuid.UUID("9c41a7e2-0d3b-4f8e-b6a1-7e52d9c03f44")
-PUBLISH_CHUNK = 50000  # warnings published per write transaction
+PUBLISH_CHUNK = 50000  # warnings read into Python at once (the reference path)
+WORK_MEM = "64MB"  # PostgreSQL memory for one matching statement's hash table
 
 
 @dataclass
@@ -62,44 +63,174 @@ class RunReport:
         return "\n".join(lines)
 
 
-def _rule_sql(rule: Rule, district: str | None) -> str:
-    where = ["f.kind = :kind", "f.event_date >= r.valid_from",
+_WARNING_COLUMNS = ("evidence_key, id, kind, direction, id_number, name, office_code, "
+                    "residence_office, community, household_key, category, household_size, "
+                    "row_key, run_id, pushed_on, deadline")  # fmt: skip
+_EVIDENCE_COLUMNS = ("event_date", "code", "amount", "line", "data", "file_sha")
+_NEW = "hub_warnings_new"  # one kind's new warnings with their records, before publication
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule of one run: the values its SQL holds as literals."""
+
+    kind: FeedKind
+    rule: Rule
+    run_id: str
+    district: str | None
+    pushed: date
+    deadline: date
+
+
+def _matches(m: Match, sql: SqlText | None, evidence: bool) -> str:
+    """SELECT of the rule's matches (feed rows × registry) as warning rows: ``h`` is the value
+    the id is made from (``SqlText.uuid_hash``); ``evidence`` adds the feed row's columns the
+    record needs. Every value is a literal (the statement has no placeholders)."""
+    rule = m.rule
+    where = [f"f.kind = {lit(m.kind.kind)}", "f.event_date >= r.valid_from",
              "(r.valid_to IS NULL OR f.event_date <= r.valid_to)"]  # fmt: skip
     if rule.applies_to == "assisted":
-        where.append("r.assisted = :yes")
+        where.append("r.assisted = TRUE")
     elif rule.applies_to == "unassisted":
-        where.append("r.assisted = :no")
+        where.append("r.assisted = FALSE")
         where.append(
             "NOT EXISTS (SELECT 1 FROM hub_registry a WHERE a.id_number = r.id_number "
-            "AND a.assisted = :yes)"
+            "AND a.assisted = TRUE)"
         )
     if rule.codes:
-        where.append("f.code IN (" + ", ".join(f":code{i}" for i in range(len(rule.codes))) + ")")
+        where.append(f"f.code IN ({', '.join(lit(c) for c in rule.codes)})")
     if rule.amount_at_least is not None:
-        where.append("f.amount >= :amount")
-    if district is not None:
-        where.append("r.office_code IN (SELECT code FROM hub_offices WHERE district = :district)")
+        where.append(f"f.amount >= {float(rule.amount_at_least)!r}")
+    if m.district is not None:
+        where.append(
+            f"r.office_code IN (SELECT code FROM hub_offices WHERE district = {lit(m.district)})"
+        )
+    key = f"{lit(rule.id)} || ':' || f.row_key"
+    hashed = sql.uuid_hash(NAMESPACE, key) if sql is not None else "NULL"
+    extra = "".join(f", f.{c}" for c in _EVIDENCE_COLUMNS) if evidence else ""
     return (
-        "INSERT INTO hub_discovery_warnings (evidence_key, kind, direction, id_number, name, "
-        "office_code, residence_office, community, household_key, category, household_size, "
-        "row_key, run_id) "
-        "SELECT :rule || ':' || f.row_key, f.kind, :direction, r.id_number, r.name, "
-        "r.office_code, r.residence_office, r.community, r.household_key, r.category, "
-        "r.household_size, f.row_key, :run "
-        "FROM hub_feed_rows f JOIN hub_registry r ON r.id_number = f.id_number "
-        "WHERE " + " AND ".join(where) + " ON CONFLICT (evidence_key) DO NOTHING"
+        f"SELECT {key} AS evidence_key, {hashed} AS h, f.kind, {lit(rule.direction)} AS direction, "
+        "r.id_number, r.name, r.office_code, r.residence_office, r.community, r.household_key, "
+        f"r.category, r.household_size, f.row_key, {lit(m.run_id)} AS run_id, "
+        f"{lit(m.pushed.isoformat())} AS pushed_on, {lit(m.deadline.isoformat())} AS deadline"
+        f"{extra} FROM hub_feed_rows f JOIN hub_registry r ON r.id_number = f.id_number "
+        "WHERE " + " AND ".join(where)
     )
 
 
-def _params(kind: FeedKind, rule: Rule, run_id: str, district: str | None) -> dict:
-    params: dict = {"kind": kind.kind, "rule": rule.id, "direction": rule.direction,
-                    "run": run_id, "yes": True, "no": False}  # fmt: skip
-    params.update({f"code{i}": c for i, c in enumerate(rule.codes)})
-    if rule.amount_at_least is not None:
-        params["amount"] = rule.amount_at_least
-    if district is not None:
-        params["district"] = district
-    return params
+def _rule_sql(m: Match, sql: SqlText | None) -> str:
+    """The rule's INSERT … SELECT of every new warning with its push date and deadline and,
+    when ``sql`` is given, its id (uuid5 of the evidence key; the hash computed once per row in
+    the fenced inner query); without, the ids are set afterwards in Python (``_set_ids``)."""
+    made = sql.uuid_of(NAMESPACE, "m.h") if sql is not None else "NULL"
+    fence = sql.fence if sql is not None else ""
+    rest = _WARNING_COLUMNS.split(", ", 2)[2]
+    return (
+        f"INSERT INTO hub_discovery_warnings ({_WARNING_COLUMNS}) "
+        f"SELECT m.evidence_key, {made}, {rest} FROM ({_matches(m, sql, False)}{fence}) m "
+        "WHERE true ON CONFLICT (evidence_key) DO NOTHING"  # WHERE: SQLite's upsert grammar
+    )
+
+
+def _record_sql(m: Match, sql: SqlText, source: str) -> str:
+    """INSERT into ``_NEW`` of the ``warning`` records of the new warnings ``source`` gives
+    (alias ``m``: warning and evidence columns), each payload the text
+    ``dumps(warning_payload(…))`` makes: the rule's constants pre-encoded, the feed row's
+    evidence JSON spliced in as stored (hub step 13 keeps it in the form ``dumps`` writes),
+    the amount as ``f"{x:g}"``; a new warning is not escalated."""
+    kind, rule, q = m.kind, m.rule, sql.json
+    codes = [f"SELECT {lit(c)} AS code, {lit(label)} AS label" for c, label in kind.codes.items()]
+    detail = (
+        f"{lit(kind.department + kind.label + '：')} || m.event_date || CASE WHEN m.code <> '' "
+        "THEN '，' || COALESCE(k.label, m.code) ELSE '' END || CASE WHEN m.amount IS NOT NULL "
+        f"THEN '，' || {sql.g('m.amount')} ELSE '' END"
+    )
+    evidence = (f',"kind":{dumps(kind.kind)},"rule":{dumps(rule.id)},"direction":'
+                f'{dumps(rule.direction)},"evidence":{{"department":{dumps(kind.department)},'
+                f'"feed":{dumps(kind.label)},"file":')  # fmt: skip
+    parts = [
+        '{"office_code":', q("m.office_code"), ',"id_number":', q("m.id_number"),
+        ',"name":', q("m.name"), f',"warning_type":{dumps(rule.warning_type)},"detail":',
+        q(detail), ',"date":', q("m.event_date"), evidence, q("COALESCE(ff.name, '')"),
+        ',"line":', sql.integer("m.line"), ',"row":', "m.data", '},"deadline":',
+        q("m.deadline"), f',"suggested_action":{dumps(rule.suggested_action)},"community":',
+        q("m.community"), ',"household_key":', q("m.household_key"), ',"category":',
+        q("m.category"), ',"residence_office":', q("m.residence_office"), ',"pushed_on":',
+        q("m.pushed_on"), ',"escalated_on":null}',
+    ]  # fmt: skip
+    # the odd parts are SQL, the even ones text
+    payload = " || ".join(lit(p) if i % 2 == 0 else p for i, p in enumerate(parts))
+    return (
+        f"INSERT INTO {_NEW} (ord, id, payload, offices) "
+        f"SELECT row_number() OVER (ORDER BY m.evidence_key), m.id, {payload}, "
+        f"{sql.offices('m.office_code', 'm.residence_office')} FROM {source} "
+        "LEFT JOIN hub_feed_files ff ON ff.sha256 = m.file_sha "
+        f"LEFT JOIN ({' UNION ALL '.join(codes or ['SELECT NULL AS code, NULL AS label'])}) k "
+        "ON k.code = m.code"
+    )
+
+
+def _new_warnings(conn: Connection, m: Match, sql: SqlText) -> None:
+    """Insert the rule's new warnings with their ids and publish their records, staged in
+    ``_NEW`` in evidence-key order (the order the reference path reads them in). On
+    PostgreSQL one statement stages them: the matches (their evidence read once, in the scan)
+    feed the warnings' INSERT, whose RETURNING names the new ones; on SQLite the new warnings
+    are read back with their feed rows."""
+    _stage(conn, sql)
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    with sql.float_g(cur):
+        _stage_rule(conn, m, sql)
+    cur.close()
+    publish_selected(conn, f"SELECT ord, '{WARNING}' AS entity, id, payload, offices FROM {_NEW}")
+    _stage(conn, sql)
+
+
+def _stage_rule(conn: Connection, m: Match, sql: SqlText) -> None:
+    if sql.sqlite:
+        _execute(conn, _rule_sql(m, sql))
+        evidence = ", ".join(f"f.{c}" for c in _EVIDENCE_COLUMNS)
+        source = (
+            f"(SELECT w.*, {evidence} FROM hub_discovery_warnings w JOIN hub_feed_rows f "
+            f"ON f.row_key = w.row_key WHERE w.run_id = {lit(m.run_id)} AND w.kind = "
+            f"{lit(m.kind.kind)} AND substr(w.evidence_key, 1, {len(m.rule.id) + 1}) = "
+            f"{lit(m.rule.id + ':')}) m"
+        )
+        _execute(conn, _record_sql(m, sql, source))
+        return
+    rest = _WARNING_COLUMNS.split(", ", 2)[2]
+    made = sql.uuid_of(NAMESPACE, "x.h")
+    _execute(
+        conn,
+        f"WITH m AS (SELECT x.*, {made} AS id FROM ({_matches(m, sql, True)}{sql.fence}) x), "
+        f"ins AS (INSERT INTO hub_discovery_warnings ({_WARNING_COLUMNS}) "
+        f"SELECT evidence_key, id, {rest} FROM m ON CONFLICT (evidence_key) DO NOTHING "
+        "RETURNING evidence_key) "
+        + _record_sql(m, sql, "m JOIN ins ON ins.evidence_key = m.evidence_key"),
+    )
+
+
+def _stage(conn: Connection, sql: SqlText) -> None:
+    """``_NEW``, empty."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_NEW} (ord BIGINT NOT NULL, "
+        "id VARCHAR(36) NOT NULL, payload TEXT NOT NULL, offices TEXT NOT NULL)"
+    )
+    empty_table(cur, sql.sqlite, _NEW)
+    cur.close()
+
+
+def _execute(conn: Connection, statement: str) -> None:
+    """``statement`` (no placeholders) on this transaction's DBAPI cursor."""
+    raw = conn.connection.dbapi_connection
+    assert raw is not None
+    cur = raw.cursor()
+    cur.execute(statement)
+    cur.close()
 
 
 def _detail(kind: FeedKind, row: dict) -> str:
@@ -164,7 +295,8 @@ def _publish(database: db.Database, ids: list[str], kinds: dict[str, FeedKind]) 
     for i in range(0, len(ids), PUBLISH_CHUNK):
         chunk = ids[i : i + PUBLISH_CHUNK]
         with database.write() as conn:
-            rows = conn.execute(query.where(w.evidence_key.in_(chunk))).mappings().all()
+            chosen = query.where(w.evidence_key.in_(chunk)).order_by(w.evidence_key)
+            rows = conn.execute(chosen).mappings().all()
             publish_hub_records(conn, _items(rows, kinds))
 
 
@@ -176,25 +308,26 @@ def _items(rows: Sequence[RowMapping], kinds: dict[str, FeedKind]) -> list:
     ]  # fmt: skip
 
 
-def _publish_run(database: db.Database, run_id: str, kinds: dict[str, FeedKind]) -> None:
-    """``_publish`` of every warning of run ``run_id``, read page by page in key order."""
+def _publish_rule(conn: Connection, m: Match, kinds: dict[str, FeedKind]) -> None:
+    """Publish the rule's new warnings of this run, read page by page in evidence-key order,
+    each payload built in Python by ``warning_payload`` (the reference path)."""
     w, f = warnings.c, feed_rows.c
     query = (
         select(warnings, f.event_date, f.code, f.amount, f.data, f.line,
                feed_files.c.name.label("file_name"))
         .join(feed_rows, feed_rows.c.row_key == w.row_key)
         .join(feed_files, feed_files.c.sha256 == f.file_sha, isouter=True)
-        .where(w.run_id == run_id)
+        .where(w.run_id == m.run_id, w.kind == m.kind.kind,
+               func.substr(w.evidence_key, 1, len(m.rule.id) + 1) == m.rule.id + ":")
         .order_by(w.evidence_key)
         .limit(PUBLISH_CHUNK)
     )  # fmt: skip
     last = ""
     while True:
-        with database.write() as conn:
-            rows = conn.execute(query.where(w.evidence_key > last)).mappings().all()
-            if not rows:
-                return
-            publish_hub_records(conn, _items(rows, kinds))
+        rows = conn.execute(query.where(w.evidence_key > last)).mappings().all()
+        if not rows:
+            return
+        publish_hub_records(conn, _items(rows, kinds))
         last = rows[-1]["evidence_key"]
 
 
@@ -209,11 +342,13 @@ def run(
     cancel: threading.Event | None = None,
     calendar: WorkCalendar | None = None,
     changed_only: bool = False,
+    fast: bool = True,
 ) -> RunReport:
     """One comparison run; ``feeds`` None = every kind. Cancelling stops between rules (what
     was inserted stays: a later run would insert the same and nothing more). ``changed_only``
     skips the kinds with no file imported since the last finished run of the same scope, when
-    the registry did not change either (they could not match anything new)."""
+    the registry did not change either (they could not match anything new). ``fast=False``
+    makes the ids and the published records in Python (the reference path; same result)."""
     if scope not in ("city", "district") or (scope == "district") != bool(district):
         raise ValueError("比对范围应为全市（city）或指定区的区级比对（district）")
     kinds = load_kinds()
@@ -232,7 +367,7 @@ def run(
         conn.execute(runs.insert().values(id=report.run_id, scope=scope, district=district,
                                           started_at=time.time(), status="running", report="{}"))  # fmt: skip
     last = _last_run_start(database, scope, district) if changed_only else None
-    rebuilt = registry.refresh_from_cases(database)
+    rebuilt = registry.refresh_from_cases(database, fast=fast)
     if last is not None and not rebuilt and not _registry_touched_since(database, last):
         fresh = _kinds_imported_since(database, last)
         report.skipped = [k.kind for k in chosen if k.kind not in fresh]
@@ -246,12 +381,20 @@ def run(
             report.rows_read[kind.kind] = int(conn.execute(
                 text("SELECT COUNT(*) FROM hub_feed_rows WHERE kind = :k"), {"k": kind.kind}
             ).scalar() or 0)  # fmt: skip
-            for rule in kind.rules:
-                conn.execute(
-                    text(_rule_sql(rule, where_district)),
-                    _params(kind, rule, report.run_id, where_district),
-                )
-            _stamp(conn, report, kind, today, cal, deadline_days)
+            sql = sql_text(conn) if fast else None
+            if sql is not None and not sql.sqlite:  # the registry's hash table in memory,
+                _execute(conn, f"SET LOCAL work_mem = '{WORK_MEM}'")  # not in batches; no
+                _execute(conn, "SET LOCAL jit = off")  # JIT (see records._publish_cursor)
+            for rule in kind.rules:  # one deadline per rule: same push date, same working days
+                days = deadline_days if deadline_days is not None else rule.deadline_working_days
+                match = Match(kind, rule, report.run_id, where_district, today,
+                              cal.add_working_days(today, days))  # fmt: skip
+                if sql is not None:
+                    _new_warnings(conn, match, sql)
+                    continue
+                _execute(conn, _rule_sql(match, None))
+                _set_ids(conn, report.run_id, kind)
+                _publish_rule(conn, match, kinds)
             for _name, text_ in conn.execute(
                 select(feed_files.c.name, feed_files.c.report).where(feed_files.c.kind == kind.kind)
             ):
@@ -259,9 +402,10 @@ def run(
                     report.refused_rows += 1
                     reason = f"{e['column']}：{e['reason']}"
                     report.refused_reasons[reason] = report.refused_reasons.get(reason, 0) + 1
-    _publish_run(database, report.run_id, kinds)
     if report.status == "running":
         report.status = "done"
+    with database.read() as conn:
+        _count(conn, report, [k for k in chosen if k.kind in report.rows_read])
     with database.write() as conn:
         conn.execute(
             runs.update().where(runs.c.id == report.run_id).values(
@@ -297,43 +441,34 @@ def _registry_touched_since(database: db.Database, since: float) -> bool:
     return found is not None and int(found) >= int(since * 1000)
 
 
-def _stamp(
-    conn: Connection,
-    report: RunReport,
-    kind: FeedKind,
-    today: date,
-    cal: WorkCalendar,
-    deadline_days: int | None,
-) -> None:
-    """Give this run's new warnings of ``kind`` their id, push date and deadline; count them."""
+def _count(conn: Connection, report: RunReport, kinds: list[FeedKind]) -> None:
+    """The run's new warnings by kind and office, and every warning of the kinds compared."""
+    labels = {k.kind: k.label for k in kinds}
+    found = conn.execute(
+        text("SELECT kind, office_code, COUNT(*) FROM hub_discovery_warnings "
+             "WHERE run_id = :run GROUP BY kind, office_code ORDER BY kind, office_code"),
+        {"run": report.run_id},
+    ).all()  # fmt: skip
+    for kind, office, n in found:
+        if kind in labels:
+            report.new_by_kind[labels[kind]] = report.new_by_kind.get(labels[kind], 0) + int(n)
+            report.new_by_office[office] = report.new_by_office.get(office, 0) + int(n)
+    matched: dict[str, int] = dict(conn.execute(
+        text("SELECT kind, COUNT(*) FROM hub_discovery_warnings GROUP BY kind")
+    ).all())  # fmt: skip
+    for kind in labels:
+        report.matched[kind] = int(matched.get(kind, 0))
+
+
+def _set_ids(conn: Connection, run_id: str, kind: FeedKind) -> None:
+    """Give this run's new warnings of ``kind`` their record id, uuid5 of the evidence key, in
+    Python (executemany on SQLite; on PostgreSQL a COPY into a temporary table and one
+    UPDATE … FROM)."""
     t = warnings.c
-    new = conn.execute(
-        select(t.evidence_key, t.office_code).where(t.run_id == report.run_id, t.kind == kind.kind)
-    ).all()
-    for rule in kind.rules:  # one deadline per rule: same push date, same working days
-        days = deadline_days if deadline_days is not None else rule.deadline_working_days
-        conn.execute(
-            warnings.update()
-            .where(t.run_id == report.run_id, t.kind == kind.kind,
-                   t.evidence_key.like(f"{rule.id}:%"))
-            .values(pushed_on=today.isoformat(),
-                    deadline=cal.add_working_days(today, days).isoformat())
-        )  # fmt: skip
-    _set_ids(conn, [(str(uuid.uuid5(NAMESPACE, key)), key) for key, _o in new])
-    offices: Counter[str] = Counter(office for _k, office in new)
-    if new:
-        report.new_by_kind[kind.label] = len(new)
-    for office, n in offices.items():
-        report.new_by_office[office] = report.new_by_office.get(office, 0) + n
-    matched = conn.execute(
-        text("SELECT COUNT(*) FROM hub_discovery_warnings WHERE kind = :k"), {"k": kind.kind}
-    ).scalar()
-    report.matched[kind.kind] = int(matched or 0)
-
-
-def _set_ids(conn: Connection, pairs: list[tuple[str, str]]) -> None:
-    """Give warnings (evidence key) their record id: executemany on SQLite; on PostgreSQL a
-    COPY into a temporary table and one UPDATE … FROM."""
+    keys = conn.execute(
+        select(t.evidence_key).where(t.run_id == run_id, t.kind == kind.kind, t.id.is_(None))
+    ).scalars()
+    pairs = [(str(uuid.uuid5(NAMESPACE, key)), key) for key in keys]
     if conn.dialect.name == "sqlite" or not pairs:
         bulk(conn, "UPDATE hub_discovery_warnings SET id = %s WHERE evidence_key = %s", pairs)
         return

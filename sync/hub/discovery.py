@@ -68,9 +68,9 @@ def escalate(database: db.Database, today: date | None = None) -> dict[str, int]
         done = _disposals(conn)
         districts = dict(conn.execute(select(db.offices.c.code, db.offices.c.district)).all())
         late = conn.execute(
-            select(t.evidence_key, t.id, t.office_code).where(
-                t.deadline < today.isoformat(), t.escalated_on.is_(None), t.id.is_not(None)
-            )
+            select(t.evidence_key, t.id, t.office_code)
+            .where(t.deadline < today.isoformat(), t.escalated_on.is_(None), t.id.is_not(None))
+            .order_by(t.evidence_key)
         ).all()
         keys = [k for k, wid, _o in late if wid not in done]
         counts: dict[str, int] = defaultdict(int)

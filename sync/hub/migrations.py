@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, bindparam, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from sync.hub import audit_chain, city_policy, db
@@ -139,6 +139,39 @@ def _v11_feed_import(conn: Connection) -> None:
         pass  # not available to this role or server: the Python path
 
 
+def _v13_compact_evidence(conn: Connection) -> None:
+    """Feed rows' evidence in the compact JSON text the hub writes (``records.dumps``): the
+    releases before step 11 wrote ``json.dumps(…, ensure_ascii=False)``, with spaces, and a
+    warning's record now splices the evidence in as stored (compare._record_sql). Only rows
+    holding ``": `` can be of the old form; each is rewritten when its compact text differs."""
+    import json
+
+    from sync.hub.feeds.tables import feed_rows
+    from sync.hub.records import dumps
+
+    t = feed_rows.c
+    last = ""
+    while True:
+        page = conn.execute(
+            select(t.row_key, t.data)
+            .where(t.row_key > last, t.data.like('%": %'))
+            .order_by(t.row_key)
+            .limit(5000)
+        ).all()
+        if not page:
+            return
+        changed = [(dumps(json.loads(d)), k) for k, d in page]
+        changed = [(new, k) for (new, k), (_k, d) in zip(changed, page, strict=True) if new != d]
+        if changed:
+            conn.execute(
+                feed_rows.update()
+                .where(t.row_key == bindparam("key"))
+                .values(data=bindparam("new")),
+                [{"new": new, "key": k} for new, k in changed],
+            )
+        last = page[-1][0]
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "offices, devices, records, idempotency log", _v1_core),
     Step(2, "content-addressed attachments with resumable chunks", _v2_attachments),
@@ -163,6 +196,9 @@ STEPS: tuple[Step, ...] = (
         12,
         "verified audit-chain heads; each device's audit events indexed",
         audit_chain.create_heads,
+    ),
+    Step(
+        13, "feed rows' evidence in compact JSON (warnings are built in SQL)", _v13_compact_evidence
     ),
 )
 HEAD = STEPS[-1].version

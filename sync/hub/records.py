@@ -625,22 +625,39 @@ def rejected_changes(database: db.Database, limit: int = 100) -> list[tuple[str,
     return out
 
 
-_STAGE = "hub_publish_stage"
+_STAGE = "hub_publish_rows"  # the records of one publication, decided (state, stored rev)
+_ITEMS = "hub_publish_items"  # the records given from Python, before they are decided
+_SEQS = "hub_publish_seqs"  # (ord, seq) of the records written, when ords are not dense
+_CHANGED = "hub_publish_changed"  # stored records that change: new rev and offices
+_TABLES = (
+    (_ITEMS, "ord BIGINT NOT NULL, entity VARCHAR(40) NOT NULL, id VARCHAR(36) NOT NULL, "
+     "payload TEXT NOT NULL, offices TEXT NOT NULL"),
+    (_STAGE, "ord BIGINT NOT NULL, entity VARCHAR(40) NOT NULL, id VARCHAR(36) NOT NULL, "
+     "payload TEXT NOT NULL, offices TEXT NOT NULL, state SMALLINT NOT NULL, rev INTEGER, "
+     "stored TEXT"),
+    (_SEQS, "ord BIGINT NOT NULL, seq BIGINT NOT NULL"),
+    (_CHANGED, "ord BIGINT NOT NULL, rev INTEGER NOT NULL, new_offices TEXT NOT NULL, "
+     "add_offices TEXT NOT NULL"),
+)  # fmt: skip
 _PARENT_NEEDLES = tuple(f'"{key}"' for key, _parent in PARENT_KEYS)
 
 
-def _stage_table(conn: Connection) -> Any:
-    """The (empty) staging table of one set-based publish, on this transaction's cursor."""
+def empty_table(cur: Any, sqlite: bool, table: str) -> None:
+    """Empty a temporary table inside a transaction (TRUNCATE on PostgreSQL: no dead rows)."""
+    cur.execute(f"DELETE FROM {table}" if sqlite else f"TRUNCATE {table}")
+
+
+def _publish_cursor(conn: Connection) -> Any:
+    """This transaction's DBAPI cursor with the (empty) temporary tables of one publication."""
     raw = conn.connection.dbapi_connection
     assert raw is not None
     cur = raw.cursor()
-    cur.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord BIGINT PRIMARY KEY, "
-        "entity VARCHAR(40) NOT NULL, id VARCHAR(36) NOT NULL, payload TEXT NOT NULL, "
-        "offices TEXT NOT NULL, state SMALLINT NOT NULL DEFAULT 0, rev INTEGER, "
-        "new_offices TEXT, add_offices TEXT, seq BIGINT)"
-    )
-    cur.execute(f"DELETE FROM {_STAGE}")
+    sqlite = conn.dialect.name == "sqlite"
+    if not sqlite:  # its estimates over the temporary tables are far off: compiling each
+        cur.execute("SET LOCAL jit = off")  # statement cost more than running it
+    for table, columns in _TABLES:
+        cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns})")
+        empty_table(cur, sqlite, table)
     return cur
 
 
@@ -663,17 +680,38 @@ def publish_hub_records(conn: Connection, items: list[tuple[str, str, str, list[
     _write_links(conn, links)
     if not staged:
         return 0
-    sqlite = conn.dialect.name == "sqlite"
-    cur = _stage_table(conn)
+    cur = _publish_cursor(conn)
     columns = "ord, entity, id, payload, offices"
-    if sqlite:
-        cur.executemany(f"INSERT INTO {_STAGE} ({columns}) VALUES (?, ?, ?, ?, ?)", staged)
+    if conn.dialect.name == "sqlite":
+        cur.executemany(f"INSERT INTO {_ITEMS} ({columns}) VALUES (?, ?, ?, ?, ?)", staged)
     else:
-        with cur.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+        with cur.copy(f"COPY {_ITEMS} ({columns}) FROM STDIN") as copy:
             for r in staged:
                 copy.write_row(r)
-        cur.execute(f"ANALYZE {_STAGE}")
-    same_record = "r.entity = s.entity AND r.id = s.id"
+    try:
+        return _publish_staged(conn, cur, f"SELECT {columns} FROM {_ITEMS}")
+    finally:
+        empty_table(cur, conn.dialect.name == "sqlite", _ITEMS)
+        cur.close()
+
+
+def publish_selected(conn: Connection, source: str) -> int:
+    """``publish_hub_records`` of the records a query gives, without them passing through
+    Python: ``source`` (no placeholders; values inlined as literals) selects ``ord, entity,
+    id, payload, offices`` (the offices as a JSON list text) from one table, one row per
+    record, ``ord`` giving the seq order. For records bound to no parent (warnings, registry
+    persons): no record link is written."""
+    cur = _publish_cursor(conn)
+    try:
+        return _publish_staged(conn, cur, source)
+    finally:
+        cur.close()
+
+
+def _publish_staged(conn: Connection, cur: Any, source: str) -> int:
+    """Decide and write the records ``source`` selects: each payload is written once into the
+    stage and once into hub_records; a stored record is compared in the same statement."""
+    sqlite = conn.dialect.name == "sqlite"
     if sqlite:
         not_covered = (
             "EXISTS (SELECT 1 FROM json_each(s.offices) j "
@@ -681,68 +719,82 @@ def publish_hub_records(conn: Connection, items: list[tuple[str, str, str, list[
         )
     else:
         not_covered = "NOT (r.offices::jsonb @> s.offices::jsonb)"
-    # stored records whose payload, deletion or offices differ: decided as upsert_hub_records
+        # one index look-up per record: whatever the temporary table's estimate, never a
+        # hash of every stored record of the entity
+        cur.execute("SET LOCAL enable_hashjoin = off")
+        cur.execute("SET LOCAL enable_mergejoin = off")
+    # 1 new, 2 stored and its payload, deletion or offices differ (as upsert_hub_records
+    # decides), 0 unchanged (its payload is not kept)
+    changed = f"r.deleted OR r.payload <> s.payload OR (r.offices <> s.offices AND {not_covered})"
     cur.execute(
-        f"SELECT s.ord, r.rev, r.offices, s.offices FROM {_STAGE} s JOIN hub_records r "
-        f"ON {same_record} WHERE r.deleted OR r.payload <> s.payload "
-        f"OR (r.offices <> s.offices AND {not_covered})"
+        f"INSERT INTO {_STAGE} (ord, entity, id, payload, offices, state, rev, stored) "
+        "SELECT s.ord, s.entity, s.id, CASE WHEN r.id IS NULL OR "
+        f"{changed} THEN s.payload ELSE '' END, s.offices, CASE WHEN r.id IS NULL THEN 1 "
+        f"WHEN {changed} THEN 2 ELSE 0 END, r.rev, r.offices "
+        f"FROM ({source}) s LEFT JOIN hub_records r ON r.entity = s.entity AND r.id = s.id"
     )
-    changed_rows = []
-    for ord_, rev, stored, sent in cur.fetchall():
-        old = json.loads(stored)
-        offices = _union(old, json.loads(sent))
-        added = [o for o in offices if o not in set(old)]
-        changed_rows.append((rev + 1, dumps(offices), dumps(added), ord_))
+    if not sqlite:
+        cur.execute("SET LOCAL enable_hashjoin = on")
+        cur.execute("SET LOCAL enable_mergejoin = on")
     p = "?" if sqlite else "%s"
-    if changed_rows:
-        cur.executemany(
-            f"UPDATE {_STAGE} SET state = 2, rev = {p}, new_offices = {p}, add_offices = {p} "
-            f"WHERE ord = {p}",
-            changed_rows,
-        )
     cur.execute(
-        f"UPDATE {_STAGE} SET state = 1, rev = 1, new_offices = offices, add_offices = offices "
-        f"WHERE NOT EXISTS (SELECT 1 FROM hub_records r WHERE r.entity = {_STAGE}.entity "
-        f"AND r.id = {_STAGE}.id)"
+        "SELECT COUNT(*), SUM(CASE WHEN state = 0 THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN state = 2 THEN 1 ELSE 0 END), MIN(ord), MAX(ord) FROM {_STAGE}"
     )
-    new = int(cur.rowcount)
-    dirty = new + len(changed_rows)
+    staged, unchanged, n_changed, low, high = cur.fetchone()
+    changed_rows = []
+    if n_changed:
+        cur.execute(f"SELECT ord, rev, stored, offices FROM {_STAGE} WHERE state = 2")
+        for ord_, rev, stored, sent in cur.fetchall():
+            old = json.loads(stored)
+            offices = _union(old, json.loads(sent))
+            added = [o for o in offices if o not in set(old)]
+            changed_rows.append((ord_, rev + 1, dumps(offices), dumps(added)))
+        cur.executemany(f"INSERT INTO {_CHANGED} VALUES ({p}, {p}, {p}, {p})", changed_rows)
+    dirty = int(staged or 0) - int(unchanged or 0)
     if dirty:
         first = db.next_seqs(conn, dirty)
-        cur.execute(
-            f"UPDATE {_STAGE} SET seq = x.rn + {p} - 1 FROM (SELECT ord, row_number() OVER "
-            f"(ORDER BY ord) AS rn FROM {_STAGE} WHERE state > 0) AS x "
-            f"WHERE {_STAGE}.ord = x.ord",
-            (first,),
-        )
+        if not unchanged and int(high) - int(low) + 1 == int(staged):
+            # every record is written and the ords are dense: seq follows from ord
+            seq, seqs = f"(s.ord + {int(first) - int(low)})", ""
+        else:  # the n-th written record (in ord order) gets the n-th seq
+            cur.execute(
+                f"INSERT INTO {_SEQS} (ord, seq) SELECT ord, row_number() OVER (ORDER BY ord) "
+                f"+ {int(first) - 1} FROM {_STAGE} WHERE state > 0"
+            )
+            seq, seqs = "q.seq", f" JOIN {_SEQS} q ON q.ord = s.ord"
         now = time.time()
         if changed_rows:
             cur.execute(
-                f"UPDATE hub_record_offices SET seq = s.seq FROM {_STAGE} s WHERE s.state = 2 "
-                "AND hub_record_offices.entity = s.entity AND hub_record_offices.id = s.id"
+                f"UPDATE hub_record_offices SET seq = {seq} FROM {_STAGE} s{seqs} "
+                "WHERE s.state = 2 AND hub_record_offices.entity = s.entity "
+                "AND hub_record_offices.id = s.id"
             )
             cur.execute(
-                f"UPDATE hub_records SET rev = s.rev, deleted = {p}, payload = s.payload, "
-                f"offices = s.new_offices, seq = s.seq, updated_at = {p}, updated_by = NULL "
-                f"FROM {_STAGE} s WHERE s.state = 2 AND hub_records.entity = s.entity "
-                "AND hub_records.id = s.id",
+                f"UPDATE hub_records SET rev = c.rev, deleted = {p}, payload = s.payload, "
+                f"offices = c.new_offices, seq = {seq}, updated_at = {p}, updated_by = NULL "
+                f"FROM {_STAGE} s JOIN {_CHANGED} c ON c.ord = s.ord{seqs} WHERE s.state = 2 "
+                "AND hub_records.entity = s.entity AND hub_records.id = s.id",
                 (False, now),
             )
         cur.execute(
             "INSERT INTO hub_records (entity, id, rev, deleted, payload, offices, seq, "
-            f"updated_at, updated_by) SELECT entity, id, 1, {p}, payload, offices, seq, {p}, "
-            f"NULL FROM {_STAGE} WHERE state = 1 ORDER BY ord",
+            f"updated_at, updated_by) SELECT s.entity, s.id, 1, {p}, s.payload, s.offices, "
+            f"{seq}, {p}, NULL FROM {_STAGE} s{seqs} WHERE s.state = 1",
             (False, now),
         )
-        each = (
-            "json_each(s.add_offices) o"
-            if sqlite
-            else "json_array_elements_text(s.add_offices::json) o"
-        )
+        each = "json_each({0}) o" if sqlite else "json_array_elements_text({0}::json) o"
         cur.execute(
             "INSERT INTO hub_record_offices (office_code, seq, entity, id) "
-            f"SELECT o.value, s.seq, s.entity, s.id FROM {_STAGE} s, {each} WHERE s.state > 0"
+            f"SELECT o.value, {seq}, s.entity, s.id FROM {_STAGE} s{seqs}, "
+            f"{each.format('s.offices')} WHERE s.state = 1"
         )
-    cur.execute(f"DELETE FROM {_STAGE}")
-    cur.close()
+        if changed_rows:
+            cur.execute(
+                "INSERT INTO hub_record_offices (office_code, seq, entity, id) "
+                f"SELECT o.value, {seq}, s.entity, s.id FROM {_STAGE} s JOIN {_CHANGED} c "
+                f"ON c.ord = s.ord{seqs}, {each.format('c.add_offices')}"
+            )
+    for table in (_STAGE, _SEQS, _CHANGED):
+        empty_table(cur, sqlite, table)
     return dirty

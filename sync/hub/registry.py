@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, text
 
@@ -20,7 +21,8 @@ from sync.hub import db
 from sync.hub.feeds.importer import FeedRefused, parse_date
 from sync.hub.feeds.reader import read_rows
 from sync.hub.feeds.tables import registry
-from sync.hub.records import dumps, publish_hub_records
+from sync.hub.records import dumps, publish_hub_records, publish_selected
+from sync.hub.sqltext import SqlText, lit, sql_text
 
 #: Registry categories: the four in payment through a case, then listed groups.
 CATEGORIES = {
@@ -82,9 +84,10 @@ def _set_counter(conn: Connection, name: str, value: int) -> None:
         conn.execute(db.counters.update().where(c.name == name).values(value=value))
 
 
-def refresh_from_cases(database: db.Database, *, force: bool = False) -> bool:
+def refresh_from_cases(database: db.Database, *, force: bool = False, fast: bool = True) -> bool:
     """Rebuild the case-derived rows from the synced cases in payment when any case, person or
-    household changed since the last build (or ``force``); return whether it was rebuilt."""
+    household changed since the last build (or ``force``); return whether it was rebuilt.
+    ``fast=False`` publishes the rows through Python (``publish``)."""
     with database.write() as conn:
         marker = _case_marker(conn)
         c = db.counters.c
@@ -127,7 +130,7 @@ def refresh_from_cases(database: db.Database, *, force: bool = False) -> bool:
         conn.execute(delete(registry).where(registry.c.source == CASE_SOURCE))
         if rows:
             conn.execute(registry.insert(), list(rows.values()))
-    publish(database)
+    publish(database, fast=fast)
     return True
 
 
@@ -213,31 +216,94 @@ def person_id(id_number: str, category: str, source: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{id_number}|{category}|{source}"))
 
 
-def publish(database: db.Database) -> int:
-    """Send every registry row to its offices (unchanged rows stay as they are)."""
+PAGE = 50000  # registry rows published per write transaction
+
+
+def person_payload(r: Any) -> dict:
+    """The ``low_income_person`` record of registry row ``r`` (a mapping of its columns)."""
+    return {
+        "id_number": r["id_number"],
+        "name": r["name"],
+        "category": r["category"],
+        "source": r["source"],
+        "household_key": r["household_key"],
+        "office_code": r["office_code"],
+        "residence_office": r["residence_office"],
+        "community": r["community"],
+        "valid_from": r["valid_from"],
+        "valid_to": r["valid_to"],
+        "assisted": bool(r["assisted"]),
+    }
+
+
+_KEY = ("id_number", "category", "source")
+
+
+def publish(database: db.Database, *, fast: bool = True) -> int:
+    """Send every registry row to its offices (unchanged rows stay as they are), page by page
+    in key order; built and published in the database (``_publish_sql``) unless ``fast`` is
+    False or it cannot (PostgreSQL without pgcrypto): then through Python, the reference."""
+    if fast:
+        changed = _publish_sql(database)
+        if changed is not None:
+            return changed
+    t = registry.c
     with database.read() as conn:
-        rows = conn.execute(registry.select()).mappings().all()
+        query = registry.select().order_by(t.id_number, t.category, t.source)
+        rows = conn.execute(query).mappings().all()
     items = []
     for r in rows:
-        payload = {
-            "id_number": r["id_number"],
-            "name": r["name"],
-            "category": r["category"],
-            "source": r["source"],
-            "household_key": r["household_key"],
-            "office_code": r["office_code"],
-            "residence_office": r["residence_office"],
-            "community": r["community"],
-            "valid_from": r["valid_from"],
-            "valid_to": r["valid_to"],
-            "assisted": bool(r["assisted"]),
-        }
         offices = list(dict.fromkeys(o for o in (r["office_code"], r["residence_office"]) if o))
-        items.append(
-            (ENTITY, person_id(r["id_number"], r["category"], r["source"]), dumps(payload), offices)
-        )
+        rid = person_id(r["id_number"], r["category"], r["source"])
+        items.append((ENTITY, rid, dumps(person_payload(r)), offices))
     changed = 0
-    for i in range(0, len(items), 50000):
+    for i in range(0, len(items), PAGE):
         with database.write() as conn:
-            changed += publish_hub_records(conn, items[i : i + 50000])
+            changed += publish_hub_records(conn, items[i : i + PAGE])
+    return changed
+
+
+def _source(sql: SqlText, where: str) -> str:
+    """SELECT of the ``low_income_person`` records of the registry rows ``where`` selects, in
+    key order: the same ids and payload text as ``publish`` makes in Python."""
+    q = sql.json
+    payload = " || ".join(
+        part
+        for name in ("id_number", "name", "category", "source", "household_key", "office_code",
+                     "residence_office", "community", "valid_from", "valid_to")
+        for part in (lit(("{" if name == "id_number" else ",") + f'"{name}":'), q(f"r.{name}"))
+    )  # fmt: skip
+    payload += """ || ',"assisted":' || CASE WHEN r.assisted THEN 'true' ELSE 'false' END || '}'"""
+    name = "id_number || '|' || category || '|' || source"
+    return (
+        f"SELECT row_number() OVER (ORDER BY r.id_number, r.category, r.source) AS ord, "
+        f"'{ENTITY}' AS entity, {sql.uuid_of(NAMESPACE, 'r.h')} AS id, {payload} AS payload, "
+        f"{sql.offices('r.office_code', 'r.residence_office')} AS offices "
+        f"FROM (SELECT *, {sql.uuid_hash(NAMESPACE, name)} AS h FROM hub_registry "
+        f"WHERE {where}{sql.fence}) r"
+    )
+
+
+def _publish_sql(database: db.Database) -> int | None:
+    """``publish`` with each page's ids and payloads made and published in the database
+    (``records.publish_selected``); None when it cannot (PostgreSQL without pgcrypto)."""
+    keys = ", ".join(_KEY)
+    with database.read() as conn:
+        if sql_text(conn) is None:
+            return None
+        ends = conn.execute(text(
+            f"SELECT {keys} FROM (SELECT {keys}, row_number() OVER (ORDER BY {keys}) AS n "
+            f"FROM hub_registry) x WHERE n % {PAGE} = 0 ORDER BY {keys}"
+        )).all()  # fmt: skip
+    changed = 0
+    for low, high in zip([None, *ends], [*ends, None], strict=True):
+        where = ["1 = 1"]
+        if low is not None:
+            where.append(f"({keys}) > ({', '.join(lit(str(v)) for v in low)})")
+        if high is not None:
+            where.append(f"({keys}) <= ({', '.join(lit(str(v)) for v in high)})")
+        with database.write() as conn:
+            sql = sql_text(conn)
+            assert sql is not None
+            changed += publish_selected(conn, _source(sql, " AND ".join(where)))
     return changed

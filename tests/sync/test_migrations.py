@@ -45,7 +45,7 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
 
     with HubThread(hub_settings) as hub:  # starting the hub upgrades the schema
         database = hub.app.state.database
-        assert migrations.current_version(database) == migrations.HEAD == 12
+        assert migrations.current_version(database) == migrations.HEAD == 13
         api = HubApi(hub.base_url, http=HttpClient(FAST_RETRY))
         api.register(OFFICE_A, code, "升级后的终端")
         [rec] = api.pull("0", 10).records
@@ -97,3 +97,54 @@ def test_version_3_database_gets_device_codes_case_numbers_and_links(
             held = conn.execute(select(db.case_numbers.c.application_id)).scalars().all()
             links = conn.execute(select(db.record_links.c.parent_id)).scalars().all()
         assert held == [RID] and links == [RID]  # the older case keeps its number
+
+
+def test_version_11_feed_rows_get_the_compact_evidence_warnings_are_built_from(
+    hub_settings: HubSettings,
+) -> None:
+    """Releases before step 11 stored the evidence with ``json.dumps`` (spaces); step 13
+    rewrites it compact, so a warning built in SQL from it is the one Python builds."""
+    from sync.hub import compare
+    from sync.hub.feeds import load_kinds
+    from sync.hub.feeds.tables import feed_rows, registry, warnings
+    from sync.hub.records import dumps
+
+    old = db.Database(hub_settings.db_url)
+    assert migrations.upgrade(old, target=11) == list(range(1, 12))
+    accounts.add_office(old, OFFICE_A, "河西区友谊路街道", "河西区")
+    person = "120101199001011239"
+    cells = [
+        {"公民身份号码": person, "姓名": "张三丰", "登记日期": "2026-10-08", "车辆类型": "货车"},
+        {"公民身份号码": person, "姓名": 'a": b', "登记日期": "2026-10-09", "车辆类型": "货车"},
+        {"公民身份号码": person, "姓名": "李\n", "登记日期": "2026-10-10", "车辆类型": "货车"},
+    ]
+    stored = [json.dumps(cells[0], ensure_ascii=False), dumps(cells[1]),
+              json.dumps(cells[2], ensure_ascii=False)]  # fmt: skip
+    with old.write() as conn:
+        conn.execute(registry.insert().values(
+            id_number=person, category="dibao", source="金民", name="张三丰", household_key="h",
+            office_code=OFFICE_A, residence_office=OFFICE_A, community="", valid_from="2020-01-01",
+            valid_to=None, assisted=True, household_size=1))  # fmt: skip
+        for n, (cell, data) in enumerate(zip(cells, stored, strict=True)):
+            conn.execute(feed_rows.insert().values(
+                row_key=f"{n}" * 40, kind="vehicle", id_number=person, name=cell["姓名"],
+                event_date=cell["登记日期"], code="货车", amount=None, data=data,
+                file_sha="0" * 64, line=n + 2))  # fmt: skip
+    assert stored[0] != dumps(cells[0])  # the old form
+    assert migrations.upgrade(old) == [12, 13]
+    with old.read() as conn:
+        data = conn.execute(select(feed_rows.c.data).order_by(feed_rows.c.row_key)).scalars()
+        assert list(data) == [dumps(c) for c in cells]
+    compare.run(old, feeds=["vehicle"])
+    kinds = load_kinds()
+    with old.read() as conn:
+        made = conn.execute(select(warnings, feed_rows.c.event_date, feed_rows.c.code,
+                                   feed_rows.c.amount, feed_rows.c.data, feed_rows.c.line)
+                            .join(feed_rows, feed_rows.c.row_key == warnings.c.row_key)
+                            ).mappings().all()  # fmt: skip
+        payloads = dict(conn.execute(select(db.records.c.id, db.records.c.payload)).all())
+    assert len(made) == 3
+    for row in made:
+        expected = compare.warning_payload(dict(row), dict(row), "", kinds)
+        assert payloads[row["id"]] == dumps(expected)
+    old.dispose()
