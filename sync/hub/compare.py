@@ -344,7 +344,7 @@ def run(
     changed_only: bool = False,
     fast: bool = True,
 ) -> RunReport:
-    """One comparison run; ``feeds`` None = every kind. Cancelling stops between rules (what
+    """One comparison run; ``feeds`` None = every kind. Cancelling stops between kinds (what
     was inserted stays: a later run would insert the same and nothing more). ``changed_only``
     skips the kinds with no file imported since the last finished run of the same scope, when
     the registry did not change either (they could not match anything new). ``fast=False``
