@@ -28,6 +28,8 @@ from desktop.services.family.search import (
     count_cases,
     fetch_cases,
     search_persons,
+    text_households,
+    text_households_at_once,
 )
 from desktop.services.scope import visible_households
 from desktop.store.models import Application, Household, Person
@@ -263,3 +265,24 @@ def test_search_persons_sees_the_families_the_office_condition_names(big: Desk, 
                 )
             )
         assert shown == plain, text
+
+
+def test_households_read_at_once_are_those_of_the_two_step_reading(big: Desk) -> None:
+    # The fast path reads each matching person's household on the person's own row; the
+    # reference resolves the people first, then their households.
+    store, _actor = big.as_user("clerk")
+    with store.engine.connect() as c:
+        for text in _texts(store):
+            at_once = text_households_at_once(c, text)
+            assert sorted(at_once) == sorted(text_households(c, text)), text
+
+
+def test_a_count_that_was_slow_is_not_tried_on_the_gui_thread_again(big: Desk) -> None:
+    store, actor = big.as_user("clerk")
+    cases = open_case_list(store, actor)
+    f = CaseFilter()
+    assert cases.count(f, within=1e-9) is None  # too slow for its time: given up
+    assert cases.count(f, within=30.0) is None  # a hint: counted apart from now on
+    assert cases.count_apart(f) == count_cases(store, actor, f)
+    assert cases.count(f) == count_cases(store, actor, f)  # without a time limit, counted
+    cases.close()
