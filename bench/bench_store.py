@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import demo_store, row, rss_mib, timed
+from desktop.services.family.case_list import open_case_list
 from desktop.services.family.search import CaseFilter, count_cases, fetch_cases, search_persons
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +93,11 @@ def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type:
         ),
         3,
     )
+    cases = open_case_list(store, actor)
+    total = cases.count(CaseFilter())
+    fast_deep = timed(lambda: cases.page(CaseFilter(), total - 50, 50), 3)
+    fast_middle = timed(lambda: cases.page(CaseFilter(), total // 2 - 50, 50), 3)
+    cases.close()
     rows = [
         row(
             "case list opens (count + first page)",
@@ -106,6 +112,14 @@ def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type:
             "bare SELECT first 200 applications",
             base,
             "smooth scrolling",
+        ),
+        row(
+            "case list scrolls to the last page (the screen's CaseList, count kept)",
+            fast_deep,
+            "bare SELECT first 200 applications",
+            base,
+            "smooth scrolling",
+            middle_page_s=round(fast_middle[0], 2),
         ),
     ]
     rows.extend(_qt_model_row(store, actor, smoke))

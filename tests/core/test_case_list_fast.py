@@ -105,7 +105,11 @@ def _reference(store: Store, actor: Actor, f: CaseFilter, offset: int, limit: in
 
 def _same_as_reference(store: Store, actor: Actor, cases: CaseList, f: CaseFilter) -> None:
     total = count_cases(store, actor, f)
-    for offset, limit in ((0, 50), (50, 50), (0, 200), (max(total - 7, 0), 50), (total, 50)):
+    cases.count(f)  # known from here on: pages in the second half are read from the end
+    half = total // 2
+    for offset, limit in ((0, 50), (50, 50), (0, 200), (max(total - 7, 0), 50), (total, 50),
+                          (half, 50), (half + 1, 50), (max(total - 50, 0), 50), (total + 3, 50),
+                          (max(total - 1, 0), 1), (max(total - 120, 0), 100)):  # fmt: skip
         page = cases.page(f, offset, limit)
         assert page.rows == _reference(store, actor, f, offset, limit), (f, offset)
         assert page.total in (None, total), (f, offset)

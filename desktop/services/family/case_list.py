@@ -13,7 +13,8 @@ the same functions; what differs is only what is read again:
   (``text_households_at_once``), so all its cases are read at once (ids and dates through the
   household index) and sorted here: the count is their number and every page a slice, with
   no COUNT and no second walk;
-- any other filter reads a page as the reference does; its count is the page's length when
+- any other filter reads a page as the reference does (a page in the second half of a list
+  whose count is kept from the list's oldest end, the mirror order); its count is the page's length when
   the first page is short, a kept count, or ``count_apart`` (which the screen runs off the GUI
   thread, on a second connection that ``close`` interrupts). A filter whose count once took
   too long is not tried on the GUI thread again (a hint only: the count itself still comes).
@@ -190,14 +191,33 @@ class CaseList:
                 return ListPage(
                     case_rows(reader, ids[offset : offset + limit], self._full), len(ids)
                 )
-            stmt = select(Application.id).where(*self._where(reader, f)).order_by(*LIST_ORDER)
-            page_ids = list(reader.scalars(stmt.offset(offset).limit(limit)))
+            where = self._where(reader, f)
             total = self._counts.get(f)
+            if total is not None and offset > total // 2:
+                page_ids = self._from_the_end(reader, where, total, offset, limit)
+            else:
+                stmt = select(Application.id).where(*where).order_by(*LIST_ORDER)
+                page_ids = list(reader.scalars(stmt.offset(offset).limit(limit)))
             if total is None and offset == 0 and len(page_ids) < limit:
                 total = self._keep(self._counts, f, len(page_ids))
             return ListPage(case_rows(reader, page_ids, self._full), total)
         finally:
             self._done()
+
+    @staticmethod
+    def _from_the_end(
+        reader: Connection, where: list[Any], total: int, offset: int, limit: int
+    ) -> list[str]:
+        """A page in the second half of a list whose length is known, read from its oldest end
+        (the same rows: the mirror of ``LIST_ORDER``), so the last pages walk few rows."""
+        end = min(offset + limit, total)
+        if end <= offset:
+            return []
+        oldest = (Application.applied_on.asc(), Application.id.asc())
+        stmt = select(Application.id).where(*where).order_by(*oldest)
+        ids = list(reader.scalars(stmt.offset(total - end).limit(end - offset)))
+        ids.reverse()
+        return ids
 
     def known_count(self, f: CaseFilter) -> int | None:
         """The count when it is known without counting (a text search, a kept count)."""
