@@ -232,6 +232,7 @@ def visible_households(session: Session, actor: Actor, *, leads: bool = True) ->
     ``leads=False`` writes the office condition as ``? IN (residence, hukou)``, the same test
     that SQLite cannot answer from the office indexes: for a query led by a few known rows
     (found people), where reading every family of the office first would take seconds."""
+    cond: Any
     if leads:
         cond = (Household.residence_office_id == actor.office_id) | (
             Household.hukou_office_id == actor.office_id
