@@ -94,7 +94,7 @@ def _case_list_rows(store, actor, smoke: bool) -> list[dict[str, Any]]:  # type:
         3,
     )
     cases = open_case_list(store, actor)
-    total = cases.count(CaseFilter())
+    total = cases.count(CaseFilter()) or 0
     fast_deep = timed(lambda: cases.page(CaseFilter(), total - 50, 50), 3)
     fast_middle = timed(lambda: cases.page(CaseFilter(), total // 2 - 50, 50), 3)
     cases.close()
