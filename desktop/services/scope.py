@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, literal, select
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.household import check_office_scope, in_office_scope
@@ -232,7 +232,7 @@ def visible_households(session: Session, actor: Actor, *, leads: bool = True) ->
     ``leads=False`` writes the office condition as ``? IN (residence, hukou)``, the same test
     that SQLite cannot answer from the office indexes: for a query led by a few known rows
     (found people), where reading every family of the office first would take seconds."""
-    cond: ColumnElement[bool]
+    cond: Any
     if leads:
         cond = (Household.residence_office_id == actor.office_id) | (
             Household.hukou_office_id == actor.office_id

@@ -9,16 +9,20 @@ the same functions; what differs is only what is read again:
   counts, are kept per filter and dropped as soon as ``PRAGMA data_version`` on the held
   connection moves (any commit by any other connection or process: services, sync, imports;
   the held connection itself never writes);
-- a text search matches at most 500 people, so all its cases are read at once (ids and dates
-  through the household index) and sorted here: the count is their number and every page a
-  slice, with no COUNT and no second walk;
-- any other filter reads a page as the reference does; its count is the page's length when
+- a text search matches at most 500 people, read with their households in one statement
+  (``text_households_at_once``), so all its cases are read at once (ids and dates through the
+  household index) and sorted here: the count is their number and every page a slice, with
+  no COUNT and no second walk;
+- any other filter reads a page as the reference does (a page in the second half of a list
+  whose count is kept from the list's oldest end, the mirror order); its count is the page's length when
   the first page is short, a kept count, or ``count_apart`` (which the screen runs off the GUI
-  thread, on a second connection that ``close`` interrupts).
+  thread, on a second connection that ``close`` interrupts). A filter whose count once took
+  too long is not tried on the GUI thread again (a hint only: the count itself still comes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -28,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from desktop.errors import StoreError
 from desktop.services.base import PROVIDER_ROLES, Actor, Scope, service
@@ -39,13 +43,18 @@ from desktop.services.family.search import (
     case_rows,
     community_households,
     scope_households,
-    text_households,
+    text_households_at_once,
     text_resolves,
 )
 from desktop.store.models import Application
 from desktop.store.store import Store
 
 KEPT_FILTERS = 64  # filters whose households, case ids or counts are kept (most recent first)
+# The held connection's page cache: a keystroke reads a few thousand scattered pages (people,
+# households, cases) and each page read again from the file is decrypted again; with the
+# connection's usual 8 MiB a few searches push each other's pages out. Filled only as pages
+# are read; given back (and the usual size restored) by ``close``.
+LIST_CACHE_KIB = 32 * 1024
 _OLDEST = date.min
 
 
@@ -66,6 +75,7 @@ class CaseList:
         self.actor = actor
         self._full = actor.sees_full_personal_data()
         self._conn: Connection | None = None
+        self._usual_cache: int | None = None
         self._version: int | None = None
         self._texts: OrderedDict[str, list[str]] = OrderedDict()
         self._communities: OrderedDict[str, list[str]] = OrderedDict()
@@ -75,12 +85,15 @@ class CaseList:
         self._apart: Connection | None = None  # the counting thread's connection
         self._apart_lock = threading.Lock()
         self._closed = False
+        self._slow: set[CaseFilter] = set()  # counts that took longer than asked: not retried
 
     # -- the held connection and what is kept -------------------------------------------------
     def _reader(self) -> Connection:
         """The connection, with everything kept dropped if the data changed since last read."""
         if self._conn is None:
             self._conn = self.store.engine.connect()
+            self._usual_cache = self._conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            self._conn.exec_driver_sql(f"PRAGMA cache_size = -{LIST_CACHE_KIB}")
         version = self._conn.exec_driver_sql("PRAGMA data_version").scalar()
         if version != self._version:
             self._version = version
@@ -117,6 +130,9 @@ class CaseList:
                 self._apart.close()
                 self._apart = None
         if self._conn is not None:
+            with contextlib.suppress(DBAPIError):  # back to the pool as it came
+                self._conn.exec_driver_sql(f"PRAGMA cache_size = {int(self._usual_cache or -2000)}")
+                self._conn.exec_driver_sql("PRAGMA shrink_memory")
             self._conn.close()
             self._conn = None
         self.forget()
@@ -139,7 +155,7 @@ class CaseList:
             key = f.text.strip()
             by_text = self._texts.get(key)
             if by_text is None:
-                by_text = self._keep(self._texts, key, text_households(reader, key))
+                by_text = self._keep(self._texts, key, text_households_at_once(reader, key))
         if f.community:
             by_community = self._communities.get(f.community)
             if by_community is None:
@@ -175,14 +191,33 @@ class CaseList:
                 return ListPage(
                     case_rows(reader, ids[offset : offset + limit], self._full), len(ids)
                 )
-            stmt = select(Application.id).where(*self._where(reader, f)).order_by(*LIST_ORDER)
-            page_ids = list(reader.scalars(stmt.offset(offset).limit(limit)))
+            where = self._where(reader, f)
             total = self._counts.get(f)
+            if total is not None and offset > total // 2:
+                page_ids = self._from_the_end(reader, where, total, offset, limit)
+            else:
+                stmt = select(Application.id).where(*where).order_by(*LIST_ORDER)
+                page_ids = list(reader.scalars(stmt.offset(offset).limit(limit)))
             if total is None and offset == 0 and len(page_ids) < limit:
                 total = self._keep(self._counts, f, len(page_ids))
             return ListPage(case_rows(reader, page_ids, self._full), total)
         finally:
             self._done()
+
+    @staticmethod
+    def _from_the_end(
+        reader: Connection, where: list[Any], total: int, offset: int, limit: int
+    ) -> list[str]:
+        """A page in the second half of a list whose length is known, read from its oldest end
+        (the same rows: the mirror of ``LIST_ORDER``), so the last pages walk few rows."""
+        end = min(offset + limit, total)
+        if end <= offset:
+            return []
+        oldest = (Application.applied_on.asc(), Application.id.asc())
+        stmt = select(Application.id).where(*where).order_by(*oldest)
+        ids = list(reader.scalars(stmt.offset(total - end).limit(end - offset)))
+        ids.reverse()
+        return ids
 
     def known_count(self, f: CaseFilter) -> int | None:
         """The count when it is known without counting (a text search, a kept count)."""
@@ -200,9 +235,9 @@ class CaseList:
         With ``within`` (seconds), a count that would take longer is given up: None, to be
         made by ``count_apart`` on another thread."""
         known = self.known_count(f)
-        if known is not None or (within is not None and within <= 0):
-            return known
         f = self._visible(f)
+        if known is not None or (within is not None and (within <= 0 or f in self._slow)):
+            return known
         reader = self._reader()
         raw = reader.connection.dbapi_connection
         if within is not None:
@@ -214,7 +249,8 @@ class CaseList:
         except OperationalError:
             if within is None:
                 raise
-            return None  # interrupted by the deadline
+            self._slow.add(f)  # interrupted by the deadline
+            return None
         finally:
             if within is not None:
                 raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
@@ -231,7 +267,9 @@ class CaseList:
             conn = self._apart
             f = self._visible(f)
             try:
-                by_text = text_households(conn, f.text.strip()) if text_resolves(f) else None
+                by_text = (
+                    text_households_at_once(conn, f.text.strip()) if text_resolves(f) else None
+                )
                 by_community = community_households(conn, f.community) if f.community else None
                 where = case_conditions(
                     f, by_text, by_community, scope_households(conn, self.actor)
