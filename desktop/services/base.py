@@ -218,6 +218,20 @@ class UnitOfWork:
             # not this desk, names it for every desk (sync/directory.py)
             self.audit(action, entity, obj.id, summary, data)
             return
+        self._queue_and_audit(obj, entity, action, summary, op, data)
+
+    def _queue_and_audit(
+        self,
+        obj: Synced,
+        entity: str,
+        action: str,
+        summary: str,
+        op: str,
+        data: dict[str, Any] | None,
+        known: dict[str, outbox.OutboxEntry] | None = None,
+        flush: bool = True,
+    ) -> None:
+        """Queue ``obj`` for its offices and write its audit line (``record``'s last step)."""
         scope = self.scope_of(obj)
         outbox.queue(
             self.session,
@@ -227,10 +241,11 @@ class UnitOfWork:
             payload=payload_of(obj),
             offices=scope,
             base_rev=obj.rev or None,
+            known=known,
         )
         # the audit line of a case's record travels with the case (both offices' timeline)
         shared = scope if self.actor.office_code in scope else None
-        self.audit(action, entity, obj.id, summary, data, offices=shared)
+        self.audit(action, entity, obj.id, summary, data, offices=shared, flush=flush)
 
     def record_each(
         self,
@@ -270,19 +285,7 @@ class UnitOfWork:
         known = outbox.pending_entries(self.session, [obj.id for obj in objs])
         for obj, summary in items:
             entity = ENTITY_NAMES[obj.__tablename__]  # type: ignore[attr-defined]
-            scope = self.scope_of(obj)
-            outbox.queue(
-                self.session,
-                entity=entity,
-                entity_id=obj.id,
-                op=op,
-                payload=payload_of(obj),
-                offices=scope,
-                base_rev=obj.rev or None,
-                known=known,
-            )
-            shared = scope if self.actor.office_code in scope else None
-            self.audit(action, entity, obj.id, summary, data, offices=shared, flush=False)
+            self._queue_and_audit(obj, entity, action, summary, op, data, known, flush=False)
         self.session.flush()
         del held
 
