@@ -5,6 +5,7 @@ the print centre's button and the case list's 打印所选案件档案."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -16,14 +17,25 @@ from printing.case_files import render_dossier_batch
 from reports.archive import ArchiveBatchResult
 from ui import ops
 from ui.errors import error_message, show_error
-from ui.widgets.pdf_preview import BatchPrintResult, PrintDialogFn, ask_printer, print_batch
+from ui.widgets.pdf_preview import (
+    BatchPrintResult,
+    PdfSource,
+    PrintDialogFn,
+    ask_printer,
+    print_batch,
+)
 
 
 class ArchiveBatch(QObject):
     """Build, then print, the dossiers of the cases given to ``start``; ``status`` tells the
-    person how far it got (``error`` True for a failure)."""
+    person how far it got (``error`` True for a failure).
+
+    The dossiers' PDF bytes are held only until each has gone to the printer: ``built`` hands
+    them out once (with the bytes), ``last_archives`` keeps what was made without them, so a
+    batch of a few hundred scanned files is not kept in memory until the next batch."""
 
     status = Signal(str, bool)
+    built = Signal(object)  # ArchiveBatchResult, with the dossiers' bytes
     printed = Signal(object)  # BatchPrintResult
 
     def __init__(
@@ -53,6 +65,8 @@ class ArchiveBatch(QObject):
             self.widget, render_dossier_batch, self.store, self.actor, ids,
             on_done=self._built, progress_text="正在生成档案…",
         )  # fmt: skip
+        if isinstance(self.handle.result, ArchiveBatchResult):  # delivered already (inline ops)
+            self.handle.result = self.last_archives
 
     def _failed(self, error: BaseException | None) -> None:
         self.status.emit(error_message(error) if error else "", True)
@@ -63,7 +77,8 @@ class ArchiveBatch(QObject):
         if error is not None or result is None:
             self._failed(error)
             return
-        self.last_archives = result
+        self.built.emit(result)
+        self._keep_without_bytes(result)
         parts = [f"已生成 {len(result.files)} 份档案"]
         if result.cancelled:
             parts.insert(0, f"已取消（完成 {result.done}/{result.total}）")
@@ -78,8 +93,20 @@ class ArchiveBatch(QObject):
         if printer is None:
             return
         self.status.emit(f"{self._built_text}正在打印 {len(result.files)} 份…", False)
-        jobs = [(f"档案 {f.case_no}", f.pdf) for f in result.files]
+        # Each dossier is taken out when its turn comes: its bytes go once printed.
+        pending = {k: f.pdf for k, f in enumerate(result.files)}
+        jobs: list[tuple[str, PdfSource]] = [
+            (f"档案 {f.case_no}", lambda k=k: pending.pop(k))  # type: ignore[misc]
+            for k, f in enumerate(result.files)
+        ]
+        del result
         print_batch(self.widget, jobs, printer, on_done=self._printed)
+
+    def _keep_without_bytes(self, result: ArchiveBatchResult) -> None:
+        files = tuple(replace(f, pdf=b"") for f in result.files)
+        self.last_archives = replace(result, files=files)
+        if self.handle is not None:
+            self.handle.result = self.last_archives  # the finished build keeps no bytes either
 
     def _printed(self, result: Any, error: BaseException | None) -> None:
         if error is not None or result is None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from desktop.store.models import Application, AuditEvent
 from printing.case_files import render_dossier_batch
+from reports.archive import ArchiveBatchResult
 from ui import ops
 from ui.print_center import PrintCenterPanel
 
@@ -57,10 +58,16 @@ def test_batch_prints_the_dossiers_of_the_selection(qtbot, desk, sync_ops, tmp_p
     chosen = _archived(store, actor.office_id, 3)
     out = tmp_path / "archives.pdf"
     panel = _panel(qtbot, store, actor, out)
+    made: list[ArchiveBatchResult] = []
+    panel.archives.built.connect(made.append)  # the dossiers with their bytes, handed out once
     _select(panel, [number for _id, number in chosen] + ["120103001-2026-00001"])
     panel.batch_archive_button.click()
-    result = panel.last_archives
-    assert result is not None and not result.cancelled and result.total == 4
+    [result] = made
+    assert not result.cancelled and result.total == 4
+    kept = panel.last_archives  # what stays on the panel: the list, not the bytes
+    assert kept is not None and [f.case_no for f in kept.files] == [f.case_no for f in result.files]
+    assert all(f.pdf == b"" for f in kept.files) and kept.failures == result.failures
+    assert panel.archive_handle is not None and panel.archive_handle.result is kept
     assert sorted(f.case_no for f in result.files) == [number for _id, number in chosen]
     # The case still in investigation has no decision: listed with the reason, not printed.
     assert [f.case_no for f in result.failures] == ["120103001-2026-00001"]
