@@ -108,7 +108,7 @@ def _payload(entity: str, n: int, household: str) -> dict[str, Any]:
     return {
         "household_id": household,
         "person_id": None,
-        "kind": "pension",
+        "kind": "transfer",
         "month": f"2026-{1 + n % 12:02d}-01",
         "amount": f"{900 + n % 1500}.00",
         "note": "养老金",
