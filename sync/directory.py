@@ -83,6 +83,8 @@ def _keep_city_policy(store: Store, answer: dict[str, Any]) -> str | None:
     if copy is None or copy.digest == policy_digest(local):
         return None
     count = len(policy_differences(local, copy.rows))
+    if count == 0:
+        return None  # the same amounts and dates; only the sources' wording differs
     return (
         f"市级平台发布了新的政策参数，与本机有 {count} 项不同，请系统管理员在“政策参数”页对照并采用"
     )

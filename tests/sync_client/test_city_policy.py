@@ -168,3 +168,29 @@ def test_the_policy_page_shows_the_differences_and_adopts(
     clerk_page = PolicyRowsPage(*desk.as_user("supervisor"))
     qtbot.addWidget(clerk_page)
     assert not clerk_page.adopt_button.isVisible() and clerk_page.city_status.text()
+
+
+def test_a_city_table_that_differs_only_in_its_sources_brings_no_notice(
+    hub: HubThread, linker, desk: Desk
+) -> None:  # type: ignore[no-untyped-def]
+    """The city's copy of the defaults, its 依据来源 worded by the bureau: the amounts and dates
+    are this desk's, so there is nothing to adopt and nothing to announce."""
+    linked: Linked = linker(desk, OFFICE_A)
+    rows = [
+        city_policy.PolicyRow(
+            r.key,
+            r.value,
+            r.effective_from,
+            r.effective_to,
+            r.district,
+            "市民政局汇编：" + r.source,
+        )
+        for r in city_policy.DEFAULT_POLICY_ROWS
+    ]
+    city_policy.load(hub.app.state.database, rows)
+    summary = linked.sync()
+    assert not summary.errors, summary.errors
+    assert not summary.notices, summary.notices
+    store, admin = desk.as_user("admin")
+    found = compare_with_city(store, admin)
+    assert found.available and found.same and not found.differences

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.policy.keys import value_hint
 from desktop.services.base import Actor, Role
 from desktop.services.policy.policy_admin import (
     CityComparison,
@@ -149,6 +150,9 @@ class PolicyRowsPage(QWidget):
         for key, label in self.labels.items():
             self.new_key.addItem(label, key)
         self.new_value = QLineEdit()
+        self.new_key.currentIndexChanged.connect(
+            lambda _i: self.new_value.setPlaceholderText(value_hint(self.new_key.currentData()))
+        )
         self.new_from = month_edit(_next_year_start())
         self.new_until = month_edit(_next_year_start())
         self.new_open = QCheckBox("长期有效")
@@ -206,7 +210,7 @@ class PolicyRowsPage(QWidget):
         fill_table(
             self.table,
             [
-                (r.label, r.value, r.effective_from.isoformat(),
+                (r.label, r.value_text, r.effective_from.isoformat(),
                  r.effective_to.isoformat() if r.effective_to else "长期",
                  r.district or "全市", r.source, r.changed_by)
                 for r in rows
@@ -227,7 +231,8 @@ class PolicyRowsPage(QWidget):
             return
         until = row.effective_to.isoformat() if row.effective_to else "长期"
         self.fix_target.setText(f"{row.label}：{row.effective_from.isoformat()} 至 {until}")
-        self.fix_value.setText(row.value)
+        self.fix_value.setText(row.value_text)
+        self.fix_value.setPlaceholderText(value_hint(row.key))
         self.fix_source.setText(row.source)
 
     def new_input(self) -> PolicyRowInput:

@@ -1,7 +1,9 @@
 """Default policy rows (2020-09-01 and 2025-09-01) that the database migration imports.
 
-Tags follow docs/domain.md: [TJ] Tianjin notice, [S] secondary report, [N] national rule,
-[U] unverified default that an administrator must confirm and may change as a new row.
+Each row's source (依据来源, shown on the policy page) opens with its tag in Chinese, after the
+tags of docs/domain.md: 〔天津市文件〕 a Tianjin notice [TJ], 〔二手资料〕 a secondary report [S],
+〔国家规定〕 a national rule [N], 〔报道原文〕 the source article [seed], 〔待核实〕 an
+unverified default that an administrator must confirm and may change as a new row [U].
 """
 
 from __future__ import annotations
@@ -24,56 +26,62 @@ PERIODS: tuple[tuple[date, date | None], ...] = (
 
 # Values that differ between the two periods: (2020-09-01 row, 2025-09-01 row, source).
 _BY_PERIOD: dict[str, tuple[str, str, str]] = {
-    "dibao.standard": ("1010", "1045", "[TJ] domain.md §5"),
-    "imputed.min_wage": ("2180", "2320", "[U] Tianjin monthly minimum wage, to be confirmed"),
+    "dibao.standard": ("1010", "1045", "〔天津市文件〕救助标准"),
+    "imputed.min_wage": ("2180", "2320", "〔待核实〕天津市月最低工资标准"),
     "gangxing.disposable_income_annual": (
         "42404",
         "53581",
-        "[U] Tianjin per-capita disposable income of the previous year, to be confirmed",
+        "〔待核实〕天津市上年度居民人均可支配收入",
     ),
 }
 
 _COMMON: dict[str, tuple[str, str]] = {
-    "dibao.asset_months": ("24", "[U] domain.md §4: liquid assets ≤ 24× standard per person"),
-    "bianyuan.income_multiplier": ("1.5", "[TJ] domain.md §1"),
-    "bianyuan.asset_months": ("36", "[TJ] domain.md §1/§4"),
-    "bianyuan.grant_share": ("0.30", "[TJ] domain.md §5: 30% of the standard, half-up"),
-    "bianyuan.grant_rounding_unit": ("yuan", "[TJ] domain.md §5: 313.5 → 314"),
-    "bianyuan.grant_elderly_age": ("60", "[TJ] domain.md §5"),
-    "tekun.standard.urban": ("1870", "[S]/[TJ] domain.md §5"),
-    "tekun.standard.rural_centralised": ("1870", "[S]/[TJ] domain.md §5"),
-    "tekun.standard.rural_dispersed": ("1530", "[S]/[TJ] domain.md §5"),
-    "tekun.care.partial": ("400", "[S] domain.md §5"),
-    "tekun.care.full": ("800", "[S] domain.md §5"),
-    "tekun.full_min_failed": ("4", "[N] ≥4 of 6 activities failed = full loss"),
-    "tekun.elderly_age": ("60", "[N] 特困人员认定办法"),
-    "tekun.minor_age": ("16", "[N] 特困人员认定办法"),
+    "dibao.asset_months": ("24", "〔待核实〕人均货币财产不超过低保标准的 24 倍"),
+    "bianyuan.income_multiplier": ("1.5", "〔天津市文件〕低保边缘家庭认定"),
+    "bianyuan.asset_months": ("36", "〔天津市文件〕低保边缘家庭财产认定"),
+    "bianyuan.grant_share": ("0.30", "〔天津市文件〕按低保标准的 30%，四舍五入"),
+    "bianyuan.grant_rounding_unit": ("yuan", "〔天津市文件〕取整到元（313.5 元计 314 元）"),
+    "bianyuan.grant_elderly_age": ("60", "〔天津市文件〕救助标准"),
+    "tekun.standard.urban": ("1870", "〔二手资料／天津市文件〕特困人员基本生活标准"),
+    "tekun.standard.rural_centralised": ("1870", "〔二手资料／天津市文件〕特困人员基本生活标准"),
+    "tekun.standard.rural_dispersed": ("1530", "〔二手资料／天津市文件〕特困人员基本生活标准"),
+    "tekun.care.partial": ("400", "〔二手资料〕特困人员照料护理标准"),
+    "tekun.care.full": ("800", "〔二手资料〕特困人员照料护理标准"),
+    "tekun.full_min_failed": ("4", "〔国家规定〕6 项日常生活活动中 4 项及以上不能自理为完全丧失"),
+    "tekun.elderly_age": ("60", "〔国家规定〕特困人员认定办法"),
+    "tekun.minor_age": ("16", "〔国家规定〕特困人员认定办法"),
     "asset.exemption_extra_months": (
         "12",
-        "[U] seed: 货币财产超标豁免 for ill/disabled families; extra months of standard per person",
+        "〔待核实〕报道原文：重病、重残家庭货币财产超标豁免，人均另加的低保标准月数",
     ),
-    "asset.city_avg_floor_area": ("38", "[U] city average floor area per person, m²"),
-    "income.lookback_months": ("3", "[S] urban look-back 3 months"),
-    "imputed.capable_share_min_wage": ("0.90", "[S][U] 90% of the minimum wage"),
-    "imputed.older_share_standard": ("1.00", "[S][U] men ≥50 / women ≥40: the standard"),
-    "imputed.partial_share_standard": ("0.60", "[S][U] partial incapacity: 60% of standard"),
-    "imputed.older_age_male": ("50", "[S][U]"),
-    "imputed.older_age_female": ("40", "[S][U]"),
-    "imputed.working_age_min": ("18", "[U] working age from 18"),
-    "imputed.retire_age_male": ("60", "[U] statutory retirement age (men)"),
-    "imputed.retire_age_female": ("55", "[U] statutory retirement age (women)"),
-    "employment.deduction_share": ("0.20", "[seed][U] 就业成本扣减: 20% of earned income"),
-    "employment.deduction_cap": ("500", "[seed][U] capped per employed member per month"),
-    "jiantui.months": ("6", "[N] up to 6 months; Tianjin length [U]"),
-    "payment.start": ("decision_date", "[seed] paid from the confirmation decision date"),
-    "rounding.rule": ("half_up", "[U] default: to the fen, half-up"),
-    "rounding.unit": ("fen", "[U] default: to the fen"),
-    "linshi.cap_months": ("6", "[S] street office approves up to 6× standard; per district"),
-    "check.tolerance": ("100", "[U] check report over the declared money by more: a finding"),
-    "gangxing.threshold_share": ("0.50", "[U] rigid spending over 50% of family income"),
-    "gangxing.asset_months": ("36", "[U] same as the 边缘 asset limit"),
-    "review.months_stable": ("12", "[N]"),
-    "review.months_irregular": ("6", "[N]"),
+    "asset.city_avg_floor_area": ("38", "〔待核实〕本市人均住房建筑面积（平方米）"),
+    "income.lookback_months": ("3", "〔二手资料〕城市家庭按前 3 个月收入计算"),
+    "imputed.capable_share_min_wage": ("0.90", "〔二手资料，待核实〕按最低工资标准的 90%"),
+    "imputed.older_share_standard": (
+        "1.00",
+        "〔二手资料，待核实〕男 50 周岁、女 40 周岁及以上按低保标准",
+    ),
+    "imputed.partial_share_standard": (
+        "0.60",
+        "〔二手资料，待核实〕部分丧失劳动能力按低保标准的 60%",
+    ),
+    "imputed.older_age_male": ("50", "〔二手资料，待核实〕"),
+    "imputed.older_age_female": ("40", "〔二手资料，待核实〕"),
+    "imputed.working_age_min": ("18", "〔待核实〕劳动年龄自 18 周岁起"),
+    "imputed.retire_age_male": ("60", "〔待核实〕法定退休年龄（男）"),
+    "imputed.retire_age_female": ("55", "〔待核实〕法定退休年龄（女）"),
+    "employment.deduction_share": ("0.20", "〔报道原文，待核实〕就业成本扣减：工资性收入的 20%"),
+    "employment.deduction_cap": ("500", "〔报道原文，待核实〕每名就业成员每月扣减上限"),
+    "jiantui.months": ("6", "〔国家规定〕最长 6 个月；本市期限待核实"),
+    "payment.start": ("decision_date", "〔报道原文〕自确认决定之日起发放"),
+    "rounding.rule": ("half_up", "〔待核实〕默认精确到分，四舍五入"),
+    "rounding.unit": ("fen", "〔待核实〕默认精确到分"),
+    "linshi.cap_months": ("6", "〔二手资料〕街道可审批至低保标准的 6 倍，各区不同"),
+    "check.tolerance": ("100", "〔待核实〕核对结果超出申报金额多于此数即列为发现问题"),
+    "gangxing.threshold_share": ("0.50", "〔待核实〕刚性支出超过家庭收入的 50%"),
+    "gangxing.asset_months": ("36", "〔待核实〕与低保边缘家庭财产标准相同"),
+    "review.months_stable": ("12", "〔国家规定〕"),
+    "review.months_irregular": ("6", "〔国家规定〕"),
 }
 
 # Deductions per affected person per month [S, 2025]; applied to both periods (no other data).
@@ -89,9 +97,9 @@ _ILLNESS = {
 }
 
 
-_REPLY_SOURCE = "[U] reply deadline of a request in working days, per channel"
-_VISIT_SOURCE = "[U] days between visits (巡访) of a household, per category"
-_PROBLEM_SOURCE = "[U] working days to handle a problem found on a visit, per urgency"
+_REPLY_SOURCE = "〔待核实〕各渠道诉求的答复期限（工作日）"
+_VISIT_SOURCE = "〔待核实〕各类对象两次巡访之间的天数"
+_PROBLEM_SOURCE = "〔待核实〕巡访发现问题的办理期限（工作日），按紧急程度"
 
 
 def _disability_amount(kind: str, level: int) -> str:
@@ -115,7 +123,7 @@ def _period_rows(index: int, start: date, end: date | None) -> list[PolicyRow]:
             start,
             end,
             None,
-            "[S] 2025 deduction table (multiple = like the severe types [U])",
+            "〔二手资料〕2025 年扣减标准表（多重残疾按重度类别，待核实）",
         )
         for kind in DISABILITY_TYPES
         for level in DISABILITY_LEVELS
@@ -133,7 +141,7 @@ def _period_rows(index: int, start: date, end: date | None) -> list[PolicyRow]:
         for c, days in PROBLEM_DEADLINE_DAYS.items()
     ]
     rows += [
-        PolicyRow(f"deduction.illness.{c}", v, start, end, None, "[S] 2025 deduction table")
+        PolicyRow(f"deduction.illness.{c}", v, start, end, None, "〔二手资料〕2025 年扣减标准表")
         for c, v in _ILLNESS.items()
     ]
     return rows

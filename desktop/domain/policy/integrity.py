@@ -105,9 +105,11 @@ def check_digest(
 
 
 def _row_text(r: PolicyRow) -> str:
+    from desktop.domain.policy.keys import value_text
+
     end = f"至 {r.effective_to.isoformat()}" if r.effective_to else "起"
     where = f"（{r.district}）" if r.district else ""
-    return f"{r.value}{where}，{r.effective_from.isoformat()} {end}"
+    return f"{value_text(r.key, r.value)}{where}，{r.effective_from.isoformat()} {end}"
 
 
 def policy_differences(local: Iterable[PolicyRow], city: Iterable[PolicyRow]) -> list[str]:

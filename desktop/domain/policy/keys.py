@@ -83,6 +83,46 @@ def _build() -> dict[str, KeySpec]:
 
 KEYS: dict[str, KeySpec] = _build()
 
+#: Chinese names of the choice values; the table stores the code, people read and may type these
+CHOICE_LABELS: dict[str, str] = {
+    "fen": "分",
+    "yuan": "元",
+    "half_up": "四舍五入",
+    "up": "向上取整",
+    "down": "向下舍去",
+    "decision_date": "自确认决定之日起",
+    "next_month": "自次月起",
+}
+
+
+def value_text(key: str, raw: str) -> str:
+    """A row's value as people read it: a choice by its Chinese name, anything else as stored."""
+    spec = KEYS.get(key)
+    if spec is not None and spec.kind == "choice":
+        return CHOICE_LABELS.get(raw, raw)
+    return raw
+
+
+def choice_code(key: str, text: str) -> str:
+    """The stored code of a choice key's value typed as its code or its Chinese name (other
+    keys' values, and unknown names, come back as typed for the value check to judge)."""
+    typed = text.strip()
+    spec = KEYS.get(key)
+    if spec is None or spec.kind != "choice":
+        return typed
+    for code in spec.choices:
+        if typed in (code, CHOICE_LABELS.get(code)):
+            return code
+    return typed
+
+
+def value_hint(key: str) -> str:
+    """What the value box of ``key`` accepts, for its placeholder ("" for numbers)."""
+    spec = KEYS.get(key)
+    if spec is None or spec.kind != "choice":
+        return ""
+    return "可填：" + " / ".join(CHOICE_LABELS.get(c, c) for c in spec.choices)
+
 
 def key_label(key: str) -> str:
     """The Chinese label of a policy key, or the key itself when unknown."""

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.policy.integrity import policy_differences
-from desktop.domain.policy.keys import KEYS, key_label
+from desktop.domain.policy.keys import KEYS, choice_code, key_label, value_text
 from desktop.domain.policy.tables import PolicyRow, PolicySet, parse_value
 from desktop.errors import NotFound, PolicyError, ValidationError
 from desktop.services.base import ALL_ROLES, Actor, Role, Scope, require_text, service, unit_of_work
@@ -49,6 +49,8 @@ class PolicyRowView:
     district: str | None
     source: str
     changed_by: str
+    #: the value as people read it (a choice by its Chinese name); ``value`` is what is stored
+    value_text: str = ""
 
     def as_row(self) -> PolicyRow:
         return PolicyRow(
@@ -73,6 +75,7 @@ def _view(r: PolicyRowRecord) -> PolicyRowView:
         r.district,
         r.source,
         r.changed_by,
+        value_text(r.key, r.value),
     )
 
 
@@ -104,7 +107,7 @@ def _check_input(data: PolicyRowInput) -> tuple[str, str, str | None, str]:
     key = require_text(data.key, "政策参数", max_len=80)
     if key not in KEYS:
         raise ValidationError("政策参数", f"未知的政策参数“{key}”", "unknown_code")
-    value = require_text(data.value, "参数值", max_len=200)
+    value = choice_code(key, require_text(data.value, "参数值", max_len=200))
     try:
         parse_value(key, value)
     except PolicyError as exc:
@@ -194,8 +197,8 @@ def add_policy_row(store: Store, actor: Actor, data: PolicyRowInput) -> PolicyRo
             "add_policy_row",
             "policy_row",
             record.id,
-            f"新增政策参数 {key_label(key)} = {value}，自 {data.effective_from.isoformat()} 起"
-            + closed,
+            f"新增政策参数 {key_label(key)} = {value_text(key, value)}，"
+            f"自 {data.effective_from.isoformat()} 起" + closed,
             {
                 "key": key,
                 "value": value,
@@ -251,7 +254,8 @@ def correct_policy_row(
             "correct_policy_row",
             "policy_row",
             record.id,
-            f"更正政策参数 {key_label(record.key)}：{before.value} → {after.value}（{why}）",
+            f"更正政策参数 {key_label(record.key)}：{before.value_text} → {after.value_text}"
+            f"（{why}）",
             {
                 "before": _audit_data(before),
                 "after": _audit_data(after),
