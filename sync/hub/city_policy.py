@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from desktop.domain.policy.assess import default_policy
 from desktop.domain.policy.defaults import DEFAULT_POLICY_ROWS
 from desktop.domain.policy.integrity import policy_digest
+from desktop.domain.policy.keys import choice_code
 from desktop.domain.policy.tables import PolicyRow, PolicySet
 from desktop.errors import PolicyError
 from sync.hub import accounts, db
@@ -84,10 +85,9 @@ def read_file(path: Path) -> list[PolicyRow]:
             if not cell["effective_from"]:
                 problems.append(f"第 {line} 行 effective_from：不能为空")
             continue
+        value = choice_code(cell["key"], cell["value"])  # 元, 四舍五入 … stand for their codes
         out.append(
-            PolicyRow(
-                cell["key"], cell["value"], start, end, cell["district"] or None, cell["source"]
-            )
+            PolicyRow(cell["key"], value, start, end, cell["district"] or None, cell["source"])
         )
     if problems:
         raise PolicyFileError(problems)

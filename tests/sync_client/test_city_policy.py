@@ -194,3 +194,30 @@ def test_a_city_table_that_differs_only_in_its_sources_brings_no_notice(
     store, admin = desk.as_user("admin")
     found = compare_with_city(store, admin)
     assert found.available and found.same and not found.differences
+
+
+def test_the_bureau_may_write_a_choice_by_its_chinese_name(
+    hub: HubThread, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = hub.app.state.database
+    by_code = _city_file(tmp_path)
+    text = by_code.read_text(encoding="gb18030")
+    assert "rounding.unit,fen," in text and "payment.start,decision_date," in text
+    named = tmp_path / "named.csv"
+    named.write_text(
+        text.replace("rounding.unit,fen,", "rounding.unit,分,")
+        .replace("payment.start,decision_date,", "payment.start,自确认决定之日起,")
+        .replace("rounding.rule,half_up,", "rounding.rule,四舍五入,"),
+        encoding="utf-8",
+    )
+    assert hub_main(["load-policy", "--db", hub.settings.db_url, str(named)]) == 0
+    assert city_policy.policy_digest(city_policy.stored_rows(database)) == (
+        city_policy.policy_digest(city_policy.read_file(by_code))
+    )
+    before = city_policy.stored_rows(database)
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(text.replace("rounding.unit,fen,", "rounding.unit,角,"), encoding="utf-8")
+    assert hub_main(["load-policy", "--db", hub.settings.db_url, str(wrong)]) == 2
+    said = capsys.readouterr()
+    assert "应为 分/元" in said.err + said.out
+    assert city_policy.stored_rows(database) == before
