@@ -15,7 +15,9 @@ import gc
 import os
 import random
 import statistics
+import subprocess
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -31,6 +33,8 @@ from desktop.store.store import Store
 CITY_HOUSEHOLDS = 141_600
 SMOKE_HOUSEHOLDS = 2_000
 ARCHIVE_CASES = 100
+#: a CUPS queue to print the archive batches to instead of a PDF file (e.g. jiuzhu-test)
+QUEUE_ENV = "BENCH_PRINT_QUEUE"
 INTAKE_DAY = 1_000
 # No target is set for these two jobs beyond "no growth that does not come back"; the bound
 # judged here: what stays after the job and a gc is at most this much.
@@ -138,9 +142,34 @@ def _archive_cases(store: Store, actor: Actor, n: int) -> list[str]:
     return [c[0] for c in chosen]
 
 
+def _queue_jobs(queue: str) -> int:
+    """How many jobs the CUPS queue has had (``lpstat -W all``)."""
+    listed = subprocess.run(
+        ["lpstat", "-W", "all", "-o", queue], capture_output=True, text=True, check=False
+    ).stdout
+    return sum(1 for line in listed.splitlines() if line.startswith(f"{queue}-"))
+
+
+class _FirstJob(threading.Thread):
+    """Notes when the first new job of a batch reaches the print queue."""
+
+    def __init__(self, queue: str, start: float) -> None:
+        super().__init__(daemon=True)
+        self.queue, self.start_at, self.before = queue, start, _queue_jobs(queue)
+        self.at: float | None = None
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.1):
+            if _queue_jobs(self.queue) > self.before:
+                self.at = time.perf_counter() - self.start_at
+                return
+
+
 class _Desk:
     """The case list's ArchiveBatch on a widget that stays open across batches, as the panel
-    does on the desk, printing to a PDF file instead of a printer."""
+    does on the desk, printing to a PDF file, or with ``BENCH_PRINT_QUEUE`` to that CUPS
+    queue (each dossier its own job; the time the first job reaches the queue is noted)."""
 
     def __init__(self, store: Store, actor: Actor, out: Path) -> None:
         from PySide6.QtPrintSupport import QPrinter
@@ -150,8 +179,12 @@ class _Desk:
         from ui.archive_batch import ArchiveBatch
 
         self.app = QApplication.instance() or QApplication([])
+        self.queue = os.environ.get(QUEUE_ENV, "")
 
         def to_file(printer: QPrinter, _parent: QWidget | None) -> bool:
+            if self.queue:
+                printer.setPrinterName(self.queue)
+                return True
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
             printer.setOutputFileName(str(out))
             return True
@@ -173,19 +206,29 @@ class _Desk:
         self.made.clear()
         mem = _Memory()
         start = time.perf_counter()
+        first = _FirstJob(self.queue, start) if self.queue else None
+        if first is not None:
+            first.start()
         self.batch.start(ids)
         deadline = time.monotonic() + 3600
         while not self.printed and time.monotonic() < deadline:
             ops.wait_idle(60_000)
             self.app.processEvents()
         elapsed = time.perf_counter() - start
+        if first is not None:
+            first.stop.set()
+            first.join()
         assert self.printed, "the batch did not print"
         [(made, mib)] = self.made
         assert made == len(ids), "not every dossier was made"
-        pages = self.printed[0].pages
+        pages, jobs = self.printed[0].pages, self.printed[0].jobs
         self.printed.clear()
         figures = mem.done()  # the panel (and its ArchiveBatch) still open, as on the desk
-        return {"s": elapsed, "pages": pages, "dossiers_mib": round(mib, 1), **figures}
+        queued = {"first_job_s": round(first.at, 2) if first.at else None} if first else {}
+        return {
+            "s": elapsed, "pages": pages, "jobs": jobs, "dossiers_mib": round(mib, 1),
+            **queued, **figures,
+        }  # fmt: skip
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent
@@ -211,15 +254,20 @@ def _archive_rows(store: Store, actor: Actor, reps: int, n: int) -> list[dict[st
         desk.close()
     times = sorted(r["s"] for r in runs)
     peaks = [r["peak_growth_mib"] for r in runs]
+    queue = os.environ.get(QUEUE_ENV, "")
+    where = f"to the print queue {queue}, one job each" if queue else "to a PDF file in one job"
+    queued = {"first_job_s": [r["first_job_s"] for r in runs]} if queue else {}
     return [
         row(
-            f"archive batch of {len(ids)} dossiers built and printed in one job, peak RSS growth",
+            f"archive batch of {len(ids)} dossiers built and printed {where}, peak RSS growth",
             (statistics.median(times), times[0], times[-1]),
             "RSS of the process with the store open and the list shown, before the batches",
             float("nan"),
             f"no growth that does not come back (left after gc <= {LEFT_BOUND_MIB} MiB)",
             cases=len(ids),
             pages=runs[0]["pages"],
+            jobs=runs[0]["jobs"],
+            **queued,
             dossiers_mib=runs[0]["dossiers_mib"],
             opened_rss_mib=round(opened, 1),
             peak_growth_mib=statistics.median(peaks),

@@ -1,6 +1,6 @@
 """Batch archive printing (批量打印档案): the dossiers of a selection of cases are built on the
-writer thread with progress and 取消, then printed in one job. The one implementation behind
-the print centre's button and the case list's 打印所选案件档案."""
+writer thread with progress and 取消, then printed, each dossier its own print job. The one
+implementation behind the print centre's button and the case list's 打印所选案件档案."""
 
 from __future__ import annotations
 
@@ -100,7 +100,9 @@ class ArchiveBatch(QObject):
             for k, f in enumerate(result.files)
         ]
         del result
-        print_batch(self.widget, jobs, printer, on_done=self._printed)
+        # One job per dossier: the printer starts on the first while the rest are rendered,
+        # and copies come out dossier by dossier.
+        print_batch(self.widget, jobs, printer, on_done=self._printed, one_job_each=True)
 
     def _keep_without_bytes(self, result: ArchiveBatchResult) -> None:
         files = tuple(replace(f, pdf=b"") for f in result.files)

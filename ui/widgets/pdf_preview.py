@@ -284,24 +284,36 @@ def _ask_save_path(parent: QWidget | None, name: str) -> str | None:
 
 @dataclass
 class BatchPrintResult:
-    """What a batch print did: names printed, pages printed and whether it was cancelled."""
+    """What a batch print did: names printed, pages printed, print jobs the printer received
+    and whether it was cancelled."""
 
     printed: list[str] = field(default_factory=list)
     pages: int = 0
     cancelled: bool = False
+    jobs: int = 0
+
+
+def _begin(painter: QPainter, printer: QPrinter) -> None:
+    if not painter.begin(printer):
+        raise ReportError("打印机无法开始打印，请检查打印机设置")
 
 
 def _print_all(
     jobs: Sequence[tuple[str, PdfSource]],
     printer: QPrinter,
     *,
+    one_job_each: bool = False,
     progress: ops.ProgressCallback,
     cancelled: Callable[[], bool],
 ) -> BatchPrintResult:
     result = BatchPrintResult()
+    # A printer gets each document as its own job when asked: it starts on the first while
+    # the rest are still being rendered. A PDF file is one file, so it stays one job.
+    separate = one_job_each and printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
     painter = QPainter()
-    if not painter.begin(printer):
-        raise ReportError("打印机无法开始打印，请检查打印机设置")
+    if not separate:
+        _begin(painter, printer)
+        result.jobs = 1
     try:
         for index, (name, source) in enumerate(jobs):
             if cancelled():
@@ -310,13 +322,23 @@ def _print_all(
             progress(index, len(jobs), f"正在打印：{name}（{index + 1}/{len(jobs)}）")
             data = source() if callable(source) else source
             document, _buffer = load_pdf(data)
-            result.pages += print_document(
-                document, printer, painter, new_page_first=bool(result.pages)
-            )
+            if separate:
+                printer.setDocName(name)
+                _begin(painter, printer)
+                try:
+                    result.pages += print_document(document, printer, painter)
+                finally:
+                    painter.end()  # the job goes to the printer now
+                result.jobs += 1
+            else:
+                result.pages += print_document(
+                    document, printer, painter, new_page_first=bool(result.pages)
+                )
             result.printed.append(name)
         progress(len(result.printed), len(jobs), "打印完成")
     finally:
-        painter.end()
+        if painter.isActive():
+            painter.end()
     return result
 
 
@@ -325,8 +347,11 @@ def print_batch(
     jobs: Sequence[tuple[str, PdfSource]],
     printer: QPrinter,
     on_done: ops.DoneCallback | None = None,
+    *,
+    one_job_each: bool = False,
 ) -> ops.OpHandle:
-    """Print many PDFs in one print job on the writer thread, with progress and 取消.
+    """Print many PDFs on the writer thread, with progress and 取消: in one print job, or with
+    ``one_job_each`` one job per PDF, named after it (a PDF file is always one job).
 
     ``jobs`` are ``(name, pdf bytes or a callable producing them)``; a callable is only called
     when its turn comes, so a batch of 100 dossiers never holds them all in memory.
@@ -340,4 +365,5 @@ def print_batch(
         on_done=on_done,
         progress_text="正在准备打印…",
         cancellable=True,
+        one_job_each=one_job_each,
     )
