@@ -139,6 +139,18 @@ def _v11_feed_import(conn: Connection) -> None:
         pass  # not available to this role or server: the Python path
 
 
+def _v14_policy_sources(conn: Connection) -> None:
+    """A city table loaded from an export of the old defaults carries their English source
+    notes; each row whose source is still exactly one of them gets its Chinese note (as desk
+    migration 0023 does on the desks). A source the bureau wrote is left alone."""
+    from desktop.domain.policy.legacy_sources import LEGACY_SOURCES
+    from sync.hub.city_policy import policy_rows
+
+    rows = policy_rows.c
+    for old, new in LEGACY_SOURCES.items():
+        conn.execute(policy_rows.update().where(rows.source == old).values(source=new))
+
+
 def _v13_compact_evidence(conn: Connection) -> None:
     """Feed rows' evidence in the compact JSON text the hub writes (``records.dumps``): the
     releases before step 11 wrote ``json.dumps(…, ensure_ascii=False)``, with spaces, and a
@@ -200,6 +212,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         13, "feed rows' evidence in compact JSON (warnings are built in SQL)", _v13_compact_evidence
     ),
+    Step(14, "the city policy table's seeded source notes in Chinese", _v14_policy_sources),
 )
 HEAD = STEPS[-1].version
 

@@ -45,7 +45,7 @@ def test_version_1_database_with_data_upgrades_in_place(hub_settings: HubSetting
 
     with HubThread(hub_settings) as hub:  # starting the hub upgrades the schema
         database = hub.app.state.database
-        assert migrations.current_version(database) == migrations.HEAD == 13
+        assert migrations.current_version(database) == migrations.HEAD == 14
         api = HubApi(hub.base_url, http=HttpClient(FAST_RETRY))
         api.register(OFFICE_A, code, "升级后的终端")
         [rec] = api.pull("0", 10).records
@@ -131,7 +131,7 @@ def test_version_11_feed_rows_get_the_compact_evidence_warnings_are_built_from(
                 event_date=cell["登记日期"], code="货车", amount=None, data=data,
                 file_sha="0" * 64, line=n + 2))  # fmt: skip
     assert stored[0] != dumps(cells[0])  # the old form
-    assert migrations.upgrade(old) == [12, 13]
+    assert migrations.upgrade(old) == [12, 13, 14]
     with old.read() as conn:
         data = conn.execute(select(feed_rows.c.data).order_by(feed_rows.c.row_key)).scalars()
         assert list(data) == [dumps(c) for c in cells]
@@ -148,3 +148,29 @@ def test_version_11_feed_rows_get_the_compact_evidence_warnings_are_built_from(
         expected = compare.warning_payload(dict(row), dict(row), "", kinds)
         assert payloads[row["id"]] == dumps(expected)
     old.dispose()
+
+
+def test_version_13_city_policy_gets_the_chinese_source_notes(hub_settings: HubSettings) -> None:
+    """A city table loaded from an export of the old defaults (English notes): step 14 gives
+    each seeded note its Chinese one, leaves the bureau's own sources and every value alone."""
+    from dataclasses import replace
+
+    from desktop.domain.policy.defaults import DEFAULT_POLICY_ROWS
+    from desktop.domain.policy.legacy_sources import LEGACY_SOURCES
+    from desktop.domain.policy.tables import PolicyRow
+    from sync.hub import city_policy
+
+    english = {new: old for old, new in LEGACY_SOURCES.items()}
+    loaded = [
+        PolicyRow(r.key, r.value, r.effective_from, r.effective_to, r.district, english[r.source])
+        for r in DEFAULT_POLICY_ROWS
+    ]
+    loaded[0] = replace(loaded[0], source="津民发〔2025〕12号")
+    old = db.Database(hub_settings.db_url)
+    assert migrations.upgrade(old, target=13) == list(range(1, 14))
+    city_policy.load(old, loaded)
+    assert migrations.upgrade(old) == [14]
+    upgraded = city_policy.stored_rows(old)
+    old.dispose()
+    key = lambda r: (r.key, r.effective_from, r.district)  # noqa: E731
+    assert sorted(upgraded, key=key) == sorted([loaded[0], *DEFAULT_POLICY_ROWS[1:]], key=key)
