@@ -95,22 +95,26 @@ CHOICE_LABELS: dict[str, str] = {
 }
 
 
+def _choices(key: str) -> tuple[str, ...]:
+    spec = KEYS.get(key)
+    return spec.choices if spec is not None and spec.kind == "choice" else ()
+
+
+def choice_names(key: str) -> list[str]:
+    """The Chinese names of a choice key's values, in order ([] for other keys)."""
+    return [CHOICE_LABELS.get(c, c) for c in _choices(key)]
+
+
 def value_text(key: str, raw: str) -> str:
     """A row's value as people read it: a choice by its Chinese name, anything else as stored."""
-    spec = KEYS.get(key)
-    if spec is not None and spec.kind == "choice":
-        return CHOICE_LABELS.get(raw, raw)
-    return raw
+    return CHOICE_LABELS.get(raw, raw) if _choices(key) else raw
 
 
 def choice_code(key: str, text: str) -> str:
     """The stored code of a choice key's value typed as its code or its Chinese name (other
     keys' values, and unknown names, come back as typed for the value check to judge)."""
     typed = text.strip()
-    spec = KEYS.get(key)
-    if spec is None or spec.kind != "choice":
-        return typed
-    for code in spec.choices:
+    for code in _choices(key):
         if typed in (code, CHOICE_LABELS.get(code)):
             return code
     return typed
@@ -118,10 +122,8 @@ def choice_code(key: str, text: str) -> str:
 
 def value_hint(key: str) -> str:
     """What the value box of ``key`` accepts, for its placeholder ("" for numbers)."""
-    spec = KEYS.get(key)
-    if spec is None or spec.kind != "choice":
-        return ""
-    return "可填：" + " / ".join(CHOICE_LABELS.get(c, c) for c in spec.choices)
+    names = choice_names(key)
+    return "可填：" + " / ".join(names) if names else ""
 
 
 def key_label(key: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from desktop.domain.policy.codes import DISABILITY_LEVELS, DISABILITY_TYPES, ILLNESS_CLASSES
-from desktop.domain.policy.keys import CHOICE_LABELS, KEYS, key_label
+from desktop.domain.policy.keys import KEYS, choice_names, key_label
 from desktop.errors import PolicyError
 from desktop.money import FEN, YUAN, round_money
 
@@ -43,8 +43,7 @@ def parse_value(key: str, text: str) -> PolicyValue:
     if spec.kind == "choice":
         if raw not in spec.choices:
             raise PolicyError(
-                f"政策参数 {key_label(key)} 的值“{raw}”无效，应为 "
-                + "/".join(CHOICE_LABELS.get(c, c) for c in spec.choices)
+                f"政策参数 {key_label(key)} 的值“{raw}”无效，应为 {'/'.join(choice_names(key))}"
             )
         return raw
     try:

@@ -49,8 +49,11 @@ class PolicyRowView:
     district: str | None
     source: str
     changed_by: str
-    #: the value as people read it (a choice by its Chinese name); ``value`` is what is stored
-    value_text: str = ""
+
+    @property
+    def value_text(self) -> str:
+        """The value as people read it (a choice by its Chinese name); ``value`` is stored."""
+        return value_text(self.key, self.value)
 
     def as_row(self) -> PolicyRow:
         return PolicyRow(
@@ -75,7 +78,6 @@ def _view(r: PolicyRowRecord) -> PolicyRowView:
         r.district,
         r.source,
         r.changed_by,
-        value_text(r.key, r.value),
     )
 
 
