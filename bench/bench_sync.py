@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import orjson
 import requests
 import sqlcipher3.dbapi2 as sqlcipher
 
@@ -196,6 +197,20 @@ def _baseline(
     return elapsed
 
 
+def _bare_receive(client: SyncClient) -> float:
+    """GET every page of the initial pull and parse it, storing nothing: what receiving the
+    records costs the desk on its own (the part the pull overlaps with the store)."""
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {client.api.token}"}
+    url, cursor, more = client.api.base_url + "/pull", "0", True
+    start = time.perf_counter()
+    while more:
+        got = session.get(url, params={"cursor": cursor, "limit": "5000"}, headers=headers)
+        page = orjson.loads(got.content)
+        cursor, more = str(page["cursor"]), page["has_more"]
+    return time.perf_counter() - start
+
+
 def _peak_reset() -> None:
     with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
         fh.write("5")
@@ -268,6 +283,7 @@ def run(smoke: bool) -> list[dict]:
                 runs.append(time.perf_counter() - start)
                 peaks.append(_status("VmHWM:") - rss0)
                 assert summary.ok and summary.pulled == n, summary
+            receive = sorted(_bare_receive(client) for _ in range(reps))
             runs.sort()
             results.append(
                 row(
@@ -279,6 +295,7 @@ def run(smoke: bool) -> list[dict]:
                     records_per_s=round(n / runs[len(runs) // 2]),
                     peak_growth_mib=round(max(peaks), 1),
                     bare_with_base_copies_s=round(sorted(with_bases)[len(with_bases) // 2], 3),
+                    bare_receive_s=round(receive[len(receive) // 2], 3),
                 )
             )
             assert store is not None

@@ -1,4 +1,4 @@
-"""Applying one pulled page to the local store in bulk (Core executemany, no ORM objects).
+"""Applying one pulled page to the local store in bulk (one SQL statement per entity, no ORM).
 
 Echoes of what the store already holds (same or newer rev) are skipped; a record with a local
 edit not yet on the hub is never overwritten: it becomes a conflict. Tombstones soft-delete.
@@ -19,7 +19,7 @@ from desktop.domain.payment_status import upgrade_application_payload
 from desktop.domain.workflow import ACTIONS
 from desktop.store.models import new_id
 from sync.codecs import Codec, codec_for, dumps
-from sync.conflicts import BASE_UPSERT, record_conflict
+from sync.conflicts import BASE_BULK_UPSERT, record_conflict
 from sync.identity import apply_merge
 from sync.schema import record_problem
 from sync.state import QUARANTINE
@@ -127,7 +127,7 @@ def _apply_synced(
         if codec.entity == "application":
             payload = upgrade_application_payload(payload)
         rows.append(codec.db_row(rid, rev, rec["deleted"], payload, offices.id_for))
-        bases.append((codec.entity, rid, rev, dumps(payload)))
+        bases.append((codec.entity, rid, rev, payload))
         state[rid] = (rev, 0)
         if rec["deleted"]:
             stats.deleted += 1
@@ -137,9 +137,9 @@ def _apply_synced(
             sha = payload.get("sha256") or ""
             if sha and not has_file(sha):
                 stats.downloads.append(sha)
-    if rows:
-        conn.exec_driver_sql(codec.upsert_sql, rows)  # type: ignore[arg-type]
-        conn.exec_driver_sql(BASE_UPSERT, bases)  # type: ignore[arg-type]
+    if rows:  # one statement each, stepped by SQLite without the interpreter lock
+        conn.exec_driver_sql(codec.bulk_upsert_sql, (orjson.dumps(rows),))
+        conn.exec_driver_sql(BASE_BULK_UPSERT, (orjson.dumps(bases),))
     stats.applied += len(rows)
     for merged_id, survivor_id in merges:  # after the rows: the survivor may be in this page
         notice = apply_merge(conn, merged_id, survivor_id)
@@ -314,8 +314,18 @@ def _quarantine(conn: Connection, bad: list[tuple[Any, str]]) -> list[str]:
     return reasons
 
 
-def _screen(conn: Connection, records: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The records fit to apply, and the reasons of those quarantined instead."""
+@dataclass
+class Screened:
+    """One page checked before the writer takes it: the records fit to apply, and those
+    refused with their reasons."""
+
+    good: list[dict[str, Any]]
+    bad: list[tuple[Any, str]]
+
+
+def screen(records: list[Any]) -> Screened:
+    """Check a pulled page's records (``sync.schema``); touches no store, so the pull runs it
+    on the fetch thread while the writer applies the page before."""
     good: list[dict[str, Any]] = []
     bad: list[tuple[Any, str]] = []
     for rec in records:
@@ -324,7 +334,7 @@ def _screen(conn: Connection, records: list[Any]) -> tuple[list[dict[str, Any]],
             good.append(rec)
         else:
             bad.append((rec, problem))
-    return good, (_quarantine(conn, bad) if bad else [])
+    return Screened(good, bad)
 
 
 def _held(conn: Connection) -> list[dict[str, Any]]:
@@ -352,21 +362,23 @@ def _with_held(
 
 
 def apply_page(
-    conn: Connection, records: list[dict[str, Any]], has_file: Callable[[str], bool]
+    conn: Connection, records: list[Any] | Screened, has_file: Callable[[str], bool]
 ) -> PageStats:
     """Apply one page inside the caller's transaction; return what happened.
 
     A case whose number another local case holds is held back (never a failed page): it
     waits in the settings with its reason and is tried again with every later page. A record
     that is not valid for its entity (``sync.schema``) is quarantined with its reason and the
-    rest of the page applies.
+    rest of the page applies. ``records`` may come already screened (``screen``).
     """
     offices = OfficeMap(conn)
     stats = PageStats()
-    records, stats.quarantined = _screen(conn, records)
-    records, had_held = _with_held(conn, records)
+    checked = records if isinstance(records, Screened) else screen(records)
+    if checked.bad:
+        stats.quarantined = _quarantine(conn, checked.bad)
+    fit, had_held = _with_held(conn, checked.good)
     groups: dict[str, list[dict[str, Any]]] = {}
-    for rec in records:
+    for rec in fit:
         groups.setdefault(rec["entity"], []).append(rec)
     held: list[dict[str, Any]] = []
     if "application" in groups:

@@ -1,8 +1,9 @@
 """The desk's sync client (no Qt): push the outbox, then pull pages after the stored cursor.
 
 ``SyncClient(store, api).sync_once(progress, cancelled)`` is resumable at any point: entries
-without an answer stay ``sent`` and are resent with the same change_id; each pull page is
-applied together with its cursor in one transaction, so a cut only repeats the last page.
+without an answer stay ``sent`` and are resent with the same change_id; pulled pages are
+applied together with the last one's cursor in one transaction, so a cut repeats only the
+pages of that transaction.
 
 A sync is a sequence of short store steps and network requests: take an outbox batch [db] →
 POST [net] → record the results [db] → GET a page [net] → apply the page [db] … . The thread
@@ -14,6 +15,8 @@ passes ``ui.ops.run_on_writer`` so the steps queue on the writer thread between 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop.errors import DeskError
 from desktop.store.outbox import UNSENT, sql_in
 from desktop.store.store import Store
-from sync.apply import apply_page
+from sync.apply import Screened, apply_page, screen
 from sync.audit_checkpoint import local_state, send_checkpoint
 from sync.conflicts import office_codes
 from sync.directory import refill_numbers, refresh_city_policy, refresh_directory
@@ -60,8 +63,11 @@ from sync.transport import (
 
 log = logging.getLogger(__name__)
 Cancelled = Callable[[], bool]
+type Fed = tuple[dict[str, Any], Screened] | Exception
 DbRunner = Callable[..., Any]  # run_db(fn, *args) -> fn(*args), wherever store steps must run
 BISECT_CODES = frozenset({"malformed", "too_large"})
+PULL_AHEAD = 3  # pages received and screened while the store takes the ones before
+PULL_BATCH_RECORDS = 15_000  # pulled pages waiting are stored together up to this many records
 PIPELINE = 5  # batches taken (marked sent) at once and posted back to back
 STATUS_REFRESH_S = 60.0  # an unchanged sync result is rewritten at most this often
 
@@ -206,7 +212,7 @@ class SyncClient:
         except (HubUnavailable, HubRefused) as exc:
             summary.errors.append(exc.message)
         except SQLAlchemyError as exc:
-            # e.g. a pulled record the local store refuses: the page and its cursor were
+            # e.g. a pulled record the local store refuses: the pages and their cursor were
             # rolled back together; say so instead of reporting an empty success
             detail = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
             summary.errors.append(f"接收的数据未能写入本机数据库（{detail}），下次同步将重试")
@@ -379,62 +385,137 @@ class SyncClient:
         progress: ProgressHook | None = None,
         cancelled: Cancelled | None = None,
     ) -> None:
-        """Apply pages after the stored cursor; each page and its cursor commit together."""
+        """Apply pages after the stored cursor; pages and the cursor after them commit together.
+
+        While the store takes one batch of pages, a fetch thread receives and screens the next
+        ones (up to ``PULL_AHEAD`` pages). The store takes every page already waiting as one
+        transaction with the last one's cursor (at most ``PULL_BATCH_RECORDS`` records), so a
+        cut repeats only the pages of that transaction.
+        """
         if cancelled is not None:
             self._cancelled = cancelled
         first = self.fetch(self.cursor())
         if not first["has_more"]:  # the usual case: no thread is started for one page
-            self._apply(first, summary, progress, cancelled)
+            self._apply([(first, screen(first["records"]))], summary, progress, cancelled)
             return
-        done: Future[dict[str, Any]] = Future()
-        done.set_result(first)
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as pool:
-            ahead = done
+        ahead = _PageFeed(self.fetch, first)
+        try:
             while True:
-                page = ahead.result()
-                if page["has_more"]:  # fetch the next page while this one is written
-                    ahead = pool.submit(self.fetch, str(page["cursor"]))
-                self._apply(page, summary, progress, cancelled)
-                if not page["has_more"]:
+                batch = ahead.take(PULL_BATCH_RECORDS)
+                self._apply(batch, summary, progress, cancelled)
+                if not batch[-1][0]["has_more"]:
                     return
+        finally:
+            ahead.close()
 
     def _apply(
         self,
-        page: dict[str, Any],
+        pages: list[tuple[dict[str, Any], Screened]],
         summary: SyncSummary,
         progress: ProgressHook | None,
         cancelled: Cancelled | None,
     ) -> None:
-        """Apply one page and store its cursor in one transaction."""
+        """Apply pages and store the last one's cursor in one transaction."""
         if cancelled is not None and cancelled():
             raise SyncCancelled("同步已取消，下次从已接收的位置继续")
-        records = page["records"]
-        if not records and not page["has_more"] and str(page["cursor"]) == page.get("asked"):
+        last = pages[-1][0]
+        if (
+            len(pages) == 1
+            and not last["records"]
+            and not last["has_more"]
+            and str(last["cursor"]) == last.get("asked")
+        ):
             summary.pages += 1
             return
-        stats = self._db(self._apply_page, page)
-        summary.pages += 1
-        summary.pulled += stats.applied
-        summary.skipped += stats.skipped
-        summary.deleted += stats.deleted
-        summary.conflicts += stats.conflicts
-        summary.problems.extend(stats.held)
-        summary.quarantined.extend(stats.quarantined)
-        summary.merged.extend(stats.merged)
+        for stats in self._db(self._apply_pages, pages):
+            summary.pages += 1
+            summary.pulled += stats.applied
+            summary.skipped += stats.skipped
+            summary.deleted += stats.deleted
+            summary.conflicts += stats.conflicts
+            summary.problems.extend(stats.held)
+            summary.quarantined.extend(stats.quarantined)
+            summary.merged.extend(stats.merged)
         if progress is not None:
             progress(summary.pulled + summary.skipped, 0, "接收数据")
 
-    def _apply_page(self, page: dict[str, Any]) -> Any:
-        """The store step of one page: records and cursor in one transaction, then downloads."""
+    def _apply_pages(self, pages: list[tuple[dict[str, Any], Screened]]) -> list[Any]:
+        """The store step of some pages: records and the last cursor in one transaction, then
+        downloads."""
         with self._pull_transaction() as conn:
-            stats = apply_page(conn, page["records"], self.store.attachments.has)
-            put(conn, CURSOR, str(page["cursor"]))
-        remember_downloads(self.store, stats.downloads)
-        return stats
+            done = [apply_page(conn, checked, self.store.attachments.has) for _, checked in pages]
+            put(conn, CURSOR, str(pages[-1][0]["cursor"]))
+        for stats in done:
+            remember_downloads(self.store, stats.downloads)
+        return done
 
     def _pull_transaction(self) -> AbstractContextManager[Connection]:
         """One transaction with foreign keys off: the hub, not page order, is the authority."""
         return relaxed(self.store, foreign_keys=False)
+
+
+class _PageFeed:
+    """Pull pages received and screened ahead on one thread, in the hub's order, at most
+    ``PULL_AHEAD`` waiting; an error of a fetch is raised when its turn comes."""
+
+    def __init__(self, fetch: Callable[[str], dict[str, Any]], first: dict[str, Any]) -> None:
+        self._fetch = fetch
+        self._queue: queue.Queue[Fed] = queue.Queue(PULL_AHEAD)
+        self._stop = threading.Event()
+        self._pending: Fed | None = None
+        self._thread = threading.Thread(target=self._run, args=(first,), name="pull", daemon=True)
+        self._thread.start()
+
+    def _run(self, page: dict[str, Any]) -> None:
+        try:
+            while self._offer((page, screen(page["records"]))) and page["has_more"]:
+                page = self._fetch(str(page["cursor"]))
+        except Exception as exc:  # noqa: BLE001 - handed to the applying thread in order
+            self._offer(exc)
+
+    def _offer(self, item: Fed) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _get(self, wait: bool) -> Fed | None:
+        if self._pending is not None:
+            item, self._pending = self._pending, None
+            return item
+        try:
+            return self._queue.get(block=wait)
+        except queue.Empty:
+            return None
+
+    def take(self, max_records: int) -> list[tuple[dict[str, Any], Screened]]:
+        """The next page (waiting for it) and those after it already here, together at most
+        ``max_records`` records (one page alone may have more). An error comes alone, after
+        the pages received before it."""
+        item = self._get(wait=True)
+        if isinstance(item, Exception):
+            raise item
+        assert item is not None
+        batch = [item]
+        count = len(item[0]["records"])
+        while batch[-1][0]["has_more"]:
+            item = self._get(wait=False)
+            if item is None:
+                break
+            if isinstance(item, Exception) or count + len(item[0]["records"]) > max_records:
+                self._pending = item  # the next take's
+                break
+            batch.append(item)
+            count += len(item[0]["records"])
+        return batch
+
+    def close(self) -> None:
+        """Stop fetching ahead and wait for the fetch thread to end."""
+        self._stop.set()
+        self._thread.join()
 
 
 def client_from_settings(

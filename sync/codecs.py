@@ -136,6 +136,7 @@ class Codec:
     to_attr: dict[str, Converter | None] = field(default_factory=dict)
     fallbacks: dict[str, Any] = field(default_factory=dict)
     upsert_sql: str = ""
+    bulk_upsert_sql: str = ""  # the same upsert of many rows, given as one JSON array of rows
     _row_fn: Callable[..., tuple] | None = field(default=None, repr=False)
 
     @classmethod
@@ -161,12 +162,19 @@ class Codec:
             f"VALUES ({', '.join('?' for _ in names)}) "
             f"ON CONFLICT(id) DO UPDATE SET {updates}, updated_at = CURRENT_TIMESTAMP"
         )
+        codec.bulk_upsert_sql = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"SELECT {', '.join(f'value ->> {i}' for i in range(len(names)))} "
+            "FROM json_each(?) WHERE true "  # WHERE: SQLite's rule for an upsert from SELECT
+            f"ON CONFLICT(id) DO UPDATE SET {updates}, updated_at = CURRENT_TIMESTAMP"
+        )
         return codec
 
     def db_row(
         self, rid: str, rev: int, deleted: bool, payload: dict[str, Any], office_ids: OfficeIds
     ) -> tuple:
-        """The tuple for ``upsert_sql`` of one pulled record (not dirty)."""
+        """The tuple for ``upsert_sql`` of one pulled record (not dirty); a list of them, as
+        JSON, is the one parameter of ``bulk_upsert_sql``."""
         if self._row_fn is None:
             self._row_fn = self._compile_row()
         return self._row_fn(rid, rev, deleted, payload, office_ids)

@@ -18,6 +18,13 @@ BASE_UPSERT = (
     "INSERT INTO sync_base (entity, id, rev, payload) VALUES (?, ?, ?, ?) "
     "ON CONFLICT(entity, id) DO UPDATE SET rev = excluded.rev, payload = excluded.payload"
 )
+#: ``BASE_UPSERT`` of many base copies, given as one JSON array of [entity, id, rev, payload]
+#: (the payload as an object: SQLite keeps its compact JSON text).
+BASE_BULK_UPSERT = (
+    "INSERT INTO sync_base (entity, id, rev, payload) "
+    "SELECT value ->> 0, value ->> 1, value ->> 2, value -> 3 FROM json_each(?) WHERE true "
+    "ON CONFLICT(entity, id) DO UPDATE SET rev = excluded.rev, payload = excluded.payload"
+)
 
 
 def office_codes(conn: Connection) -> dict[str, str]:

@@ -3,6 +3,8 @@ off mid-pull and a hub restarted mid-push all end with every change held exactly
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -197,3 +199,78 @@ def test_hub_restarted_mid_push_applies_everything_once(desk, linker, hub, hub_s
             assert set(s.scalars(select(OutboxEntry.state))) == {"applied"}
     finally:
         restarted.stop()
+
+
+def _incomes_of(desk: Linked, household_id: str) -> int:
+    with desk.store.sessions.read() as s:
+        return int(s.scalar(select(func.count()).where(IncomeItem.household_id == household_id)))
+
+
+def _waiting_for_b(desk, desk_b, linker, incomes: int) -> tuple[Linked, str]:  # type: ignore[no-untyped-def]
+    """Office A syncs a household with ``incomes`` entries; office B's desk, linked, has not
+    pulled yet."""
+    a = linker(desk, OFFICE_A)
+    hid = new_household(a, OFFICE_A, OFFICE_B)
+    add_incomes(a, hid, incomes, "a")
+    assert a.sync().ok
+    return linker(desk_b, OFFICE_B), hid
+
+
+def _fetch_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "pull"]
+
+
+def test_pages_received_ahead_are_stored_in_order_and_all_counted(desk, desk_b, linker) -> None:
+    """Small pages: the fetch thread runs ahead and the store takes waiting pages together,
+    yet every page is counted, every record lands once and the cursor is the hub's last."""
+    b, hid = _waiting_for_b(desk, desk_b, linker, 700)
+    b.client = SyncClient(b.store, b.client.api, pull_limit=40)
+    seen: list[int] = []
+    summary = b.client.sync_once(progress=lambda done, _total, _what: seen.append(done))
+    assert summary.ok and summary.pages >= 700 // 40 and summary.conflicts == 0
+    assert _incomes_of(b, hid) == 700
+    assert seen == sorted(seen) and seen[-1] >= 700  # the progress only moves forward
+    again = b.sync()
+    assert again.ok and again.pulled == 0 and again.pages == 1  # nothing repeated
+    assert not _fetch_threads()
+
+
+def test_cancel_during_a_pull_stops_the_fetch_thread_and_keeps_what_was_stored(
+    desk, desk_b, linker
+) -> None:
+    b, hid = _waiting_for_b(desk, desk_b, linker, 600)
+    b.client = SyncClient(b.store, b.client.api, pull_limit=30)
+    stored: list[int] = []
+    stopped = b.client.sync_once(
+        progress=lambda done, _total, what: stored.append(done) if what == "接收数据" else None,
+        cancelled=lambda: bool(stored),  # cancel once the first pages are in
+    )
+    assert stopped.cancelled and not stopped.ok
+    assert not _fetch_threads(), "fetch thread left behind"
+    partial = _incomes_of(b, hid)
+    assert 0 < partial < 600 and b.client.cursor() != "0"
+    resumed = b.sync()
+    assert resumed.ok and _incomes_of(b, hid) == 600
+
+
+def test_a_cut_while_pages_wait_stores_every_page_received_before_it(desk, desk_b, linker) -> None:
+    """A slow store lets the fetch thread run ahead until the hub goes away: the pages it had
+    received are all stored, with the cursor after the last of them."""
+    b, hid = _waiting_for_b(desk, desk_b, linker, 400)
+
+    def slow_store(fn: Any, *args: Any) -> Any:
+        time.sleep(0.3)  # the fetch thread fills its queue and meets the cut meanwhile
+        return fn(*args)
+
+    cut = HttpClient(QUICK)
+    cut.mount("http://", DeadAfter("/pull", 5))  # five pages, then the line is cut
+    b.client = SyncClient(b.store, b.client.api, pull_limit=50, run_db=slow_store)
+    b.client.api.http = cut
+    broken = b.sync()
+    assert not broken.ok and broken.errors
+    assert broken.pages == 5 and broken.pulled == 5 * 50  # all five answers before the cut
+    assert not _fetch_threads()
+    b.client.api.http = HttpClient(QUICK)
+    resumed = b.sync()
+    assert resumed.ok and resumed.pulled > 0
+    assert _incomes_of(b, hid) == 400
