@@ -94,7 +94,8 @@ def test_kept_counts_equal_the_recount_through_every_kind_of_change(offices: Off
             (ids[5], (D(2026, 11, 29) + timedelta(days=3)).isoformat(), o.hukou_office_id),
         )
         conn.exec_driver_sql("UPDATE applications SET deleted = 0 WHERE id = ?", (ids[0],))
-        conn.exec_driver_sql("DELETE FROM case_events WHERE application_id = ?", (ids[3],))
+        for child in ("case_events", "documents", "home_surveys"):  # all that refers to a case
+            conn.exec_driver_sql(f"DELETE FROM {child} WHERE application_id = ?", (ids[3],))
         conn.exec_driver_sql("DELETE FROM applications WHERE id = ?", (ids[3],))
     _assert_same(o.store)
     with o.store.engine.connect() as c:
