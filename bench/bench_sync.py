@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,16 +198,24 @@ def _baseline(
     return elapsed
 
 
+def _bare_get(client: SyncClient) -> Callable[[str], requests.Response]:
+    """A bare GET of the pull page after a cursor, with the client's token and no desk code."""
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {client.api.token}"}
+    url = client.api.base_url + "/pull"
+    return lambda cursor: session.get(
+        url, params={"cursor": cursor, "limit": "5000"}, headers=headers
+    )
+
+
 def _bare_receive(client: SyncClient) -> float:
     """GET every page of the initial pull and parse it, storing nothing: what receiving the
     records costs the desk on its own (the part the pull overlaps with the store)."""
-    session = requests.Session()
-    headers = {"Authorization": f"Bearer {client.api.token}"}
-    url, cursor, more = client.api.base_url + "/pull", "0", True
+    get = _bare_get(client)
+    cursor, more = "0", True
     start = time.perf_counter()
     while more:
-        got = session.get(url, params={"cursor": cursor, "limit": "5000"}, headers=headers)
-        page = orjson.loads(got.content)
+        page = orjson.loads(get(cursor).content)
         cursor, more = str(page["cursor"]), page["has_more"]
     return time.perf_counter() - start
 
@@ -310,9 +319,7 @@ def run(smoke: bool) -> list[dict]:
 def _incremental_and_noop(
     hub: HubProcess, client: SyncClient, recs: list[tuple[str, str, dict[str, Any]]], reps: int
 ) -> list[dict]:
-    session = requests.Session()
-    headers = {"Authorization": f"Bearer {client.api.token}"}
-    url = client.api.base_url + "/pull"
+    get = _bare_get(client)
     cursor = client.cursor()
     k = [0]
 
@@ -328,17 +335,10 @@ def _incremental_and_noop(
         summary = client.sync_once()
         inc.append(time.perf_counter() - start)
         assert summary.pulled == 100, summary
-    bare = timed(
-        lambda: session.get(url, params={"cursor": cursor, "limit": "5000"}, headers=headers), 20
-    )
+    bare = timed(lambda: get(cursor), 20)
     inc.sort()
     noop = timed(client.sync_once, 30)
-    empty = timed(
-        lambda: session.get(
-            url, params={"cursor": client.cursor(), "limit": "5000"}, headers=headers
-        ),
-        30,
-    )
+    empty = timed(lambda: get(client.cursor()), 30)
     return [
         row(
             "incremental pull of 100 changes",

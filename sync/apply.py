@@ -361,19 +361,16 @@ def _with_held(
     return [r for r in held if (r["entity"], r["id"]) not in here] + records, True
 
 
-def apply_page(
-    conn: Connection, records: list[Any] | Screened, has_file: Callable[[str], bool]
-) -> PageStats:
+def apply_page(conn: Connection, checked: Screened, has_file: Callable[[str], bool]) -> PageStats:
     """Apply one page inside the caller's transaction; return what happened.
 
     A case whose number another local case holds is held back (never a failed page): it
     waits in the settings with its reason and is tried again with every later page. A record
     that is not valid for its entity (``sync.schema``) is quarantined with its reason and the
-    rest of the page applies. ``records`` may come already screened (``screen``).
+    rest of the page applies. The page comes checked by ``screen``.
     """
     offices = OfficeMap(conn)
     stats = PageStats()
-    checked = records if isinstance(records, Screened) else screen(records)
     if checked.bad:
         stats.quarantined = _quarantine(conn, checked.bad)
     fit, had_held = _with_held(conn, checked.good)
